@@ -1,0 +1,74 @@
+# OneBudget: `make demo` runs the demo service, `make test` runs every check.
+# Both create .venv from the locked requirements on first use (Python 3.11+ only needed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+WEB_STAMP := $(VENV)/.web-installed
+DEV_STAMP := $(VENV)/.dev-installed
+# Same database tests again on PostgreSQL when this is set (CI sets it; see .ci/run).
+ONEBUDGET_TEST_POSTGRES_URL ?=
+
+.PHONY: demo serve test lint test-sqlite test-postgres vendor lock clean
+
+demo: $(WEB_STAMP)
+	$(BIN)/onebudget demo --port $(PORT)
+
+serve: $(WEB_STAMP)
+	$(BIN)/onebudget serve --port $(PORT)
+
+test: lint test-sqlite test-postgres
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OneBudget needs Python 3.11 or later"'
+	$(PYTHON) -m venv $(VENV)
+
+$(WEB_STAMP): requirements/web.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/web.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(DEV_STAMP): requirements/dev.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@ $(WEB_STAMP)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=onebudget_web.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# pytest exits 5 when it collected nothing: that is a broken suite, never a pass.
+define run_pytest
+	$(1) $(BIN)/pytest $(2); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; exit $$rc
+endef
+
+test-sqlite: $(DEV_STAMP)
+	@echo "== Whole suite on SQLite =="
+	@$(call run_pytest,env -u DATABASE_URL,)
+
+test-postgres: $(DEV_STAMP)
+	@if [ -z "$(ONEBUDGET_TEST_POSTGRES_URL)" ]; then \
+	  if [ "$$CI" = "true" ]; then echo "CI must set ONEBUDGET_TEST_POSTGRES_URL"; exit 1; fi; \
+	  echo "== PostgreSQL run not done: set ONEBUDGET_TEST_POSTGRES_URL (as .ci/run does) =="; \
+	  exit 0; fi
+	@echo "== Database tests again on PostgreSQL =="
+	@$(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",-m "database or postgresql")
+
+# Refresh the vendored NHS.UK frontend from npm (needs Node); the result is committed.
+vendor: $(DEV_STAMP)
+	npm ci --no-audit --no-fund
+	$(BIN)/python scripts/vendor_assets.py
+
+# Re-lock Python dependencies after editing pyproject.toml.
+lock: $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra web -o requirements/web.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra web --extra dev -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

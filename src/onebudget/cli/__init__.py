@@ -1,0 +1,1 @@
+"""The ``onebudget`` command line: thin commands over the library."""

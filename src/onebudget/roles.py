@@ -1,0 +1,58 @@
+"""Roles a person holds in an organisation, and what each role may do.
+
+Roles are small and additive: a person may hold several in one organisation and gets the
+union of their permissions. Permissions are named after what a user does in the domain, so
+a later capability adds a permission here rather than inventing checks in a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    VIEW = "view"  # see the organisation's records and its places
+    ANALYSE = "analyse"  # run indicators and download analyses
+    MANAGE_FINANCE = "manage_finance"  # upload ledgers, actuals and forecasts
+    APPROVE_SETTLEMENT = "approve_settlement"  # approve a pooled-fund settlement
+    COMMISSION = "commission"  # edit plans, schemes and contracts
+    POST_TO_POOL = "post_to_pool"  # post entries to a pooled fund's ledger
+    MANAGE_MEMBERS = "manage_members"  # grant and withdraw roles in the organisation
+    VIEW_AUDIT = "view_audit"  # read the organisation's audit trail
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    FINANCE = "finance"
+    COMMISSIONER = "commissioner"
+    POOL_MANAGER = "pool_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return _ROLE_PERMISSIONS[self]
+
+
+P = Permission
+_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: frozenset({P.VIEW}),
+    Role.ANALYST: frozenset({P.VIEW, P.ANALYSE}),
+    Role.FINANCE: frozenset({P.VIEW, P.ANALYSE, P.MANAGE_FINANCE, P.APPROVE_SETTLEMENT}),
+    Role.COMMISSIONER: frozenset({P.VIEW, P.ANALYSE, P.COMMISSION}),
+    Role.POOL_MANAGER: frozenset({P.VIEW, P.ANALYSE, P.MANAGE_FINANCE, P.POST_TO_POOL}),
+    Role.ADMIN: frozenset({P.VIEW, P.MANAGE_MEMBERS, P.VIEW_AUDIT}),
+}
+
+
+def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
+    """The union of what the given roles allow."""
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= role.permissions
+    return frozenset(granted)

@@ -1,0 +1,133 @@
+"""Every write to organisations, people, roles and tokens: keyword arguments, ``by=`` the
+actor, one transaction, one audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from onebudget.organisations import OrganisationKind, code_problems
+from onebudget.roles import Role
+from onebudget_web.accounts.models import ApiToken, Membership, Organisation, User
+from onebudget_web.audit.log import Actor, actor_label, record
+
+TOKEN_PREFIX = "ob_"  # noqa: S105 (a label, not a secret)
+
+
+@transaction.atomic
+def create_organisation(*, by: Actor, code: str, name: str, kind: OrganisationKind) -> Organisation:
+    problems = [str(p) for p in code_problems(kind, code)]
+    if not name.strip():
+        problems.append("the organisation needs a name")
+    if Organisation.objects.filter(code=code).exists():
+        problems.append(f"{code!r}: an organisation with this code already exists")
+    if problems:
+        raise ValidationError(problems)
+    organisation = Organisation.objects.create(code=code, name=name.strip(), kind=kind.value)
+    record(
+        by=by,
+        action="organisation.created",
+        obj=organisation,
+        organisation=organisation,
+        detail={"code": code, "name": organisation.name, "kind": kind.value},
+    )
+    return organisation
+
+
+@transaction.atomic
+def create_user(*, by: Actor, username: str, full_name: str, password: str | None) -> User:
+    """Create a person's account. ``password=None`` makes an account that cannot sign in yet."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError([f"{username!r}: a user with this username already exists"])
+    user = User(username=username, full_name=full_name)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    record(by=by, action="user.created", obj=user, detail={"username": username})
+    return user
+
+
+@transaction.atomic
+def grant_role(*, by: Actor, user: User, organisation: Organisation, role: Role) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        role=role.value,
+        defaults={"granted_by": actor_label(by)},
+    )
+    if created:
+        record(
+            by=by,
+            action="role.granted",
+            obj=membership,
+            organisation=organisation,
+            detail={"user": user.username, "role": role.value},
+        )
+    return membership
+
+
+@transaction.atomic
+def withdraw_role(*, by: Actor, membership: Membership) -> None:
+    record(
+        by=by,
+        action="role.withdrawn",
+        obj=membership,
+        organisation=membership.organisation,
+        detail={"user": membership.user.username, "role": membership.role},
+    )
+    membership.delete()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(*, by: Actor, user: User, name: str) -> tuple[str, ApiToken]:
+    """Create a token for ``user`` and return it in clear: the only time it is ever seen."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken.objects.create(
+        user=user, name=name, prefix=token[:10], digest=token_digest(token)
+    )
+    record(
+        by=by,
+        action="api_token.issued",
+        obj=api_token,
+        detail={"user": user.username, "name": name, "prefix": api_token.prefix},
+    )
+    return token, api_token
+
+
+@transaction.atomic
+def revoke_api_token(*, by: Actor, api_token: ApiToken) -> None:
+    if api_token.revoked_at is None:
+        api_token.revoked_at = timezone.now()
+        api_token.save(update_fields=["revoked_at"])
+        record(
+            by=by,
+            action="api_token.revoked",
+            obj=api_token,
+            detail={"user": api_token.user.username, "prefix": api_token.prefix},
+        )
+
+
+def record_sign_in(*, user: User) -> None:
+    record(by=user, action="login.succeeded", obj=user)
+
+
+def record_failed_sign_in(*, username: str, locked_out: bool) -> None:
+    record(
+        by=None,
+        action="login.locked_out" if locked_out else "login.failed",
+        detail={"username": username[:150]},
+    )
+
+
+def record_sign_out(*, user: User) -> None:
+    record(by=user, action="logout", obj=user)

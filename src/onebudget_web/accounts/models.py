@@ -1,0 +1,75 @@
+"""People, the organisations they work for, and the roles they hold there.
+
+One ``Organisation`` model serves every kind of partner (ADR 0006): a kind field and a
+national code, never a model per organisation type. Writes go through ``actions``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from onebudget.organisations import OrganisationKind
+from onebudget.roles import Role
+
+
+class User(AbstractUser):
+    full_name = models.CharField(max_length=200, blank=True)
+
+    def display_name(self) -> str:
+        return self.full_name or self.get_username()
+
+
+class Organisation(models.Model):
+    code = models.CharField(max_length=12, unique=True, help_text="ODS or GSS code")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=[(k.value, k.label) for k in OrganisationKind])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def kind_enum(self) -> OrganisationKind:
+        return OrganisationKind(self.kind)
+
+
+class Membership(models.Model):
+    """A person holds a role in an organisation; one row per role held."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Role])
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_row_per_role_held"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} at {self.organisation.code}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="first characters, to tell tokens apart")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

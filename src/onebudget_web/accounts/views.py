@@ -1,0 +1,51 @@
+"""Sign in, sign out, home and organisation pages. Thin: selectors read, presenters shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from onebudget_web.accounts import actions, presenters, selectors
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        actions.record_sign_in(user=form.get_user())
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        actions.record_failed_sign_in(
+            username=str(form.data.get("username", "")),
+            locked_out=bool(getattr(self.request, "axes_locked_out", False)),
+        )
+        return super().form_invalid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            actions.record_sign_out(user=request.user)  # type: ignore[arg-type]
+        return super().post(request, *args, **kwargs)
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", presenters.home_page(request.user))
+
+
+@require_GET
+@login_required
+def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, code)
+    context = presenters.organisation_page(request.user, organisation)
+    return render(request, "accounts/organisation_detail.html", context)

@@ -1,0 +1,45 @@
+"""A place: the area partners plan for, a council area or a group of GP practices."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from onebudget_web.accounts.models import Organisation
+
+
+class Place(models.Model):
+    COUNCIL_AREA = "council_area"
+    PRACTICE_GROUP = "practice_group"
+    KINDS = [(COUNCIL_AREA, "Council area"), (PRACTICE_GROUP, "Group of GP practices")]
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    description = models.TextField(blank=True)
+    gss_code = models.CharField(max_length=9, blank=True, help_text="council area's GSS code")
+    partners = models.ManyToManyField(Organisation, through="PlacePartner", related_name="places")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacePartner(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="partnerships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "organisation"], name="one_partnership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code} in {self.place.slug}"

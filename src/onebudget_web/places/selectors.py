@@ -1,0 +1,36 @@
+"""Places a user can see: those where one of the user's organisations is a partner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.selectors import get_scoped, scoped, visible_organisation_ids
+from onebudget_web.places.models import Place
+
+VIA_PARTNERS = "partners"
+
+
+def places_for(user: Any) -> QuerySet[Place]:
+    return scoped(Place.objects.all(), user, via=VIA_PARTNERS)
+
+
+def get_place_for(user: Any, slug: str) -> Place:
+    return get_scoped(Place.objects.all(), user, via=VIA_PARTNERS, slug=slug)
+
+
+def places_of(user: Any, organisation: Organisation) -> QuerySet[Place]:
+    """Places ``organisation`` is a partner in, as seen by ``user``."""
+    return places_for(user).filter(partners=organisation)
+
+
+def partners_of(place: Place, user: Any) -> list[tuple[Organisation, bool]]:
+    """A place's partners, each with whether the user may open that organisation's page.
+
+    Partners of a place know who their fellow partners are; they do not see each other's
+    records, so only the user's own organisations are linked.
+    """
+    visible = visible_organisation_ids(user)
+    return [(org, org.pk in visible) for org in place.partners.order_by("name")]

@@ -1,0 +1,1 @@
+"""Settings: ``base`` reads the environment; ``production`` hardens it; ``test`` is for pytest."""

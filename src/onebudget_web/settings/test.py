@@ -1,0 +1,21 @@
+"""Settings for pytest: the base settings with plain static storage (hashed storage 404s
+under ``live_server``) and a throwaway data directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ONEBUDGET_DATA_DIR", tempfile.mkdtemp(prefix="onebudget-test-"))
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+
+from onebudget_web.settings.base import *  # noqa: F403
+from onebudget_web.settings.base import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# Serve static files straight from the finders: no collectstatic before a test run.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

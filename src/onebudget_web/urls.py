@@ -1,0 +1,16 @@
+from django.urls import path
+
+from onebudget_web.accounts import views as accounts
+from onebudget_web.api import api
+from onebudget_web.core import views as core
+from onebudget_web.places import views as places
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("sign-in/", accounts.SignInView.as_view(), name="login"),
+    path("sign-out/", accounts.SignOutView.as_view(), name="logout"),
+    path("organisations/<str:code>/", accounts.organisation_detail, name="organisation"),
+    path("places/<slug:slug>/", places.place_detail, name="place"),
+    path("healthz", core.healthz, name="healthz"),
+    path("api/", api.urls),
+]

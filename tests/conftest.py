@@ -1,0 +1,101 @@
+"""Suite-wide rules.
+
+- Tests that touch the database are marked ``database`` automatically, so the PostgreSQL
+  run (``pytest -m database`` with ``DATABASE_URL`` set) selects exactly them.
+- Tests marked ``postgresql`` test PostgreSQL-only behaviour; on another database they are
+  deselected (not skipped), so a plain ``pytest`` works anywhere.
+- In CI (``CI=true``) a skipped test is a failure: nothing may quietly not run there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct-horse-battery-staple-1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    keep, dropped = [], []
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
+        if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+
+
+@dataclass
+class World:
+    """Two organisations in two places that must never see each other's records."""
+
+    org_a: object
+    org_b: object
+    place_a: object
+    place_b: object
+    alice: object
+    bob: object
+
+    def secrets_of(self, side: str) -> list[str]:
+        """Strings that identify one side's records: none may reach the other side."""
+        org, place, user = (
+            (self.org_a, self.place_a, self.alice)
+            if side == "a"
+            else (self.org_b, self.place_b, self.bob)
+        )
+        return [org.code, org.name, place.slug, place.name, user.username, user.full_name]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    from onebudget.organisations import OrganisationKind
+    from onebudget.roles import Role
+    from onebudget_web.accounts import actions
+    from onebudget_web.places.actions import create_place
+
+    by = "system:tests"
+    council = OrganisationKind.LOCAL_AUTHORITY
+    org_a = actions.create_organisation(
+        by=by, code="E06099101", name="Aldmoor Council", kind=council
+    )
+    org_b = actions.create_organisation(
+        by=by, code="E06099102", name="Brindlecombe Council", kind=council
+    )
+    place_a = create_place(
+        by=by, name="Aldmoor Place", slug="aldmoor-place", kind="council_area", partners=[org_a]
+    )
+    place_b = create_place(
+        by=by,
+        name="Brindlecombe Place",
+        slug="brindlecombe-place",
+        kind="council_area",
+        partners=[org_b],
+    )
+    alice = actions.create_user(
+        by=by, username="aldmoor-alice", full_name="Alice Aldmoor-Jones", password=PASSWORD
+    )
+    bob = actions.create_user(
+        by=by, username="brindle-bob", full_name="Bob Brindlecombe-Smith", password=PASSWORD
+    )
+    actions.grant_role(by=by, user=alice, organisation=org_a, role=Role.COMMISSIONER)
+    actions.grant_role(by=by, user=bob, organisation=org_b, role=Role.FINANCE)
+    return World(org_a, org_b, place_a, place_b, alice, bob)

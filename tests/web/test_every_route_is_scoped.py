@@ -1,0 +1,80 @@
+"""Walk every URL route as users of two organisations.
+
+Fails if any route shows one organisation's records to the other, or if a route exists that
+this test does not know about: a new route must be added to ``ROUTES`` with what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import World
+
+# Route name -> (URLs to try, the side whose record each URL shows, or None if no one's).
+Target = tuple[str, str | None]
+ROUTES: dict[str, Callable[[World], list[Target]]] = {
+    "home": lambda w: [("/", None)],
+    "login": lambda w: [("/sign-in/", None)],
+    "logout": lambda w: [("/sign-out/", None)],
+    "healthz": lambda w: [("/healthz", None)],
+    "organisation": lambda w: [
+        (f"/organisations/{w.org_a.code}/", "a"),
+        (f"/organisations/{w.org_b.code}/", "b"),
+    ],
+    "place": lambda w: [
+        (f"/places/{w.place_a.slug}/", "a"),
+        (f"/places/{w.place_b.slug}/", "b"),
+    ],
+    "api:api-root": lambda w: [("/api/", None)],
+    "api:openapi-json": lambda w: [("/api/openapi.json", None)],
+    "api:openapi-view": lambda w: [("/api/docs", None)],
+    "api:me": lambda w: [("/api/me", None)],
+    "api:list_organisations": lambda w: [("/api/organisations", None)],
+    "api:get_organisation": lambda w: [
+        (f"/api/organisations/{w.org_a.code}", "a"),
+        (f"/api/organisations/{w.org_b.code}", "b"),
+    ],
+    "api:list_places": lambda w: [("/api/places", None)],
+    "api:get_place": lambda w: [
+        (f"/api/places/{w.place_a.slug}", "a"),
+        (f"/api/places/{w.place_b.slug}", "b"),
+    ],
+}
+
+
+def route_names(patterns: list, namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or pattern.pattern}"
+
+
+def test_every_route_is_in_the_walk() -> None:
+    names = set(route_names(get_resolver().url_patterns))
+    assert names == set(ROUTES), (
+        f"routes missing from the walk: {sorted(names - set(ROUTES))}; "
+        f"routes no longer there: {sorted(set(ROUTES) - names)}"
+    )
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_no_route_shows_one_organisation_to_the_other(client, world, route: str) -> None:
+    users = {"a": world.alice, "b": world.bob}
+    for side, user in users.items():
+        other = "b" if side == "a" else "a"
+        client.force_login(user)
+        for url, owner in ROUTES[route](world):
+            response = client.get(url)
+            body = response.content.decode()
+            if owner == other:
+                assert response.status_code == 404, f"{user} opened {url}"
+            elif owner == side:
+                assert response.status_code == 200, f"{user} could not open {url}"
+            for secret in world.secrets_of(other):
+                assert secret not in body, f"{url} showed {other!r}'s {secret!r} to {user}"
+        client.logout()
