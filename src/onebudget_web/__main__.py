@@ -53,6 +53,7 @@ def _serve(host: str, port: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", int(os.environ.get("ONEBUDGET_WORKERS", "2")))
             self.cfg.set("accesslog", "-" if os.environ.get("ONEBUDGET_ACCESS_LOG") else None)
+            self.cfg.set("control_socket_disable", True)  # one per user: instances would clash
 
         def load(self) -> object:
             return application

@@ -10,6 +10,11 @@ urlpatterns = [
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", accounts.SignOutView.as_view(), name="logout"),
     path("organisations/<str:code>/", accounts.organisation_detail, name="organisation"),
+    path(
+        "organisations/<str:code>/activity/",
+        accounts.organisation_activity,
+        name="organisation_activity",
+    ),
     path("places/<slug:slug>/", places.place_detail, name="place"),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),

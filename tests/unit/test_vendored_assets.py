@@ -21,7 +21,8 @@ def test_css_refers_only_to_files_that_are_vendored() -> None:
         url = url.strip("\"'")
         if url.startswith("data:"):
             continue
-        assert "://" not in url and not url.startswith("/"), url
+        assert "://" not in url, url
+        assert not url.startswith("/"), url
         assert (VENDOR / url).is_file(), url
 
 

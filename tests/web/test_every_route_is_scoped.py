@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from onebudget.roles import Role
+from onebudget_web.accounts.actions import grant_role
 from tests.conftest import World
 
 # Route name -> (URLs to try, the side whose record each URL shows, or None if no one's).
@@ -23,6 +25,10 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
     "organisation": lambda w: [
         (f"/organisations/{w.org_a.code}/", "a"),
         (f"/organisations/{w.org_b.code}/", "b"),
+    ],
+    "organisation_activity": lambda w: [
+        (f"/organisations/{w.org_a.code}/activity/", "a"),
+        (f"/organisations/{w.org_b.code}/activity/", "b"),
     ],
     "place": lambda w: [
         (f"/places/{w.place_a.slug}/", "a"),
@@ -64,6 +70,9 @@ def test_every_route_is_in_the_walk() -> None:
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
 def test_no_route_shows_one_organisation_to_the_other(client, world, route: str) -> None:
+    # Administrators of their own organisation, so every page of their own side opens.
+    grant_role(by="system:tests", user=world.alice, organisation=world.org_a, role=Role.ADMIN)
+    grant_role(by="system:tests", user=world.bob, organisation=world.org_b, role=Role.ADMIN)
     users = {"a": world.alice, "b": world.bob}
     for side, user in users.items():
         other = "b" if side == "a" else "a"

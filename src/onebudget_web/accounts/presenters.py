@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from onebudget.organisations import OrganisationKind
-from onebudget.roles import Role
+from onebudget.roles import Permission, Role
 from onebudget_web.accounts import selectors
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.places.selectors import places_for, places_of
@@ -64,6 +64,7 @@ def organisation_page(user: Any, organisation: Organisation) -> dict[str, Any]:
         "kind_label": kind.label,
         "code_system": kind.code_system.value,
         "my_roles": tuple(sorted(r.label for r in selectors.roles_in(user, organisation))),
+        "can_view_activity": selectors.has_permission(user, organisation, Permission.VIEW_AUDIT),
         "members": [
             MemberRow(u.display_name(), u.get_username(), _role_labels(r))
             for u, r in members.values()

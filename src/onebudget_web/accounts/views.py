@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from onebudget_web.accounts import actions, presenters, selectors
+from onebudget_web.audit.selectors import activity_of
 
 
 class SignInView(auth_views.LoginView):
@@ -49,3 +50,12 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, code)
     context = presenters.organisation_page(request.user, organisation)
     return render(request, "accounts/organisation_detail.html", context)
+
+
+@require_GET
+@login_required
+def organisation_activity(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = selectors.get_organisation_for(request.user, code)
+    events = activity_of(request.user, organisation)
+    context = {"organisation": organisation, "events": events}
+    return render(request, "accounts/organisation_activity.html", context)
