@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from onebudget import __version__
+from onebudget.cli import synth
 from onebudget.cli.service import run_service
 
 app = typer.Typer(
@@ -45,3 +46,7 @@ def demo(host: str = HOST, port: int = PORT) -> None:
 def serve(host: str = HOST, port: int = PORT) -> None:
     """Apply migrations and serve the web service on the configured database."""
     raise typer.Exit(run_service("serve", host=host, port=port, console=console))
+
+
+app.command(name="synth")(synth.synth)
+app.command(name="data-dictionary")(synth.dictionary)

@@ -1,0 +1,1 @@
+"""Synthetic populations and finance data for places: seeded, reproducible test inputs."""

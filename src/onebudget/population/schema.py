@@ -1,0 +1,211 @@
+"""The linked person-level dataset of a place: its tables and columns, in one place.
+
+Field names follow the national datasets (HES admitted patient care and outpatients, the
+Emergency Care Data Set, the Community Services Data Set, adult social care Client Level
+Data), so that a real extract from an ICB's data service can be read the same way. The data
+dictionary in ``docs/`` is generated from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+MONEY = pa.decimal128(12, 2)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    dataset: str
+    description: str
+    columns: tuple[Column, ...]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+
+C = Column
+S, D, I8, I32, I64 = pa.string(), pa.date32(), pa.int8(), pa.int32(), pa.int64()
+PERSON = C(
+    "person_id",
+    S,
+    "Pseudonymous person identifier, the linkage key across tables (never an NHS number)",
+)
+CONDITIONS = (
+    "hypertension",
+    "diabetes",
+    "asthma",
+    "copd",
+    "chd",
+    "heart_failure",
+    "dementia",
+    "cancer",
+    "ckd",
+    "depression",
+)
+
+PERSONS = Table(
+    "persons",
+    "Linked demographics (GP registration, ONS deaths)",
+    "One row per person resident in the place at any time in the window.",
+    (
+        PERSON,
+        C("sex", I8, "1 male, 2 female (NHS Data Dictionary person stated gender code)"),
+        C("date_of_birth", D, "Date of birth"),
+        C("date_of_death", D, "Date of death, empty if alive at the end of the window", True),
+        C("lsoa21", S, "Lower layer super output area (2021) of residence"),
+        C("gp_practice_code", S, "ODS code of the registered GP practice"),
+        C("imd_decile", I8, "IMD 2025 decile of the LSOA (1 = most deprived)"),
+        *(
+            C(f"ltc_{name}", pa.bool_(), f"Has {name.replace('_', ' ')} (QOF register)")
+            for name in CONDITIONS
+        ),
+        C("frailty", S, "Electronic frailty index grade, 65+: fit, mild, moderate or severe"),
+    ),
+)
+
+APC = Table(
+    "apc_spells",
+    "HES / SUS admitted patient care",
+    "One row per hospital spell.",
+    (
+        C("spell_id", I64, "Spell identifier"),
+        PERSON,
+        C("procode3", S, "ODS code of the provider trust"),
+        C("admidate", D, "Date of admission"),
+        C("disdate", D, "Date of discharge"),
+        C("speldur", I32, "Length of stay in days (disdate - admidate)"),
+        C(
+            "admimeth",
+            S,
+            "Admission method: 11-13 elective, 21 emergency via A&E, 22 GP, 23 bed "
+            "bureau, 24 consultant clinic, 28 other emergency",
+        ),
+        C("admisorc", S, "Source of admission: 19 usual place of residence"),
+        C("classpat", I8, "Patient classification: 1 ordinary admission, 2 day case"),
+        C(
+            "disdest",
+            S,
+            "Discharge destination: 19 usual place of residence, 29 temporary, 51 other "
+            "NHS hospital, 54/65/85 care home, 79 died",
+        ),
+        C("diag_4_01", S, "Primary diagnosis, ICD-10 (4 characters, no dot)"),
+        C("diag_4_02", S, "Secondary diagnosis (external cause W00-W19 for falls)", True),
+        C("diag_4_03", S, "Secondary diagnosis", True),
+        C("cost", MONEY, "Cost of the spell, pounds (PSSRU 2024 unit costs)"),
+    ),
+)
+
+AE = Table(
+    "ae_attendances",
+    "Emergency Care Data Set (ECDS)",
+    "One row per A&E attendance.",
+    (
+        C("attendance_id", I64, "Attendance identifier"),
+        PERSON,
+        C("procode3", S, "ODS code of the provider trust"),
+        C("arrival_date", D, "Date of arrival"),
+        C("ec_department_type", S, "01 major emergency department, 03 urgent treatment centre"),
+        C("arrival_mode", S, "ambulance, or walk-in or other"),
+        C("attendance_disposal", S, "admitted, discharged or referred"),
+        C("cost", MONEY, "Cost of the attendance, pounds"),
+    ),
+)
+
+OP = Table(
+    "op_appointments",
+    "HES outpatients",
+    "One row per outpatient appointment.",
+    (
+        C("appointment_id", I64, "Appointment identifier"),
+        PERSON,
+        C("procode3", S, "ODS code of the provider trust"),
+        C("apptdate", D, "Date of the appointment"),
+        C("firstatt", S, "1 first attendance, 2 follow-up"),
+        C("attended", S, "5 attended, 3 did not attend"),
+        C("tretspef", S, "Treatment function code"),
+        C("cost", MONEY, "Cost, pounds (0 if not attended)"),
+    ),
+)
+
+COMMUNITY = Table(
+    "community_contacts",
+    "Community Services Data Set (CSDS)",
+    "One row per community health care contact.",
+    (
+        C("contact_id", I64, "Care contact identifier"),
+        PERSON,
+        C("provider_code", S, "ODS code of the community provider"),
+        C("contact_date", D, "Date of the contact"),
+        C(
+            "team_type",
+            S,
+            "district nursing, urgent community response, intermediate care, "
+            "community rehabilitation, podiatry, specialist nursing",
+        ),
+        C("contact_duration_minutes", pa.int16(), "Length of the contact in minutes"),
+        C("cost", MONEY, "Cost of the contact, pounds"),
+    ),
+)
+
+CLD = Table(
+    "asc_cld",
+    "Adult social care Client Level Data (CLD)",
+    "One row per request, assessment or service event.",
+    (
+        C("LA_Code", S, "GSS code of the council"),
+        C("LA_Person_Unique_Identifier", S, "The council's own identifier for the person"),
+        PERSON,
+        C("Gender", S, "Male or Female"),
+        C("Event_Reference", S, "Identifier of the event"),
+        C("Event_Type", S, "Request, Assessment or Service"),
+        C("Event_Start_Date", D, "Start date of the event"),
+        C("Event_End_Date", D, "End date, empty while a service continues", True),
+        C("Event_Outcome", S, "Outcome of a request, assessment or short-term support", True),
+        C("Request_Route_of_Access", S, "Discharge from Hospital or Community (requests)", True),
+        C("Assessment_Type", S, "Type of assessment (assessments)", True),
+        C(
+            "Service_Type",
+            S,
+            "Long Term Support: Nursing Care / Residential Care / Community, or "
+            "Short Term Support: ST-Max",
+            True,
+        ),
+        C(
+            "Service_Component",
+            S,
+            "Nursing Care, Residential Care, Home Care, Supported Living, "
+            "Direct Payment or Reablement",
+            True,
+        ),
+        C("Delivery_Mechanism", S, "Direct Payment or CASSR Managed Personal Budget", True),
+        C("Primary_Support_Reason", S, "Primary support reason of the person"),
+        C("Unit_Cost", MONEY, "Cost per unit, pounds", True),
+        C("Cost_Frequency_Unit_Type", S, "Weekly, Hourly or One-off", True),
+        C(
+            "Planned_Units_Per_Week",
+            pa.decimal128(6, 1),
+            "Units a week (hours for home care)",
+            True,
+        ),
+        C("Weekly_Cost", MONEY, "Cost a week, pounds (empty for one-off costs)", True),
+        C(
+            "Funding_Source",
+            S,
+            "council, joint (council and NHS) or nhs_chc (continuing healthcare)",
+            True,
+        ),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (PERSONS, APC, AE, OP, COMMUNITY, CLD)

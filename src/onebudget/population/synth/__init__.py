@@ -1,0 +1,1 @@
+"""Synthetic data generators: same seed, same bytes."""

@@ -1,0 +1,325 @@
+"""Hospital activity in HES-style fields: admitted patient care spells, A&E, outpatients.
+
+Emergency admissions are calibrated by age band to England's total; falls admissions (65+)
+to the published directly standardised rate; 30-day readmissions, the chronic
+ambulatory-care-sensitive share and discharge to usual place of residence to their national
+shares. All are exact in expectation for a national-shaped population (see ``cells``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from onebudget.population.synth import codes
+from onebudget.population.synth.cells import AGES, CellModel, band_rates, national_weights
+from onebudget.population.synth.events import Draws, draw_before, draw_events, geometric_stay, pick
+from onebudget.population.synth.people import People
+from onebudget.population.synth.rates import NationalRates
+from onebudget.population.synth.window import Window
+
+Strs = npt.NDArray[np.str_]
+# 2013 European Standard Population weights for 65-69, 70-74, ..., 90+ (per 100,000).
+ESP2013_65_PLUS = {65: 5500, 70: 5000, 75: 4000, 80: 2500, 85: 1500, 90: 1000}
+
+
+@dataclass
+class Spells:
+    person: npt.NDArray[np.int64]
+    admidate: npt.NDArray[np.datetime64]
+    disdate: npt.NDArray[np.datetime64]
+    admimeth: Strs
+    classpat: npt.NDArray[np.int8]
+    disdest: Strs
+    diagnoses: tuple[Strs, Strs, Strs]
+    cost_pence: npt.NDArray[np.int64]
+
+
+def falls_rates(rates: NationalRates) -> npt.NDArray[np.float64]:
+    """Falls admissions per person-year by age, 65+, giving the published DSR (ESP 2013)."""
+    relative = band_rates(rates.shape("hospital", "falls_age_shape"), 1.0, min_age=65)
+    people = national_weights().sum(axis=1)
+    bands = sorted(ESP2013_65_PLUS)
+    band_of = np.searchsorted(bands, AGES, side="right") - 1
+    dsr = 0.0
+    for i, band in enumerate(bands):
+        ages = (band_of == i) & (AGES >= 65)
+        dsr += ESP2013_65_PLUS[band] * (relative * people)[ages].sum() / people[ages].sum()
+    target = rates.figure("hospital", "falls_65_plus_dsr_per_100000") / 100_000
+    return np.asarray(relative * target * sum(ESP2013_65_PLUS.values()) / dsr, dtype=np.float64)
+
+
+def emergency_rates(rates: NationalRates) -> npt.NDArray[np.float64]:
+    """All emergency admissions per person-year by age, readmissions included."""
+    per_person = rates.figure("hospital", "emergency_admissions_per_1000") / 1000
+    return band_rates(rates.shape("hospital", "emergency_admission_age_shape"), per_person)
+
+
+def _secondary(people: People, who: npt.NDArray[np.int64], skip: int) -> Strs:
+    """The (skip+1)-th long-term condition each person has, as an ICD-10 code, or ''."""
+    names = list(codes.CONDITION_CODES)
+    flags = np.stack([people.conditions[n][who] for n in names], axis=1)
+    rank = np.cumsum(flags, axis=1)
+    hit = flags & (rank == skip + 1)
+    labels = np.array([codes.CONDITION_CODES[n] for n in names] + [""])
+    return labels[np.where(hit.any(axis=1), hit.argmax(axis=1), len(names))]
+
+
+def _acsc_probability(rates: NationalRates, model: CellModel, non_falls: np.ndarray) -> float:
+    """Chance a non-falls emergency admission of someone with a chronic ACSC condition has
+    an ACSC primary diagnosis, so that the national ACSC share is the published one."""
+    weights = national_weights()
+    risk = rates.risk("emergency").conditions
+    share_with = 1 - model.share_without(tuple(codes.ACSC_DIAGNOSES), risk)
+    eligible = (weights * non_falls[:, None] * model.deprivation[None, :] * share_with).sum()
+    readmit = rates.figure("hospital", "readmission_30_day_share")
+    total = (weights.sum(axis=1) * emergency_rates(rates)).sum()
+    share = rates.figure("hospital", "chronic_acsc_share")
+    return float(min(1.0, share * total / (eligible * (1 + readmit / 2))))
+
+
+def _primary_non_falls(
+    people: People, who: npt.NDArray[np.int64], q: float, rng: np.random.Generator
+) -> Strs:
+    diagnoses = pick(rng, len(who), codes.ACUTE_DIAGNOSES)
+    names = list(codes.ACSC_DIAGNOSES)
+    flags = np.stack([people.conditions[n][who] for n in names], axis=1)
+    acsc = flags.any(axis=1) & (rng.random(len(who)) < q)
+    choice = (rng.random(len(who))[:, None] * flags.sum(axis=1)[:, None]).astype(int)
+    which = np.argmax(np.cumsum(flags, axis=1) > choice, axis=1)
+    for i, name in enumerate(names):
+        rows = acsc & (which == i)
+        options = codes.ACSC_DIAGNOSES[name]
+        diagnoses[rows] = np.array(options)[rng.integers(0, len(options), rows.sum())]
+    return diagnoses
+
+
+def _emergency_stays(
+    people: People, draws: Draws, falls: bool, rng: np.random.Generator
+) -> npt.NDArray[np.int64]:
+    ages = (
+        people.age_at(draws.date[0])
+        if len(draws) == 0
+        else ((draws.date - people.dob[draws.person]).astype(np.int64) * 4 // 1461)
+    )
+    frail = people.frailty[draws.person]
+    same_day = rng.random(len(draws)) < (0.1 if falls else 0.35 - 0.2 * np.minimum(ages, 90) / 90)
+    mean = (8 + 0.1 * np.maximum(ages - 65, 0)) if falls else 2 + 0.08 * np.maximum(ages - 40, 0)
+    stays = geometric_stay(rng, mean + frail)
+    return np.where(same_day, 0, stays)
+
+
+def _destinations(
+    people: People, spells: Spells, rates: NationalRates, rng: np.random.Generator
+) -> None:
+    """Died in hospital (79) if the stay reaches the date of death; otherwise usual place of
+    residence (19) or elsewhere, elsewhere more often with age, at the national share."""
+    ages = (spells.admidate - people.dob[spells.person]).astype(np.int64) * 4 // 1461
+    other = 1 + np.maximum(ages - 65, 0) / 10
+    weights = national_weights().sum(axis=1) * emergency_rates(rates)
+    mean_other = ((1 + np.maximum(AGES - 65, 0) / 10) * weights).sum() / weights.sum()
+    share = 1 - rates.figure("hospital", "discharge_to_usual_residence_share")
+    elsewhere = rng.random(len(ages)) < other * share / mean_other
+    spells.disdest = np.where(elsewhere, pick(rng, len(ages), codes.OTHER_DESTINATIONS), "19")
+    dod = people.dod[spells.person]
+    died = ~np.isnat(dod) & (dod <= spells.disdate)
+    spells.disdate = np.where(died, dod, spells.disdate)
+    spells.disdest = np.where(died, "79", spells.disdest)
+
+
+def _new_spells(
+    people: People,
+    draws: Draws,
+    stays: npt.NDArray[np.int64],
+    methods: Strs,
+    diagnoses: tuple[Strs, Strs, Strs],
+    classpat: int,
+) -> Spells:
+    n = len(draws)
+    return Spells(
+        draws.person,
+        draws.date,
+        draws.date + stays.astype("m8[D]"),
+        methods,
+        np.full(n, classpat, dtype=np.int8),
+        np.full(n, "19"),
+        diagnoses,
+        np.zeros(n, dtype=np.int64),
+    )
+
+
+def _admission_methods(n: int, rates: NationalRates, rng: np.random.Generator) -> Strs:
+    via_ae = rng.random(n) < rates.figure("hospital", "ae_admitted_share")
+    return np.where(via_ae, "21", pick(rng, n, codes.EMERGENCY_METHODS_NOT_AE))
+
+
+def concat(parts: list[Spells]) -> Spells:
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    def diagnosis(i: int) -> Strs:
+        return np.concatenate([p.diagnoses[i] for p in parts])
+
+    diagnoses = (diagnosis(0), diagnosis(1), diagnosis(2))
+    return Spells(
+        cat("person"),
+        cat("admidate"),
+        cat("disdate"),
+        cat("admimeth"),
+        cat("classpat"),
+        cat("disdest"),
+        diagnoses,
+        cat("cost_pence"),
+    )
+
+
+def _readmissions(
+    people: People, index: Spells, window: Window, rates: NationalRates, rng: np.random.Generator
+) -> Spells:
+    alive = index.disdest != "79"
+    chosen = alive & (rng.random(len(alive)) < rates.figure("hospital", "readmission_30_day_share"))
+    who = index.person[chosen]
+    when = index.disdate[chosen] + rng.integers(1, 31, chosen.sum()).astype("m8[D]")
+    dod = people.dod[who]
+    keep = (when < window.end) & (np.isnat(dod) | (when < dod))
+    draws = Draws(who[keep], when[keep])
+    same = rng.random(len(draws)) < 0.5
+    primary = np.where(
+        same, index.diagnoses[0][chosen][keep], pick(rng, len(draws), codes.ACUTE_DIAGNOSES)
+    )
+    diagnoses = (primary, _secondary(people, draws.person, 0), _secondary(people, draws.person, 1))
+    stays = _emergency_stays(people, draws, False, rng)
+    methods = _admission_methods(len(draws), rates, rng)
+    return _new_spells(people, draws, stays, methods, diagnoses, 1)
+
+
+def emergency_spells(
+    people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
+) -> Spells:
+    readmit = rates.figure("hospital", "readmission_30_day_share")
+    falls = falls_rates(rates)
+    non_falls = np.maximum(emergency_rates(rates) / (1 + readmit) - falls, 0)
+    f = draw_events(people, window, falls, rates.risk("falls"), rates, model, rng)
+    falls_diagnoses = (
+        pick(rng, len(f), codes.FALL_INJURIES),
+        pick(rng, len(f), codes.FALL_EXTERNAL_CAUSES),
+        _secondary(people, f.person, 0),
+    )
+    e = draw_events(people, window, non_falls, rates.risk("emergency"), rates, model, rng)
+    q = _acsc_probability(rates, model, non_falls)
+    other_diagnoses = (
+        _primary_non_falls(people, e.person, q, rng),
+        _secondary(people, e.person, 0),
+        _secondary(people, e.person, 1),
+    )
+    index = concat(
+        [
+            _new_spells(
+                people,
+                f,
+                _emergency_stays(people, f, True, rng),
+                _admission_methods(len(f), rates, rng),
+                falls_diagnoses,
+                1,
+            ),
+            _new_spells(
+                people,
+                e,
+                _emergency_stays(people, e, False, rng),
+                _admission_methods(len(e), rates, rng),
+                other_diagnoses,
+                1,
+            ),
+        ]
+    )
+    _destinations(people, index, rates, rng)
+    before = _spells_before(people, window, falls + non_falls, rates, model, rng)
+    again = _readmissions(people, concat([before, index]), window, rates, rng)
+    again = _within(again, window)
+    _destinations(people, again, rates, rng)
+    spells = concat([index, again])
+    long_stay = (spells.disdate - spells.admidate).astype(np.int64) >= 2
+    spells.cost_pence = np.where(
+        long_stay, _pence(rates, "non_elective_long_stay"), _pence(rates, "non_elective_short_stay")
+    )
+    return spells
+
+
+def _spells_before(
+    people: People,
+    window: Window,
+    base: npt.NDArray[np.float64],
+    rates: NationalRates,
+    model: CellModel,
+    rng: np.random.Generator,
+) -> Spells:
+    """Emergency spells in the month before the window: only their readmissions are kept."""
+    d = draw_before(people, window, 31, base, rates.risk("emergency"), model, rng)
+    empty = np.full(len(d), "")
+    spells = _new_spells(
+        people,
+        d,
+        _emergency_stays(people, d, False, rng),
+        np.full(len(d), "21"),
+        (pick(rng, len(d), codes.ACUTE_DIAGNOSES), empty, empty),
+        1,
+    )
+    _destinations(people, spells, rates, rng)
+    return spells
+
+
+def _within(spells: Spells, window: Window) -> Spells:
+    keep = spells.admidate >= window.start
+    diagnoses = (spells.diagnoses[0][keep], spells.diagnoses[1][keep], spells.diagnoses[2][keep])
+    return Spells(
+        spells.person[keep],
+        spells.admidate[keep],
+        spells.disdate[keep],
+        spells.admimeth[keep],
+        spells.classpat[keep],
+        spells.disdest[keep],
+        diagnoses,
+        spells.cost_pence[keep],
+    )
+
+
+def _pence(rates: NationalRates, item: str) -> int:
+    return int(rates.cost(item) * 100)
+
+
+def elective_spells(
+    people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
+) -> Spells:
+    per_person = rates.figure("hospital", "elective_admissions_per_1000") / 1000
+    shape = {
+        0: 0.3,
+        5: 0.25,
+        15: 0.35,
+        20: 0.45,
+        30: 0.55,
+        40: 0.7,
+        50: 1.0,
+        60: 1.5,
+        70: 2.1,
+        80: 2.0,
+        90: 1.0,
+    }
+    d = draw_events(
+        people, window, band_rates(shape, per_person), rates.risk("elective"), rates, model, rng
+    )
+    day_case = rng.random(len(d)) < rates.figure("hospital", "elective_day_case_share")
+    stays = np.where(day_case, 0, geometric_stay(rng, np.full(len(d), 3.0)))
+    diagnoses = (
+        pick(rng, len(d), codes.ELECTIVE_DIAGNOSES),
+        _secondary(people, d.person, 0),
+        _secondary(people, d.person, 1),
+    )
+    spells = _new_spells(people, d, stays, pick(rng, len(d), codes.ELECTIVE_METHODS), diagnoses, 1)
+    spells.classpat = np.where(day_case, 2, 1).astype(np.int8)
+    _destinations(people, spells, rates, rng)
+    spells.cost_pence = np.where(
+        day_case, _pence(rates, "day_case"), _pence(rates, "elective_inpatient")
+    )
+    return spells

@@ -1,0 +1,194 @@
+"""Turn the generator's arrays into Arrow tables that follow ``population.schema`` exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from onebudget.population import schema
+from onebudget.population.synth.ambulatory import Activity
+from onebudget.population.synth.cells import FRAILTY_GRADES
+from onebudget.population.synth.hospital import Spells
+from onebudget.population.synth.people import People
+from onebudget.population.synth.place import SynthPlace
+
+CENT = pa.scalar(Decimal("0.01"), pa.decimal128(3, 2))
+
+
+def money(pence: npt.NDArray[np.int64], missing: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """Exact pounds from whole pence (no floating point on the way)."""
+    exact = pc.multiply(pa.array(pence).cast(pa.decimal128(19, 0)), CENT)
+    mask = None if missing is None else pa.array(missing)
+    return pc.if_else(mask, None, exact) if mask is not None else exact
+
+
+def dates(values: npt.NDArray[np.datetime64]) -> pa.Array:
+    return pa.array(values, type=pa.date32(), from_pandas=True)
+
+
+def text(values: np.ndarray, *, blank_is_null: bool = False) -> pa.Array:
+    array = pa.array(values.astype(str))
+    return pc.if_else(pc.equal(array, ""), None, array) if blank_is_null else array
+
+
+def build(table: schema.Table, columns: dict[str, Any]) -> pa.Table:
+    """An Arrow table with the schema's columns, types and order, or a clear error."""
+    missing = [c.name for c in table.columns if c.name not in columns]
+    if missing:
+        raise KeyError(f"{table.name}: no values for {missing}")
+    arrays = [
+        pa.array(columns[c.name]).cast(c.type)
+        if not isinstance(columns[c.name], pa.Array)
+        else columns[c.name].cast(c.type)
+        for c in table.columns
+    ]
+    return pa.Table.from_arrays(arrays, schema=table.arrow_schema())
+
+
+def pseudonyms(n: int, rng: np.random.Generator) -> pa.Array:
+    """Unique random pseudonyms: 'SYN' and 18 digits, unrelated to row order."""
+    while True:
+        values = rng.integers(10**17, 10**18, size=n, dtype=np.int64)
+        if len(np.unique(values)) == n:
+            break
+    return pc.binary_join_element_wise("SYN", pc.cast(pa.array(values), pa.string()), "")
+
+
+def persons_table(people: People, place: SynthPlace, ids: pa.Array) -> pa.Table:
+    columns: dict[str, Any] = {
+        "person_id": ids,
+        "sex": people.sex,
+        "date_of_birth": dates(people.dob),
+        "date_of_death": dates(people.dod),
+        "lsoa21": place.lsoa_codes[people.lsoa],
+        "gp_practice_code": np.array(place.practice_codes)[people.practice],
+        "imd_decile": people.decile,
+        "frailty": np.array(FRAILTY_GRADES)[people.frailty],
+    }
+    for name in schema.CONDITIONS:
+        columns[f"ltc_{name}"] = people.conditions[name]
+    return build(schema.PERSONS, columns)
+
+
+def _order(*keys: np.ndarray) -> npt.NDArray[np.int64]:
+    """Rows sorted by date, then person (the first key is the least significant)."""
+    return np.asarray(np.lexsort(keys), dtype=np.int64)
+
+
+def apc_table(spells: Spells, place: SynthPlace, ids: pa.Array) -> pa.Table:
+    o = _order(spells.admimeth, spells.person, spells.admidate)
+    stay = (spells.disdate[o] - spells.admidate[o]).astype(np.int64)
+    return build(
+        schema.APC,
+        {
+            "spell_id": np.arange(1, len(o) + 1),
+            "person_id": ids.take(pa.array(spells.person[o])),
+            "procode3": np.full(len(o), place.acute_trust_code),
+            "admidate": dates(spells.admidate[o]),
+            "disdate": dates(spells.disdate[o]),
+            "speldur": stay,
+            "admimeth": spells.admimeth[o],
+            "admisorc": np.full(len(o), "19"),
+            "classpat": spells.classpat[o],
+            "disdest": spells.disdest[o],
+            "diag_4_01": spells.diagnoses[0][o],
+            "diag_4_02": text(spells.diagnoses[1][o], blank_is_null=True),
+            "diag_4_03": text(spells.diagnoses[2][o], blank_is_null=True),
+            "cost": money(spells.cost_pence[o]),
+        },
+    )
+
+
+def activity_table(
+    table: schema.Table, activity: Activity, ids: pa.Array, fixed: dict[str, Any]
+) -> pa.Table:
+    """A&E, outpatient or community table: id, person, date, own columns, cost."""
+    o = _order(activity.person, activity.date)
+    id_name, _, _, date_name = (c.name for c in table.columns[:4])
+    columns: dict[str, Any] = {
+        id_name: np.arange(1, len(o) + 1),
+        "person_id": ids.take(pa.array(activity.person[o])),
+        date_name: dates(activity.date[o]),
+        "cost": money(activity.cost_pence[o]),
+    }
+    columns.update({k: np.full(len(o), v) for k, v in fixed.items()})
+    columns.update({k: v[o] for k, v in activity.columns.items()})
+    return build(table, columns)
+
+
+def _support_reasons(
+    people: People,
+    person: npt.NDArray[np.int64],
+    start: npt.NDArray[np.datetime64],
+    rng: np.random.Generator,
+) -> npt.NDArray[np.str_]:
+    """Each event's primary support reason: the person's, for their age at the event."""
+    n = people.count
+    working_age = np.array(
+        [
+            "Learning Disability Support",
+            "Mental Health Support",
+            "Physical Support: Personal Care Support",
+        ]
+    )[rng.choice(3, size=n, p=[0.4, 0.25, 0.35])]
+    older = np.where(
+        rng.random(n) < 0.9, "Physical Support: Personal Care Support", "Mental Health Support"
+    )
+    age = (start - people.dob[person]).astype(np.int64) * 4 // 1461
+    reason = np.where(age >= 65, older[person], working_age[person])
+    return np.where(people.conditions["dementia"][person], "Memory and Cognition Support", reason)
+
+
+def cld_table(
+    cld: dict[str, np.ndarray],
+    people: People,
+    place: SynthPlace,
+    ids: pa.Array,
+    rng: np.random.Generator,
+) -> pa.Table:
+    person = cld["person"]
+    council_ids = rng.permutation(people.count) + 1_000_000
+    unit, tenths = cld["unit_cost_pence"], cld["units_per_week_tenths"]
+    frequency = cld["Cost_Frequency_Unit_Type"]
+    weekly = np.where(frequency == "Hourly", (unit * tenths + 5) // 10, unit)
+    text_columns = {
+        name: text(cld[name], blank_is_null=True)
+        for name in (
+            "Event_Outcome",
+            "Request_Route_of_Access",
+            "Assessment_Type",
+            "Service_Type",
+            "Service_Component",
+            "Delivery_Mechanism",
+            "Cost_Frequency_Unit_Type",
+            "Funding_Source",
+        )
+    }
+    units = pc.multiply(
+        pa.array(tenths).cast(pa.decimal128(19, 0)), pa.scalar(Decimal("0.1"), pa.decimal128(2, 1))
+    )
+    return build(
+        schema.CLD,
+        {
+            "LA_Code": np.full(len(person), place.council_code),
+            "LA_Person_Unique_Identifier": np.char.add("LA", council_ids[person].astype(str)),
+            "person_id": ids.take(pa.array(person)),
+            "Gender": np.where(people.sex[person] == 1, "Male", "Female"),
+            "Event_Reference": np.char.add("EV", np.arange(1, len(person) + 1).astype(str)),
+            "Event_Type": cld["Event_Type"],
+            "Event_Start_Date": dates(cld["Event_Start_Date"]),
+            "Event_End_Date": dates(cld["Event_End_Date"]),
+            "Primary_Support_Reason": _support_reasons(
+                people, person, cld["Event_Start_Date"], rng
+            ),
+            "Unit_Cost": money(unit, unit < 0),
+            "Planned_Units_Per_Week": pc.if_else(pa.array(tenths < 0), None, units),
+            "Weekly_Cost": money(weekly, (unit < 0) | (frequency == "One-off")),
+            **text_columns,
+        },
+    )
