@@ -14,6 +14,8 @@ from onebudget.organisations import OrganisationKind
 from onebudget.roles import Role
 
 DEMO_PASSWORD = "onebudget-demo"  # printed at start-up; the production settings refuse demo data
+DEMO_ICB = "QZZ"
+DEMO_PERSONS = 260_000  # Fernmouth's people, for its synthetic linked data
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,10 @@ def _prepare(load_demo: bool) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
-        call_command("load_demo", verbosity=0)
+        from onebudget import demo
+
+        persons = int(os.environ.get("ONEBUDGET_DEMO_PERSONS", demo.DEMO_PERSONS))
+        call_command("load_demo", persons=persons)
 
 
 def _print_welcome(host: str, port: int, demo: bool) -> None:

@@ -39,7 +39,11 @@ def test_demo_creates_the_database_loads_the_place_and_serves(tmp_path: Path) ->
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update(ONEBUDGET_DATA_DIR=str(tmp_path / "data"), ONEBUDGET_WORKERS="1")
+    env.update(
+        ONEBUDGET_DATA_DIR=str(tmp_path / "data"),
+        ONEBUDGET_WORKERS="1",
+        ONEBUDGET_DEMO_PERSONS="2000",
+    )
     cli = Path(sys.executable).with_name("onebudget")
     process = subprocess.Popen(
         [str(cli), "demo", "--port", str(port)],
@@ -61,3 +65,5 @@ def test_demo_creates_the_database_loads_the_place_and_serves(tmp_path: Path) ->
     assert "pool-manager" in output
     assert "onebudget-demo" in output
     assert (tmp_path / "data" / "onebudget.sqlite3").exists()
+    assert (tmp_path / "data" / "places" / "fernmouth" / "manifest.json").exists()
+    assert "Synthetic linked data for Fernmouth (2,000 people)" in output

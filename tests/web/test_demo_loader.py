@@ -42,3 +42,22 @@ def test_demo_data_is_refused_where_it_is_switched_off(db, settings) -> None:
 def test_the_management_command_loads_it(db, capsys) -> None:
     call_command("load_demo")
     assert "Loaded 2 places" in capsys.readouterr().out
+
+
+def test_the_demo_place_gets_synthetic_linked_data_once(db, client, tmp_path) -> None:
+    from onebudget_web.demo.loader import load_demo_data
+
+    load_demo_place()
+    dataset = load_demo_data(tmp_path, persons=800)
+    assert dataset is not None
+    assert (tmp_path / "places" / "fernmouth" / "persons.parquet").exists()
+    assert (tmp_path / "places" / "fernmouth" / "ledgers" / "icb_gl_QZZ.xlsx").exists()
+    assert load_demo_data(tmp_path, persons=800) == dataset
+    assert AuditEvent.objects.filter(action="place.dataset_registered").count() == 1
+    client.post("/sign-in/", {"username": "commissioner", "password": demo.DEMO_PASSWORD})
+    page = client.get("/places/fernmouth/").content.decode()
+    assert "Fernmouth (synthetic: shaped like England)" in page
+    assert "Synthetic" in page
+    client.post("/sign-out/")
+    client.post("/sign-in/", {"username": "westvale", "password": demo.DEMO_PASSWORD})
+    assert client.get("/places/fernmouth/").status_code == 404

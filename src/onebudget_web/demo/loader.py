@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from onebudget import demo
+from onebudget.population.synth.generate import SynthConfig, generate
+from onebudget.population.synth.writer import write
 from onebudget_web.accounts import actions as accounts
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.places import actions as places
-from onebudget_web.places.models import Place
+from onebudget_web.places.models import Place, PlaceDataset
 
 LOADER = "system:demo-loader"
+
+
+DEMO_SEED = 2026
 
 
 @dataclass(frozen=True)
@@ -55,3 +63,31 @@ def load_demo_place() -> DemoLoaded:
                 by=LOADER, user=user, organisation=orgs[u.organisation_code], role=role
             )
     return DemoLoaded(True, Organisation.objects.count(), len(demo.PLACES), len(demo.USERS))
+
+
+def load_demo_data(data_dir: Path, *, persons: int) -> PlaceDataset | None:
+    """Generate synthetic linked data for the demo place once, and register it.
+
+    Written under ``data_dir/places/<slug>``; a second call finds it and does nothing.
+    """
+    place = Place.objects.get(slug=demo.PLACES[0].slug)
+    existing = place.datasets.first()
+    if existing is not None or persons <= 0:
+        return existing
+    spec = demo.PLACES[0]
+    out = data_dir / "places" / spec.slug
+    if out.exists():
+        shutil.rmtree(out)  # a half-written folder from an interrupted start
+    names = {o.code: o.name for o in demo.ORGANISATIONS}
+    config = SynthConfig(
+        persons=persons,
+        seed=DEMO_SEED,
+        name=spec.name,
+        council_code=spec.gss_code,
+        icb_code=demo.DEMO_ICB,
+        council_name=names[spec.gss_code],
+        icb_name=names[demo.DEMO_ICB],
+    )
+    write(generate(config), out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    return places.register_dataset(by=LOADER, place=place, path=str(out), manifest=manifest)

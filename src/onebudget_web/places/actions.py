@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from onebudget_web.accounts.models import Organisation
-from onebudget_web.audit.log import Actor, record
-from onebudget_web.places.models import Place, PlacePartner
+from onebudget_web.audit.log import Actor, actor_label, record
+from onebudget_web.places.models import Place, PlaceDataset, PlacePartner
 
 
 @transaction.atomic
@@ -60,3 +61,30 @@ def add_partner(*, by: Actor, place: Place, organisation: Organisation) -> Place
             detail={"place": place.slug, "organisation": organisation.code},
         )
     return partnership
+
+
+@transaction.atomic
+def register_dataset(
+    *, by: Actor, place: Place, path: str, manifest: dict[str, Any]
+) -> PlaceDataset:
+    """Record a linked dataset written for ``place`` (its manifest says what it holds)."""
+    first, last = manifest["years"]
+    dataset = PlaceDataset.objects.create(
+        place=place,
+        label=manifest["place"],
+        path=path,
+        synthetic=manifest["synthetic"],
+        persons_at_start=manifest["persons_at_start"],
+        first_year=first,
+        last_year=last,
+        seed=manifest.get("seed"),
+        generator=manifest.get("generator", ""),
+        registered_by=actor_label(by),
+    )
+    record(
+        by=by,
+        action="place.dataset_registered",
+        obj=dataset,
+        detail={"place": place.slug, "path": path, "synthetic": dataset.synthetic},
+    )
+    return dataset

@@ -43,3 +43,29 @@ class PlacePartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.code} in {self.place.slug}"
+
+
+class PlaceDataset(models.Model):
+    """A linked person-level dataset held for a place (today: synthetic data on disk).
+
+    The service records where it is and what it is; the data stay in files read by the
+    analytics engines, never in the service's database.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="datasets")
+    label = models.CharField(max_length=300)
+    path = models.CharField(max_length=500)
+    synthetic = models.BooleanField(default=True)
+    persons_at_start = models.PositiveIntegerField()
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    seed = models.BigIntegerField(null=True, blank=True)
+    generator = models.CharField(max_length=100, blank=True)
+    registered_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-registered_at"]
+
+    def __str__(self) -> str:
+        return self.label

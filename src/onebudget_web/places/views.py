@@ -12,5 +12,9 @@ from onebudget_web.places import selectors
 @login_required
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
-    context = {"place": place, "partners": selectors.partners_of(place, request.user)}
+    context = {
+        "place": place,
+        "partners": selectors.partners_of(place, request.user),
+        "datasets": place.datasets.all(),
+    }
     return render(request, "places/place_detail.html", context)

@@ -43,6 +43,8 @@ class SynthConfig:
     name: str = "Synthetic place"
     council_code: str = "E06099001"
     icb_code: str = "QZZ"
+    council_name: str | None = None
+    icb_name: str | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.persons <= 20_000_000:

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from onebudget.money import ZERO, D, allocate, from_pence
+from onebudget.population.reference import england_population
 from onebudget.population.synth import ledger_layouts as lay
 from onebudget.population.synth.ledger_layouts import CostCentre, FinanceMonth, LedgerLine
 
-ENGLAND_PERSONS = 57_690_323  # ONS mid-2023, as in onebudget/data
-ENGLAND_65_PLUS = 10_783_087
+ENGLAND_PERSONS = int(england_population().sum())  # ONS mid-2023
+ENGLAND_65_PLUS = int(england_population()[65:].sum())
 BASE_YEAR = 2024  # the financial year the per-head rates describe
 GROWTH = Decimal("1.04")
 NHS_SHARE_OF_JOINT_PACKAGES = 45  # percent of jointly funded packages the ICB refunds

@@ -1,14 +1,32 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 
-from onebudget_web.demo.loader import load_demo_place
+from onebudget import demo
+from onebudget_web.demo.loader import load_demo_data, load_demo_place
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo place, its partners and a demo user for each role."
+    help = "Load the fictional demo place, a demo user for each role, and its synthetic data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--persons",
+            type=int,
+            default=demo.DEMO_PERSONS,
+            help="people in the demo place's synthetic data (0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loaded = load_demo_place()
         verb = "Loaded" if loaded.created else "Already loaded:"
         self.stdout.write(f"{verb} {loaded.places} places, {loaded.users} demo users.")
+        if options["persons"] > 0:
+            self.stdout.write(
+                f"Synthetic linked data for {demo.PLACES[0].name} "
+                f"({options['persons']:,} people)..."
+            )
+        dataset = load_demo_data(settings.DATA_DIR, persons=options["persons"])
+        if dataset is not None:
+            self.stdout.write(f"Linked data: {dataset.label} at {dataset.path}")

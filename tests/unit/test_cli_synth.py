@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from onebudget.cli.main import app
+
+runner = CliRunner()
+
+
+def said(result) -> str:  # type: ignore[no-untyped-def]
+    """The output as one line: Rich wraps long messages."""
+    return " ".join(result.output.split())
+
+
+def test_synth_writes_a_place(tmp_path: Path) -> None:
+    out = tmp_path / "place"
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--persons",
+            "2000",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--years",
+            "2024-2025",
+            "--no-finance",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "synthetic" in result.output
+    admitted = pq.read_table(out / "apc_spells.parquet").column("admidate").to_pylist()
+    assert min(admitted).year == 2024
+    assert not (out / "ledgers").exists()
+
+
+def test_synth_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["synth", "--persons", "10", "--seed", "1", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "the folder is not empty" in said(result)
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_synth_explains_a_bad_council_code(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["synth", "--persons", "10", "--seed", "1", "--out", str(tmp_path / "x"), "--like", "E99"],
+    )
+    assert result.exit_code == 2
+    assert "'E99': not a lower-tier or unitary council" in said(result)
+
+
+def test_synth_explains_bad_years(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "synth",
+            "--persons",
+            "10",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "x"),
+            "--years",
+            "2025-2023",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "first before last" in said(result)
