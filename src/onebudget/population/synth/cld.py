@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from onebudget.population.synth.cells import CellModel
 from onebudget.population.synth.events import Draws, pick
 from onebudget.population.synth.people import People
 from onebudget.population.synth.rates import NationalRates
@@ -87,12 +88,12 @@ class CldBuilder:
         people: People,
         window: Window,
         rates: NationalRates,
+        model: CellModel,
         care: SocialCareModel,
-        la_code: str,
         rng: np.random.Generator,
     ) -> None:
         self.people, self.window, self.rates, self.care = people, window, rates, care
-        self.la_code, self.rng = la_code, rng
+        self.model, self.rng = model, rng
         self.parts: list[dict[str, np.ndarray]] = []
 
     def _add(self, who: Ints, start: Dates, end: Dates, **text: np.ndarray | str) -> None:
@@ -165,11 +166,11 @@ class CldBuilder:
         )
         self._services(who, start, self._ends(who), component)
 
-    def care_home_admissions(
-        self, who: Ints, start: Dates, ages: Ints, rng: np.random.Generator
-    ) -> None:
+    def care_home_admissions(self, who: Ints, start: Dates) -> None:
         nursing = self.rates.figure("social_care", "nursing_share_of_care_home_admissions_65_plus")
-        component = np.where(rng.random(len(who)) < nursing, "Nursing Care", "Residential Care")
+        component = np.where(
+            self.rng.random(len(who)) < nursing, "Nursing Care", "Residential Care"
+        )
         self._services(who, start, self._ends(who), component)
 
     def _ends(self, who: Ints) -> Dates:

@@ -95,7 +95,7 @@ def generate(
     say("community")
     community = ambulatory.community_contacts(everyone, window, rates, model, rng[8])
     say("social care")
-    cld = social_care(everyone, emergency, window, rates, model, where.council_code, rng[9])
+    cld = social_care(everyone, emergency, window, rates, model, rng[9])
     say("tables")
     ids = tables.pseudonyms(everyone.count, rng[10])
     data = SynthData(config, where)

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from onebudget.population import schema
 from onebudget.population.synth.ambulatory import Activity
 from onebudget.population.synth.cells import FRAILTY_GRADES
+from onebudget.population.synth.cld import TEXT_COLUMNS
 from onebudget.population.synth.hospital import Spells
 from onebudget.population.synth.people import People
 from onebudget.population.synth.place import SynthPlace
@@ -156,19 +157,7 @@ def cld_table(
     unit, tenths = cld["unit_cost_pence"], cld["units_per_week_tenths"]
     frequency = cld["Cost_Frequency_Unit_Type"]
     weekly = np.where(frequency == "Hourly", (unit * tenths + 5) // 10, unit)
-    text_columns = {
-        name: text(cld[name], blank_is_null=True)
-        for name in (
-            "Event_Outcome",
-            "Request_Route_of_Access",
-            "Assessment_Type",
-            "Service_Type",
-            "Service_Component",
-            "Delivery_Mechanism",
-            "Cost_Frequency_Unit_Type",
-            "Funding_Source",
-        )
-    }
+    text_columns = {name: text(cld[name], blank_is_null=True) for name in TEXT_COLUMNS[1:]}
     units = pc.multiply(
         pa.array(tenths).cast(pa.decimal128(19, 0)), pa.scalar(Decimal("0.1"), pa.decimal128(2, 1))
     )
