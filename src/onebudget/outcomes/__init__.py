@@ -1,0 +1,1 @@
+"""Outcomes: indicators defined once, their statistics, and disclosure control."""
