@@ -1,0 +1,144 @@
+"""The DuckDB engine agrees with the in-memory reference on random data and random measures."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onebudget.outcomes.engines.duckdb import DuckDBEngine
+from onebudget.outcomes.engines.memory import MemoryEngine
+from onebudget.outcomes.model import (
+    AGE,
+    All,
+    AnyOf,
+    Col,
+    Compare,
+    Const,
+    Count,
+    Expr,
+    FollowedBy,
+    In,
+    IsNull,
+    Measure,
+    Not,
+    Period,
+    Persons,
+    Population,
+    Source,
+    StartsWith,
+    Sum,
+)
+from tests.spec.outcomes.conftest import make_tables
+
+START = date(2022, 1, 1)
+PERIODS = [Period.calendar_year(2023), Period.calendar_year(2024)]
+days = st.integers(0, 4 * 365)
+
+
+@st.composite
+def people(draw: st.DrawFn) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(draw(st.integers(1, 12))):
+        born = date(1920, 1, 1) + timedelta(days=draw(st.integers(0, 104 * 365)))
+        died = draw(st.one_of(st.none(), days.map(lambda d: START + timedelta(days=d))))
+        rows.append(
+            {
+                "person_id": f"p{i}",
+                "date_of_birth": born,
+                "date_of_death": died if died is None or died > born else None,
+                "sex": draw(st.sampled_from([1, 2])),
+                "imd_decile": draw(st.integers(1, 10)),
+                "gp_practice_code": draw(st.sampled_from(["A1", "B2"])),
+            }
+        )
+    return rows
+
+
+@st.composite
+def spells(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for _ in range(draw(st.integers(0, 25))):
+        admitted = START + timedelta(days=draw(days))
+        rows.append(
+            {
+                "person_id": draw(st.sampled_from([p["person_id"] for p in persons])),
+                "admidate": admitted,
+                "disdate": admitted + timedelta(days=draw(st.integers(0, 20))),
+                "admimeth": draw(st.sampled_from(["11", "21", "22"])),
+                "diag_4_02": draw(st.sampled_from([None, "W19X", "I10X", "E119"])),
+            }
+        )
+    return rows
+
+
+leaves = st.one_of(
+    st.builds(
+        Compare,
+        st.sampled_from(["=", "!=", "<", ">="]),
+        st.just(Col("admimeth")),
+        st.sampled_from([Const("21"), Const("11")]),
+    ),
+    st.builds(
+        Compare,
+        st.sampled_from([">=", "<"]),
+        st.just(Col(AGE)),
+        st.sampled_from([Const(18), Const(65), Const(85)]),
+    ),
+    st.builds(In, st.just(Col("diag_4_02")), st.sampled_from([("W19X",), ("I10X", "E119")])),
+    st.builds(StartsWith, st.just(Col("admimeth")), st.sampled_from([("2",), ("1", "2")])),
+    st.builds(IsNull, st.just(Col("diag_4_02"))),
+)
+conditions: st.SearchStrategy[Expr] = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.builds(Not, inner),
+        st.builds(All, st.tuples(inner, inner)),
+        st.builds(AnyOf, st.tuples(inner, inner)),
+    ),
+    max_leaves=5,
+)
+sources = st.builds(
+    Source, st.just("apc_spells"), st.sampled_from(["admidate", "disdate"]), conditions
+)
+measures: st.SearchStrategy[Measure] = st.one_of(
+    st.builds(Count, sources),
+    st.builds(Sum, sources, st.just("speldur")),
+    st.builds(Persons, sources),
+    st.builds(
+        Population,
+        st.one_of(
+            st.just(All(())),
+            st.builds(
+                Compare, st.just(">="), st.just(Col(AGE)), st.sampled_from([Const(65), Const(18)])
+            ),
+        ),
+    ),
+    st.builds(
+        FollowedBy,
+        sources,
+        st.tuples(sources),
+        st.integers(1, 60),
+        st.sampled_from([None, "disdate"]),
+        st.booleans(),
+    ),
+)
+breakdowns = st.lists(
+    st.sampled_from(["sex", "age_band", "imd_quintile", "gp_practice_code", "esp_band"]),
+    max_size=2,
+    unique=True,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), measures, breakdowns)
+def test_duckdb_agrees_with_the_reference(
+    data: st.DataObject, measure: Measure, by: list[str]
+) -> None:
+    persons = data.draw(people())
+    tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
+    reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
+    expected = reference.evaluate(measure, PERIODS, by)
+    assert DuckDBEngine(tables).evaluate(measure, PERIODS, by) == expected
