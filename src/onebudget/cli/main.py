@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from onebudget import __version__
-from onebudget.cli import synth
+from onebudget.cli import indicators, synth
 from onebudget.cli.service import run_service
 
 app = typer.Typer(
@@ -50,3 +50,4 @@ def serve(host: str = HOST, port: int = PORT) -> None:
 
 app.command(name="synth")(synth.synth)
 app.command(name="data-dictionary")(synth.dictionary)
+app.command(name="indicators")(indicators.indicators)

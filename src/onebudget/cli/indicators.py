@@ -1,0 +1,109 @@
+"""``onebudget indicators``: compute the outcomes framework over a folder of linked data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from onebudget.cli.synth import parse_years
+from onebudget.io.excel import write_rows
+from onebudget.outcomes.compute import BreakdownError, compute
+from onebudget.outcomes.definitions import indicators as all_indicators
+from onebudget.outcomes.engines import Engine
+from onebudget.outcomes.engines.duckdb import DuckDBEngine
+from onebudget.outcomes.engines.memory import MemoryEngine
+from onebudget.outcomes.model import Period
+from onebudget.population import schema
+
+console = Console()
+FORMATS = (".csv", ".xlsx", ".parquet")
+
+
+def _engine(name: str, folder: Path) -> Engine:
+    missing = [t.name for t in schema.TABLES if not (folder / f"{t.name}.parquet").exists()]
+    if missing:
+        raise typer.BadParameter(f"{folder}: no {', '.join(m + '.parquet' for m in missing)}")
+    tables = {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in schema.TABLES}
+    if name == "memory":
+        return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
+    return DuckDBEngine(tables)
+
+
+def _rows(indicator_id: str, name: str, table: Any, by: list[str]) -> list[dict[str, Any]]:
+    columns = ["period", *by, "numerator", "denominator", "value", "lower", "upper"]
+    return [
+        {"indicator": indicator_id, "name": name, **{c: row.get(c) for c in columns}}
+        for row in table.rows
+    ]
+
+
+def _write(rows: list[dict[str, Any]], out: Path) -> None:
+    table = pa.Table.from_pylist(rows)
+    if out.suffix == ".parquet":
+        pq.write_table(table, out)
+    elif out.suffix == ".csv":
+        pcsv.write_csv(table, out)
+    else:
+        write_rows(out, "Indicators", rows)
+
+
+def indicators(
+    data: Path = typer.Option(..., help="Folder of linked data (as `onebudget synth` writes)."),
+    out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
+    engine: str = typer.Option("duckdb", help="duckdb (default) or memory (small data only)."),
+    by: str = typer.Option(
+        "", help="Breakdowns, comma separated: sex,age_band,imd_quintile,gp_practice_code."
+    ),
+    years: str = typer.Option("2023-2025", help="Calendar years, e.g. 2023-2025."),
+    only: str = typer.Option("", help="Indicator ids, comma separated (default: all)."),
+) -> None:
+    """Compute every indicator (disclosure control applied) and write one table."""
+    if out.suffix not in FORMATS:
+        raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
+    if engine not in ("duckdb", "memory"):
+        raise typer.BadParameter(f"engine {engine!r}: use duckdb or memory (Spark: not yet)")
+    first, last = parse_years(years)
+    periods = [Period.calendar_year(y) for y in range(first, last + 1)]
+    breakdowns = [b for b in by.split(",") if b]
+    chosen = _chosen(only)
+    runner = _engine(engine, data)
+    rows: list[dict[str, Any]] = []
+    with Progress(
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("indicators", total=len(chosen))
+        for indicator in chosen:
+            bar.update(task, description=indicator.id)
+            allowed = [b for b in breakdowns if b in indicator.spec.breakdowns]
+            try:
+                table = compute(indicator, runner, periods, allowed)
+            except BreakdownError as error:
+                console.print(f"[yellow]{error}[/yellow]")
+                continue
+            rows += _rows(indicator.id, indicator.spec.name, table, breakdowns)
+            bar.update(task, advance=1)
+    _write(rows, out)
+    console.print(
+        f"Wrote {len(rows)} rows for {len(chosen)} indicators to {out} "
+        "(counts of 1-7 suppressed, others rounded to the nearest 5)."
+    )
+
+
+def _chosen(only: str) -> list[Any]:
+    known = all_indicators()
+    wanted = [i for i in only.split(",") if i] or list(known)
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise typer.BadParameter(f"no indicator {unknown}; known: {sorted(known)}")
+    return [known[i] for i in wanted]

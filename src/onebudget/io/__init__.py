@@ -1,0 +1,1 @@
+"""Safe reading and writing of the files people exchange: CSV and Excel."""

@@ -1,0 +1,46 @@
+"""Writing tables to Excel for people who work in spreadsheets.
+
+xlsxwriter in constant-memory mode; a bold, frozen header row; numbers as numbers (Decimal
+money written as its exact value); a fixed document date, so the same rows give the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+FIXED_CREATED = datetime(2000, 1, 1)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def write_rows(path: Path, sheet: str, rows: Sequence[Mapping[str, Any]]) -> Path:
+    """Write ``rows`` (all with the same keys) to one sheet of a new workbook at ``path``."""
+    columns = list(rows[0]) if rows else []
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook.set_properties({"created": FIXED_CREATED, "author": "OneBudget"})
+    bold = workbook.add_format({"bold": True})
+    worksheet = workbook.add_worksheet(sheet[:31])
+    worksheet.freeze_panes(1, 0)
+    for c, name in enumerate(columns):
+        worksheet.write(0, c, name, bold)
+    for r, row in enumerate(rows, start=1):
+        for c, name in enumerate(columns):
+            value = _cell(row.get(name))
+            if value is None:
+                worksheet.write_blank(r, c, None)
+            else:
+                worksheet.write(r, c, value)
+    workbook.close()
+    return path

@@ -1,0 +1,112 @@
+"""Documentation of each indicator, generated from its definition (never written by hand).
+
+python -m onebudget.outcomes.docs docs/indicators
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from onebudget.outcomes.definitions import Indicator, indicators
+
+HOW_TO_ADD = """\
+## How to add an indicator
+
+1. Write `src/onebudget/definitions/indicators/<id>.yaml`: copy the closest existing file.
+   Give its owner, source (the published specification) and review dates.
+2. Describe the numerator and denominator as measures: `count`, `sum` (with `column`),
+   `persons` (distinct people; add `end:` for services that run over an interval),
+   `population` (people alive at the middle of the period) or `followed_by` (index rows
+   followed, or with `negate: true` not followed, by an outcome within `days`).
+   Conditions: `{column: C, is: V}`, `is_not`, `in: [...]`, `not_in`, `starts_with: [...]`,
+   `at_least`, `below`, `is_empty: true|false`, `{age_at_least: N}`, `{age_below: N}`,
+   and `all: [...]`, `any: [...]`, `not: {...}`. A list means all of them.
+3. Choose `method`: `proportion` (Wilson interval), `rate` (Byar's interval) or `dsr`
+   (directly standardised to the 2013 European Standard Population, Dobson's interval).
+4. Run `python -m onebudget.outcomes.docs docs/indicators` and the tests: the definition is
+   validated against the dataset schema on load, and every engine computes it.
+"""
+
+
+def indicator_page(indicator: Indicator) -> str:
+    spec = indicator.spec
+    lines = [
+        f"# {spec.name}",
+        "",
+        f"`{spec.id}` · {spec.framework}" + (f" · {spec.reference}" if spec.reference else ""),
+        "",
+        spec.description.strip(),
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Unit | {spec.unit} |",
+        f"| Method | {spec.method} |",
+        f"| Polarity | {spec.polarity} |",
+        f"| Breakdowns | {', '.join(spec.breakdowns) or 'none'} |",
+        f"| Owner | {spec.owner} |",
+        f"| Source | {spec.source} |",
+        f"| Reviewed | {spec.reviewed} (next review by {spec.review_by}) |",
+        "",
+        "## Numerator",
+        "",
+        "```yaml",
+        _yaml(spec.numerator),
+        "```",
+        "",
+        "## Denominator",
+        "",
+        "```yaml",
+        _yaml(spec.denominator),
+        "```",
+        "",
+    ]
+    if spec.notes:
+        lines += ["## Notes", "", spec.notes.strip(), ""]
+    lines += [
+        "Disclosure control applies to every published figure: counts of 1 to 7 are "
+        "suppressed and others rounded to the nearest 5.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _yaml(data: object) -> str:
+    return yaml.safe_dump(data, sort_keys=False, width=90).strip()
+
+
+def index_page() -> str:
+    rows = [
+        f"| [{i.spec.name}]({i.id}.md) | {i.spec.framework} | {i.spec.unit} |"
+        for i in indicators().values()
+    ]
+    return "\n".join(
+        [
+            "# Indicators",
+            "",
+            "Generated from `src/onebudget/definitions/indicators/`.",
+            "",
+            "| indicator | framework | unit |",
+            "|---|---|---|",
+            *rows,
+            "",
+            HOW_TO_ADD,
+        ]
+    )
+
+
+def pages() -> dict[str, str]:
+    found = {f"{i.id}.md": indicator_page(i) for i in indicators().values()}
+    return {"README.md": index_page(), **found}
+
+
+def write(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages().items():
+        (folder / name).write_text(text)
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/indicators"))

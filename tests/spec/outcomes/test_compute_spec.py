@@ -1,0 +1,94 @@
+"""Spec: indicators computed on every engine, with disclosure control and statistics."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from onebudget.outcomes import stats
+from onebudget.outcomes.compute import BreakdownError, compute
+from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.model import Period
+from tests.spec.outcomes.conftest import make_tables
+
+Y2024 = [Period.calendar_year(2024)]
+
+
+def discharges(person: str, n: int, destination: str) -> list[dict[str, object]]:
+    day = date(2024, 3, 1)
+    return [
+        {
+            "person_id": person,
+            "admidate": day + timedelta(days=2 * i),
+            "disdate": day + timedelta(days=2 * i + 1),
+            "admimeth": "21",
+            "disdest": destination,
+        }
+        for i in range(n)
+    ]
+
+
+def test_a_proportion_is_published_from_rounded_counts(engine_for) -> None:
+    tables = make_tables(
+        persons=[{"person_id": "a", "sex": 1}, {"person_id": "b", "sex": 2}],
+        apc_spells=(
+            discharges("a", 37, "19")
+            + discharges("a", 3, "51")
+            + discharges("b", 5, "19")
+            + discharges("b", 1, "79")
+        ),
+    )
+    table = compute(indicators()["discharge-usual-residence"], engine_for(tables), Y2024, ["sex"])
+    rows = {r["sex"]: r for r in table.rows}
+    male = rows["male"]
+    assert (male["numerator"], male["denominator"]) == (35, 40)
+    low, high = stats.wilson_ci(35, 40)
+    assert (male["value"], male["lower"], male["upper"]) == (
+        87.5,
+        round(low * 100, 1),
+        round(high * 100, 1),
+    )
+    female = rows["female"]  # 5 of 5: both counts suppressed, and so the value
+    assert (female["numerator"], female["value"], female["lower"]) == (None, None, None)
+    assert table.controlled
+
+
+def test_a_standardised_rate_uses_age_specific_counts(engine_for) -> None:
+    people = [{"person_id": f"old{i}", "date_of_birth": date(1944, 1, 1)} for i in range(400)]
+    people += [{"person_id": f"older{i}", "date_of_birth": date(1934, 1, 1)} for i in range(100)]
+    falls = [
+        {
+            "person_id": f"old{i}",
+            "admidate": date(2024, 5, 1),
+            "disdate": date(2024, 5, 3),
+            "admimeth": "21",
+            "diag_4_01": "S720",
+            "diag_4_02": "W19X",
+        }
+        for i in range(8)
+    ]
+    falls += [
+        {
+            "person_id": f"older{i}",
+            "admidate": date(2024, 6, 1),
+            "disdate": date(2024, 6, 9),
+            "admimeth": "21",
+            "diag_4_01": "S720",
+            "diag_4_02": "W010",
+        }
+        for i in range(12)
+    ]
+    tables = make_tables(persons=people, apc_spells=falls)
+    (row,) = compute(indicators()["falls-65-plus"], engine_for(tables), Y2024).rows
+    # ages at mid-2024: 80 (ESP band 80-84, weight 2500) and 90 (90+, weight 1000)
+    expected = stats.dsr([8, 12], [400, 100], [2500, 1000], multiplier=100_000)
+    assert (row["numerator"], row["denominator"]) == (20, 500)
+    assert row["value"] == round(expected.value, 1)
+    assert (row["lower"], row["upper"]) == (round(expected.lower, 1), round(expected.upper, 1))
+
+
+def test_a_breakdown_the_definition_does_not_allow_is_refused(engine_for) -> None:
+    tables = make_tables(persons=[{"person_id": "a"}])
+    with pytest.raises(BreakdownError, match="age_band"):
+        compute(indicators()["falls-65-plus"], engine_for(tables), Y2024, ["age_band"])

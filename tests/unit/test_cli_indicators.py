@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pyarrow.csv as pcsv
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from onebudget.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "place"
+    result = runner.invoke(
+        app, ["synth", "--persons", "5000", "--seed", "8", "--out", str(out), "--no-finance"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_indicators_to_csv_with_breakdowns(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ind.csv"
+    result = runner.invoke(
+        app,
+        ["indicators", "--data", str(data), "--out", str(out), "--by", "sex", "--years", "2024"],
+    )
+    assert result.exit_code == 0, result.output
+    table = pcsv.read_csv(out)
+    assert set(table.column("period").to_pylist()) == {2024}
+    assert len(set(table.column("indicator").to_pylist())) == 12
+    counts = [c for c in table.column("numerator").to_pylist() if c is not None]
+    assert all(c == 0 or (c >= 10 and c % 5 == 0) for c in counts)
+
+
+def test_indicators_to_excel(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ind.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--only",
+            "falls-65-plus",
+            "--engine",
+            "memory",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Indicators").to_python()
+    assert rows[0][:3] == ["indicator", "name", "period"]
+    assert {r[0] for r in rows[1:]} == {"falls-65-plus"}
+
+
+def test_unknown_indicators_and_engines_are_explained(data: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["indicators", "--data", str(data), "--out", str(tmp_path / "x.csv"), "--only", "nonsense"],
+    )
+    assert result.exit_code == 2
+    assert "nonsense" in result.output
+    result = runner.invoke(
+        app,
+        ["indicators", "--data", str(data), "--out", str(tmp_path / "x.csv"), "--engine", "spark"],
+    )
+    assert result.exit_code == 2
+    assert "not yet" in " ".join(result.output.split())
