@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # Same database tests again on PostgreSQL when this is set (CI sets it; see .ci/run).
 ONEBUDGET_TEST_POSTGRES_URL ?=
 
-.PHONY: demo serve test lint test-sqlite test-postgres vendor lock clean
+.PHONY: demo serve test lint test-sqlite test-postgres test-spark vendor lock clean
 
 demo: $(WEB_STAMP)
 	$(BIN)/onebudget demo --port $(PORT)
@@ -59,6 +59,16 @@ test-postgres: $(DEV_STAMP)
 	@echo "== Database tests again on PostgreSQL =="
 	@$(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",-m "database or postgresql")
 
+# The Spark engine's specs: an optional extra (pyspark, Java 17+), its own CI step.
+SPARK_STAMP := $(VENV)/.spark-installed
+$(SPARK_STAMP): requirements/spark.txt | $(DEV_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/spark.txt
+	touch $@
+
+test-spark: $(SPARK_STAMP)
+	@echo "== Outcome engine specs on Apache Spark (local mode) =="
+	@$(call run_pytest,ONEBUDGET_TEST_SPARK=1 env -u DATABASE_URL,-m spark -p no:cacheprovider)
+
 # Refresh the vendored NHS.UK frontend from npm (needs Node); the result is committed.
 vendor: $(DEV_STAMP)
 	npm ci --no-audit --no-fund
@@ -69,6 +79,7 @@ lock: $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra web -o requirements/web.txt
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra web --extra dev -o requirements/dev.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra web --extra dev --extra spark -o requirements/spark.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,7 @@ from onebudget.outcomes.model import (
     StartsWith,
     Sum,
 )
-from tests.spec.outcomes.conftest import make_tables
+from tests.spec.outcomes.conftest import SPARK, make_tables
 
 START = date(2022, 1, 1)
 PERIODS = [Period.calendar_year(2023), Period.calendar_year(2024)]
@@ -142,3 +143,20 @@ def test_duckdb_agrees_with_the_reference(
     reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     expected = reference.evaluate(measure, PERIODS, by)
     assert DuckDBEngine(tables).evaluate(measure, PERIODS, by) == expected
+
+
+if SPARK:  # defined only for the Spark step, so an ordinary run neither runs nor skips it
+
+    @pytest.mark.spark
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.data(), measures, breakdowns)
+    def test_spark_agrees_with_the_reference(
+        data: st.DataObject, measure: Measure, by: list[str]
+    ) -> None:
+        from onebudget.outcomes.engines.spark import SparkEngine
+
+        persons = data.draw(people())
+        tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
+        reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
+        expected = reference.evaluate(measure, PERIODS, by)
+        assert SparkEngine(tables).evaluate(measure, PERIODS, by) == expected

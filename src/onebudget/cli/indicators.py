@@ -33,6 +33,13 @@ def _engine(name: str, folder: Path) -> Engine:
     tables = {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in schema.TABLES}
     if name == "memory":
         return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
+    if name == "spark":
+        try:
+            from onebudget.outcomes.engines.spark import SparkEngine
+
+            return SparkEngine(tables)
+        except (ImportError, RuntimeError) as error:
+            raise typer.BadParameter(str(error)) from None
     return DuckDBEngine(tables)
 
 
@@ -57,7 +64,7 @@ def _write(rows: list[dict[str, Any]], out: Path) -> None:
 def indicators(
     data: Path = typer.Option(..., help="Folder of linked data (as `onebudget synth` writes)."),
     out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
-    engine: str = typer.Option("duckdb", help="duckdb (default) or memory (small data only)."),
+    engine: str = typer.Option("duckdb", help="duckdb (default), spark, or memory (small data)."),
     by: str = typer.Option(
         "", help="Breakdowns, comma separated: sex,age_band,imd_quintile,gp_practice_code."
     ),
@@ -67,8 +74,8 @@ def indicators(
     """Compute every indicator (disclosure control applied) and write one table."""
     if out.suffix not in FORMATS:
         raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
-    if engine not in ("duckdb", "memory"):
-        raise typer.BadParameter(f"engine {engine!r}: use duckdb or memory (Spark: not yet)")
+    if engine not in ("duckdb", "spark", "memory"):
+        raise typer.BadParameter(f"engine {engine!r}: use duckdb, spark or memory")
     first, last = parse_years(years)
     periods = [Period.calendar_year(y) for y in range(first, last + 1)]
     breakdowns = [b for b in by.split(",") if b]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -64,12 +65,27 @@ def make_tables(**rows: Sequence[Mapping[str, Any]]) -> dict[str, pa.Table]:
     return {t.name: _complete(t, rows.get(t.name, ())) for t in schema.TABLES}
 
 
+SPARK = os.environ.get("ONEBUDGET_TEST_SPARK") == "1"
+
+
+def _spark(tables: dict[str, pa.Table]) -> Engine:
+    from onebudget.outcomes.engines.spark import SparkEngine
+
+    return SparkEngine(tables)
+
+
 ENGINES: dict[str, Callable[[dict[str, pa.Table]], Engine]] = {
     "memory": lambda tables: MemoryEngine({k: v.to_pylist() for k, v in tables.items()}),
     "duckdb": DuckDBEngine,
+    "spark": _spark,
 }
+# Spark runs as its own step (make test-spark): without ONEBUDGET_TEST_SPARK=1 its
+# parameter is not generated at all, rather than skipped.
+PARAMS = [pytest.param("memory"), pytest.param("duckdb")]
+if SPARK:
+    PARAMS.append(pytest.param("spark", marks=pytest.mark.spark))
 
 
-@pytest.fixture(params=sorted(ENGINES))
+@pytest.fixture(params=PARAMS)
 def engine_for(request: pytest.FixtureRequest) -> Callable[[dict[str, pa.Table]], Engine]:
     return ENGINES[request.param]
