@@ -4,7 +4,8 @@
   run (``pytest -m database`` with ``DATABASE_URL`` set) selects exactly them.
 - Tests marked ``postgresql`` test PostgreSQL-only behaviour; on another database they are
   deselected (not skipped), so a plain ``pytest`` works anywhere.
-- In CI (``CI=true``) a skipped test is a failure: nothing may quietly not run there.
+- In CI (``CI=true``) a skipped test is a failure: nothing may quietly not run there, and
+  Hypothesis is derandomised.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct-horse-battery-staple-1"
+
+# CI runs the same examples every time (a red build is reproducible); developers' runs keep
+# exploring new ones, so a latent disagreement is found at a desk rather than in CI.
+settings.register_profile("ci", derandomize=True, database=None)
+if IN_CI:
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -16,6 +16,12 @@ urlpatterns = [
         name="organisation_activity",
     ),
     path("places/<slug:slug>/", places.place_detail, name="place"),
+    path("places/<slug:slug>/outcomes/", places.place_outcomes, name="place_outcomes"),
+    path(
+        "places/<slug:slug>/outcomes/<slug:indicator>/",
+        places.place_indicator,
+        name="place_indicator",
+    ),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),
 ]

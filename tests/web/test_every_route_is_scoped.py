@@ -34,6 +34,14 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         (f"/places/{w.place_a.slug}/", "a"),
         (f"/places/{w.place_b.slug}/", "b"),
     ],
+    "place_outcomes": lambda w: [
+        (f"/places/{w.place_a.slug}/outcomes/", "a"),
+        (f"/places/{w.place_b.slug}/outcomes/", "b"),
+    ],
+    "place_indicator": lambda w: [
+        (f"/places/{w.place_a.slug}/outcomes/falls-65-plus/", "a"),
+        (f"/places/{w.place_b.slug}/outcomes/discharge-usual-residence/", "b"),
+    ],
     "api:api-root": lambda w: [("/api/", None)],
     "api:openapi-json": lambda w: [("/api/openapi.json", None)],
     "api:openapi-view": lambda w: [("/api/docs", None)],
@@ -68,8 +76,26 @@ def test_every_route_is_in_the_walk() -> None:
     )
 
 
+@pytest.fixture
+def with_data(world, tmp_path):
+    """Each side's place gets its own small synthetic dataset, so outcome pages have data."""
+    import json
+
+    from onebudget.population.synth.generate import SynthConfig, generate
+    from onebudget.population.synth.writer import write
+    from onebudget_web.places.actions import register_dataset
+
+    for seed, place in enumerate((world.place_a, world.place_b), start=1):
+        out = tmp_path / place.slug
+        write(generate(SynthConfig(persons=1500, seed=seed, name=place.name)), out, finance=False)
+        manifest = json.loads((out / "manifest.json").read_text())
+        register_dataset(by="system:tests", place=place, path=str(out), manifest=manifest)
+    return world
+
+
 @pytest.mark.parametrize("route", sorted(ROUTES))
-def test_no_route_shows_one_organisation_to_the_other(client, world, route: str) -> None:
+def test_no_route_shows_one_organisation_to_the_other(client, with_data, route: str) -> None:
+    world = with_data
     # Administrators of their own organisation, so every page of their own side opens.
     grant_role(by="system:tests", user=world.alice, organisation=world.org_a, role=Role.ADMIN)
     grant_role(by="system:tests", user=world.bob, organisation=world.org_b, role=Role.ADMIN)

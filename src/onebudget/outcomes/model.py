@@ -144,6 +144,16 @@ class Period:
     def financial_year(cls, year: int) -> Period:
         return cls(f"{year}/{(year + 1) % 100:02d}", date(year, 4, 1), date(year + 1, 4, 1))
 
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(f"{year}-{month:02d}", date(year, month, 1), following)
+
+
+def months(first_year: int, last_year: int) -> list[Period]:
+    """Every calendar month of the years, in order (for SPC charts)."""
+    return [Period.month(y, m) for y in range(first_year, last_year + 1) for m in range(1, 13)]
+
 
 BREAKDOWNS = ("sex", "age_band", "imd_quintile", "gp_practice_code")
 AGE_BANDS = ((0, "0-17"), (18, "18-64"), (65, "65-74"), (75, "75-84"), (85, "85+"))

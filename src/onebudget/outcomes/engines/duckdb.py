@@ -19,11 +19,17 @@ class DuckDBEngine:
     def __init__(self, tables: Mapping[str, pa.Table], connection: Any = None) -> None:
         self.con = connection or duckdb.connect()
         self.compiler = SqlCompiler()
+        self.answers: dict[tuple[Any, ...], dict[Key, Any]] = {}
         for name, table in tables.items():
             self.con.register(f"t_{name}", table)
 
     def evaluate(
         self, measure: Measure, periods: Sequence[Period], by: Sequence[str]
     ) -> dict[Key, Any]:
-        sql = self.compiler.compile(measure, periods, by)
-        return {tuple(row[:-1]): row[-1] for row in self.con.execute(sql).fetchall()}
+        """Answers are kept: indicators often share a denominator (the data do not change)."""
+        question = (measure, tuple(periods), tuple(by))
+        if question not in self.answers:
+            sql = self.compiler.compile(measure, periods, by)
+            rows = self.con.execute(sql).fetchall()
+            self.answers[question] = {tuple(row[:-1]): row[-1] for row in rows}
+        return dict(self.answers[question])

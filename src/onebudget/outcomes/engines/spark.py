@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -36,6 +37,7 @@ def local_session() -> Any:
         SparkSession.builder.master("local[2]")
         .appName("onebudget")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
@@ -45,14 +47,20 @@ def local_session() -> Any:
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, tables: Mapping[str, pa.Table], session: Any = None) -> None:
+    def __init__(self, tables: Mapping[str, pa.Table | Path], session: Any = None) -> None:
+        """Tables as Arrow (small data) or as Parquet paths, which Spark reads itself."""
         import sqlglot
 
         self.spark = session or local_session()
         self.transpile = sqlglot.transpile
         self.compiler = SqlCompiler()
         for name, table in tables.items():
-            self.spark.createDataFrame(table).createOrReplaceTempView(f"t_{name}")
+            frame = (
+                self.spark.read.parquet(str(table))
+                if isinstance(table, Path)
+                else self.spark.createDataFrame(table)
+            )
+            frame.createOrReplaceTempView(f"t_{name}")
 
     def sql(self, measure: Measure, periods: Sequence[Period], by: Sequence[str]) -> str:
         duck = self.compiler.compile(measure, periods, by)

@@ -19,6 +19,7 @@ from onebudget.outcomes.model import (
     AGE,
     AGE_BANDS,
     All,
+    Col,
     Compare,
     Const,
     Expr,
@@ -99,12 +100,22 @@ def dimension_sql(name: str, age: str) -> str:
         cases = " ".join(
             f"WHEN {age} >= {low} THEN '{label}'" for low, label in reversed(AGE_BANDS)
         )
-        return f"CASE {cases} END"
+        return f"CASE {cases} ELSE {literal(AGE_BANDS[0][1])} END"  # as model.age_band
     if name == "esp_band":
         return f"least(CAST(floor({age} / 5) AS INTEGER) * 5, 90)"
     if name == "imd_quintile":
         return "CAST(floor((pe.imd_decile + 1) / 2) AS INTEGER)"
     return f"pe.{ident(name)}"
+
+
+def uses_age(e: Expr) -> bool:
+    if isinstance(e, Compare):
+        return any(isinstance(v, Col) and v.name == AGE for v in (e.left, e.right))
+    if isinstance(e, In | StartsWith | IsNull):
+        return e.column.name == AGE
+    if isinstance(e, Not):
+        return uses_age(e.expr)
+    return any(uses_age(x) for x in e.exprs)
 
 
 class SqlCompiler:
@@ -121,9 +132,10 @@ class SqlCompiler:
         source = measure.index if isinstance(measure, FollowedBy) else measure.source
         age = self._age(source)
         dims = "".join(f", {dimension_sql(d, age)}" for d in by)
+        person = bool(by) or uses_age(source.where)
         return (
             f"{head}SELECT per.label{dims}, {self._value(measure)} "
-            f"{self._from(source, self._followed(measure))} GROUP BY ALL"
+            f"{self._from(source, self._followed(measure), person)} GROUP BY ALL"
         )
 
     @staticmethod
@@ -131,16 +143,16 @@ class SqlCompiler:
         on = "per.mid" if source.end else f"e.{ident(source.date)}"
         return age_sql("pe.date_of_birth", on)
 
-    def _from(self, source: Source, followed: str) -> str:
+    def _from(self, source: Source, followed: str, person: bool) -> str:
         start = f"e.{ident(source.date)}"
         if source.end:
             end = f"e.{ident(source.end)}"
             in_period = f"{start} < per.stop AND ({end} IS NULL OR {end} >= per.start)"
         else:
             in_period = f"{start} >= per.start AND {start} < per.stop"
+        join = "JOIN t_persons pe ON pe.person_id = e.person_id " if person else ""
         return (
-            f"FROM {ident('t_' + source.table)} e "
-            "JOIN t_persons pe ON pe.person_id = e.person_id "
+            f"FROM {ident('t_' + source.table)} e {join}"
             f"JOIN periods per ON {in_period} {followed}"
             f"WHERE {where_sql(source.where, 'e', self._age(source))}"
         )
@@ -161,8 +173,8 @@ class SqlCompiler:
         anchor = f"e.{ident(measure.after or measure.index.date)}"
         outcomes = " UNION ALL ".join(
             f"SELECT o.person_id, o.{ident(s.date)} AS d FROM {ident('t_' + s.table)} o "
-            "JOIN t_persons op ON op.person_id = o.person_id "
-            f"WHERE o.{ident(s.date)} IS NOT NULL AND "
+            + ("JOIN t_persons op ON op.person_id = o.person_id " if uses_age(s.where) else "")
+            + f"WHERE o.{ident(s.date)} IS NOT NULL AND "
             f"{where_sql(s.where, 'o', age_sql('op.date_of_birth', 'o.' + ident(s.date)))}"
             for s in measure.outcomes
         )

@@ -1,0 +1,114 @@
+"""Charts for indicators as Vega-Lite (built with Altair), rendered to SVG without a browser.
+
+SVG rendered on the server needs no JavaScript and no CDN, prints, and is read by screen
+readers through its title. Colours follow the NHS.UK palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import vl_convert
+
+from onebudget.outcomes import stats
+from onebudget.outcomes.spc import xmr
+
+NHS_BLUE, NHS_DARK_GREY, NHS_RED, NHS_WARM_YELLOW = "#005eb8", "#425563", "#d5281b", "#ffb81c"
+WIDTH, HEIGHT = 620, 260
+
+
+def _svg(chart: alt.TopLevelMixin) -> str:
+    return str(vl_convert.vegalite_to_svg(chart.to_dict()))
+
+
+def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]]) -> str | None:
+    """A monthly series with its XmR mean and limits; signals in red. None if too short."""
+    shown = [(label, value) for label, value in points if value is not None]
+    if len(shown) < 2:
+        return None
+    chart_data = xmr([v for _, v in shown])
+    rows = [
+        {
+            "period": label,
+            "value": value,
+            "signal": bool(chart_data.signals[i]),
+            "mean": chart_data.mean,
+            "upper": chart_data.upper_limit,
+            "lower": max(chart_data.lower_limit, 0.0),
+        }
+        for i, (label, value) in enumerate(shown)
+    ]
+    base = alt.Chart(alt.Data(values=rows)).encode(x=alt.X("period:O", title=None))
+    line = base.mark_line(color=NHS_BLUE, point=True).encode(y=alt.Y("value:Q", title=unit))
+    flagged = (
+        base.transform_filter("datum.signal")
+        .mark_point(color=NHS_RED, size=70, filled=True)
+        .encode(y="value:Q")
+    )
+    rules = [
+        base.mark_line(color=NHS_DARK_GREY, strokeDash=dash).encode(y=f"{column}:Q")
+        for column, dash in (("mean", [1, 0]), ("upper", [4, 3]), ("lower", [4, 3]))
+    ]
+    chart = alt.layer(line, flagged, *rules).properties(title=title, width=WIDTH, height=HEIGHT)
+    return _svg(chart)
+
+
+def funnel_svg(
+    title: str,
+    unit: str,
+    units: Sequence[dict[str, Any]],
+    target: float,
+    kind: str,
+    multiplier: float,
+) -> str | None:
+    """Each unit's value against its denominator, with 95% and 99.8% limits around target."""
+    shown = [u for u in units if u["value"] is not None and u["denominator"]]
+    if len(shown) < 3:
+        return None
+    sizes = np.linspace(
+        max(min(u["denominator"] for u in shown) * 0.8, 1),
+        max(u["denominator"] for u in shown) * 1.1,
+        60,
+    )
+    per_unit = target / multiplier
+    limits = []
+    for confidence in (0.95, 0.998):
+        if kind == "proportion":
+            low, high = stats.funnel_limits_proportion(per_unit, sizes, confidence)
+        else:
+            low, high = stats.funnel_limits_rate(per_unit, sizes, confidence)
+        limits += [
+            {"n": float(n), "limit": float(v) * multiplier, "band": f"{confidence:.1%}"}
+            for n, v in zip(
+                np.concatenate([sizes, sizes]), np.concatenate([low, high]), strict=True
+            )
+        ]
+    dots = (
+        alt.Chart(alt.Data(values=shown))
+        .mark_circle(color=NHS_BLUE, size=60)
+        .encode(
+            x=alt.X("denominator:Q", title="denominator"),
+            y=alt.Y("value:Q", title=unit),
+            tooltip=["unit:N", "value:Q", "denominator:Q"],
+        )
+    )
+    lines = (
+        alt.Chart(alt.Data(values=limits))
+        .mark_point(size=4, filled=True)
+        .encode(
+            x="n:Q",
+            y="limit:Q",
+            color=alt.Color(
+                "band:N", title="control limit", scale=alt.Scale(range=[NHS_WARM_YELLOW, NHS_RED])
+            ),
+        )
+    )
+    centre = (
+        alt.Chart(alt.Data(values=[{"target": target}]))
+        .mark_rule(color=NHS_DARK_GREY)
+        .encode(y="target:Q")
+    )
+    return _svg(alt.layer(lines, centre, dots).properties(title=title, width=WIDTH, height=HEIGHT))
