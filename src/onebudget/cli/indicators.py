@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,7 @@ def indicators(
     breakdowns = [b for b in by.split(",") if b]
     chosen = _chosen(only)
     runner = _engine(engine, data)
+    data_end = _data_end(data)
     rows: list[dict[str, Any]] = []
     with Progress(
         TextColumn("{task.description:<34}"),
@@ -94,7 +97,7 @@ def indicators(
             bar.update(task, description=indicator.id)
             allowed = [b for b in breakdowns if b in indicator.spec.breakdowns]
             try:
-                table = compute(indicator, runner, periods, allowed)
+                table = compute(indicator, runner, periods, allowed, data_end=data_end)
             except BreakdownError as error:
                 console.print(f"[yellow]{error}[/yellow]")
                 continue
@@ -114,3 +117,12 @@ def _chosen(only: str) -> list[Any]:
     if unknown:
         raise typer.BadParameter(f"no indicator {unknown}; known: {sorted(known)}")
     return [known[i] for i in wanted]
+
+
+def _data_end(folder: Path) -> date | None:
+    """The day after the data's last day, from the manifest `onebudget synth` writes."""
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None
+    last_year = json.loads(manifest.read_text())["years"][1]
+    return date(int(last_year) + 1, 1, 1)

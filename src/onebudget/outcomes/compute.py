@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
 from onebudget.outcomes import disclosure, stats
 from onebudget.outcomes.definitions import Indicator
 from onebudget.outcomes.engines import Engine, Key
-from onebudget.outcomes.model import ESP_BANDS, Period
+from onebudget.outcomes.model import ESP_BANDS, FollowedBy, Period
 
 VALUE_COLUMNS = ("value", "lower", "upper")
 
@@ -66,9 +67,39 @@ def _crude(
     return numerator / denominator * multiplier, low * multiplier, high * multiplier
 
 
+def follow_up_days(indicator: Indicator) -> int:
+    """Days of data needed after a period ends to see every outcome of its index events."""
+    return max(
+        (m.days for m in (indicator.numerator, indicator.denominator) if isinstance(m, FollowedBy)),
+        default=0,
+    )
+
+
+def complete_periods(
+    indicator: Indicator, periods: Sequence[Period], data_end: date | None
+) -> list[Period]:
+    """The periods whose follow-up lies wholly inside the data (``data_end``: the day after
+    the last day of data). A readmission after the data ends cannot be seen, so a period
+    without its full follow-up would understate the indicator."""
+    days = follow_up_days(indicator)
+    if data_end is None or not days:
+        return list(periods)
+    return [p for p in periods if p.end + timedelta(days=days) <= data_end]
+
+
 def compute(
-    indicator: Indicator, engine: Engine, periods: Sequence[Period], by: Sequence[str] = ()
+    indicator: Indicator,
+    engine: Engine,
+    periods: Sequence[Period],
+    by: Sequence[str] = (),
+    *,
+    data_end: date | None = None,
 ) -> disclosure.StatTable:
+    """The indicator for each period (and breakdown), disclosure-controlled.
+
+    With ``data_end``, periods without their full follow-up are left out.
+    """
+    periods = complete_periods(indicator, periods, data_end)
     spec = indicator.spec
     wrong = [d for d in by if d not in spec.breakdowns]
     if wrong:

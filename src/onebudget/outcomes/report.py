@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,7 @@ class PlaceOutcomes:
     def __init__(self, folder: Path) -> None:
         manifest = json.loads((folder / "manifest.json").read_text())
         self.first_year, self.last_year = manifest["years"]
+        self.data_end = date(self.last_year + 1, 1, 1)
         self.label = manifest["place"]
         self.engine = DuckDBEngine(
             {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in schema.TABLES}
@@ -70,7 +72,8 @@ class PlaceOutcomes:
         return [Period.calendar_year(y) for y in range(self.first_year, self.last_year + 1)]
 
     def summary(self, indicator: Indicator) -> Summary:
-        return Summary(indicator, tuple(compute(indicator, self.engine, self.years).rows))
+        rows = compute(indicator, self.engine, self.years, data_end=self.data_end).rows
+        return Summary(indicator, tuple(rows))
 
     def summaries(self) -> list[Summary]:
         return [self.summary(i) for i in indicators().values()]
@@ -79,7 +82,9 @@ class PlaceOutcomes:
         indicator = indicators()[indicator_id]
         spec = indicator.spec
         summary = self.summary(indicator)
-        monthly = compute(indicator, self.engine, months(self.first_year, self.last_year))
+        monthly = compute(
+            indicator, self.engine, months(self.first_year, self.last_year), data_end=self.data_end
+        )
         trend = trend_svg(
             f"{spec.name}: by month", spec.unit, [(r["period"], r["value"]) for r in monthly.rows]
         )
@@ -88,7 +93,9 @@ class PlaceOutcomes:
         latest = summary.latest
         if "gp_practice_code" in spec.breakdowns and latest is not None:
             year = [Period.calendar_year(int(latest["period"]))]
-            rows = compute(indicator, self.engine, year, ["gp_practice_code"]).rows
+            rows = compute(
+                indicator, self.engine, year, ["gp_practice_code"], data_end=self.data_end
+            ).rows
             practices = tuple(rows)
             units = [
                 {

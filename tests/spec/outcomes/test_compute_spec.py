@@ -92,3 +92,27 @@ def test_a_breakdown_the_definition_does_not_allow_is_refused(engine_for) -> Non
     tables = make_tables(persons=[{"person_id": "a"}])
     with pytest.raises(BreakdownError, match="age_band"):
         compute(indicators()["falls-65-plus"], engine_for(tables), Y2024, ["age_band"])
+
+
+def test_followed_by_indicators_leave_out_periods_without_their_full_follow_up(engine_for) -> None:
+    late = [
+        {
+            **spell,
+            "person_id": "b",
+            "admidate": spell["admidate"].replace(year=2025),
+            "disdate": spell["disdate"].replace(year=2025),
+        }
+        for spell in discharges("b", 40, "19")
+    ]
+    tables = make_tables(
+        persons=[{"person_id": "a"}, {"person_id": "b"}],
+        apc_spells=discharges("a", 40, "19") + late,
+    )
+    readmissions = indicators()["emergency-readmissions-30-days"]
+    periods = [Period.calendar_year(2024), Period.calendar_year(2025)]
+    with_end = compute(readmissions, engine_for(tables), periods, data_end=date(2026, 1, 1))
+    assert [r["period"] for r in with_end.rows] == ["2024"]  # 2025 needs data to 30 Jan 2026
+    without_end = compute(readmissions, engine_for(tables), periods)
+    assert [r["period"] for r in without_end.rows] == ["2024", "2025"]
+    enough = compute(readmissions, engine_for(tables), periods, data_end=date(2026, 1, 31))
+    assert [r["period"] for r in enough.rows] == ["2024", "2025"]
