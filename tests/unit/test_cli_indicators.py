@@ -69,3 +69,14 @@ def test_unknown_indicators_and_engines_are_explained(data: Path, tmp_path: Path
     )
     assert result.exit_code == 2
     assert "use duckdb, spark or memory" in " ".join(result.output.split())
+
+
+def test_segments_to_csv(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "segments.csv"
+    result = runner.invoke(
+        app, ["segments", "--data", str(data), "--out", str(out), "--years", "2024"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pcsv.read_csv(out)
+    assert table.column("segment").to_pylist()[-1] == "Total"
+    assert len(table.column("segment").to_pylist()) == 9

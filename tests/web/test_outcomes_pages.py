@@ -20,6 +20,9 @@ def test_the_outcomes_page_lists_every_indicator_with_its_latest_value(signed_in
     for indicator in indicators().values():
         assert indicator.spec.name in page
     assert "rounded to the nearest 5" in page
+    assert "Whole-person health and care cost by segment, 2025" in page
+    assert "Frailty and dementia" in page
+    assert "All people" in page
     assert "2025" in page
     assert signed_in.get("/places/fernmouth/").content.decode().count("/outcomes/") == 1
 

@@ -22,6 +22,7 @@ from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.outcomes.model import Period
+from onebudget.outcomes.segments import segmentation
 from onebudget.population import schema
 
 console = Console()
@@ -126,3 +127,23 @@ def _data_end(folder: Path) -> date | None:
         return None
     last_year = json.loads(manifest.read_text())["years"][1]
     return date(int(last_year) + 1, 1, 1)
+
+
+def segments(
+    data: Path = typer.Option(..., help="Folder of linked data (as `onebudget synth` writes)."),
+    out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
+    years: str = typer.Option("2023-2025", help="Calendar years, e.g. 2023-2025."),
+) -> None:
+    """People and whole-person cost by Bridges to Health segment (disclosure-controlled)."""
+    if out.suffix not in FORMATS:
+        raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
+    first, last = parse_years(years)
+    engine = _engine("duckdb", data)
+    assert isinstance(engine, DuckDBEngine)  # noqa: S101 (chosen just above)
+    table = segmentation(engine.con, [Period.calendar_year(y) for y in range(first, last + 1)])
+    rows = [dict(row) for row in table.rows]
+    _write(rows, out)
+    console.print(
+        f"Wrote {len(rows)} rows to {out} (counts of 1-7 suppressed, others rounded "
+        "to the nearest 5)."
+    )

@@ -51,3 +51,4 @@ def serve(host: str = HOST, port: int = PORT) -> None:
 app.command(name="synth")(synth.synth)
 app.command(name="data-dictionary")(synth.dictionary)
 app.command(name="indicators")(indicators.indicators)
+app.command(name="segments")(indicators.segments)

@@ -21,6 +21,7 @@ from onebudget.outcomes.compute import compute
 from onebudget.outcomes.definitions import Indicator, indicators
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.model import Period, months
+from onebudget.outcomes.segments import segmentation
 from onebudget.population import schema
 
 Row = Mapping[str, Any]
@@ -115,3 +116,8 @@ class PlaceOutcomes:
                     spec.multiplier,
                 )
         return Detail(summary, trend, funnel, practices)
+
+    def segments(self) -> tuple[Row, ...]:
+        """People and whole-person cost by segment in the latest year."""
+        latest = [Period.calendar_year(self.last_year)]
+        return tuple(segmentation(self.engine.con, latest).rows)

@@ -28,7 +28,12 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
-    context = {"place": place, "report": report, "summaries": report.summaries() if report else []}
+    context = {
+        "place": place,
+        "report": report,
+        "summaries": report.summaries() if report else [],
+        "segments": report.segments() if report else [],
+    }
     return render(request, "places/outcomes.html", context)
 
 

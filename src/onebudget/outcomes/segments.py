@@ -1,0 +1,186 @@
+"""Population segmentation (Bridges to Health) with whole-person health and care cost.
+
+Everyone alive at some time in a period is placed in one of eight segments: the highest
+that applies, from healthy (1) to frailty and dementia (8). Their costs in the period are
+added up across hospital, A&E, outpatient, community and social care records: events by
+their date, long-term services pro rata for the days they ran in the period.
+
+The segment rules are modelled from the linked data's fields (the published segmentation
+names the segments, not rules for these datasets), so each rule is stated here in words:
+
+1. Healthy: none of the below.
+2. Maternal and infant health: under one year old in the period, or a maternity admission
+   (ICD-10 chapter O).
+3. Acutely ill: an emergency admission in the period.
+4. Long-term conditions: any condition on a QOF register.
+5. Disability: long-term social care for learning disability or physical support, under 65.
+6. Incurable cancer: cancer, and death in the period or the year after it.
+7. Organ failure: heart failure; COPD with moderate or severe frailty; CKD with severe
+   frailty.
+8. Frailty and dementia: dementia, or moderate or severe frailty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from onebudget.money import from_pence
+from onebudget.outcomes import disclosure
+from onebudget.outcomes.engines.sql import literal
+from onebudget.outcomes.model import Period
+
+SEGMENTS = {
+    1: "Healthy",
+    2: "Maternal and infant health",
+    3: "Acutely ill",
+    4: "Long-term conditions",
+    5: "Disability",
+    6: "Incurable cancer",
+    7: "Organ failure",
+    8: "Frailty and dementia",
+}
+LTCS = (
+    "hypertension",
+    "diabetes",
+    "asthma",
+    "copd",
+    "chd",
+    "heart_failure",
+    "dementia",
+    "cancer",
+    "ckd",
+    "depression",
+)
+DISABILITY_REASONS = ("Learning Disability Support", "Physical Support: Personal Care Support")
+
+
+def _periods(periods: Sequence[Period]) -> str:
+    rows = ", ".join(f"({literal(p.label)}, {literal(p.start)}, {literal(p.end)})" for p in periods)
+    return f"periods AS (SELECT * FROM (VALUES {rows}) AS v(label, start, stop))"
+
+
+def _dated_costs(table: str, date: str) -> str:
+    return (
+        f"SELECT per.label AS period, t.person_id, CAST(t.cost * 100 AS BIGINT) AS pence "
+        f"FROM t_{table} t "
+        f"JOIN periods per ON t.{date} >= per.start AND t.{date} < per.stop"
+    )
+
+
+# Money stays in whole pence: DuckDB divides decimals in floating point. A week's cost times
+# the days it ran, over 7, rounded half up, is (2 x pence x days + 7) // 14 in integers.
+SOCIAL_CARE_COSTS = """
+SELECT per.label AS period, c.person_id,
+       (2 * CAST(c.Weekly_Cost * 100 AS BIGINT) * date_diff('day',
+             greatest(c.Event_Start_Date, per.start),
+             least(coalesce(c.Event_End_Date + 1, per.stop), per.stop)) + 7) // 14 AS pence
+FROM t_asc_cld c JOIN periods per
+  ON c.Event_Start_Date < per.stop AND (c.Event_End_Date IS NULL OR c.Event_End_Date >= per.start)
+WHERE c.Weekly_Cost IS NOT NULL
+UNION ALL
+SELECT per.label, c.person_id, CAST(c.Unit_Cost * 100 AS BIGINT) FROM t_asc_cld c
+  JOIN periods per ON c.Event_Start_Date >= per.start AND c.Event_Start_Date < per.stop
+WHERE c.Cost_Frequency_Unit_Type = 'One-off'
+"""
+
+
+def segmentation_sql(periods: Sequence[Period]) -> str:
+    costs = " UNION ALL ".join(
+        [
+            _dated_costs("apc_spells", "admidate"),
+            _dated_costs("ae_attendances", "arrival_date"),
+            _dated_costs("op_appointments", "apptdate"),
+            _dated_costs("community_contacts", "contact_date"),
+            SOCIAL_CARE_COSTS,
+        ]
+    )
+    any_ltc = " OR ".join(f"p.ltc_{c}" for c in LTCS)
+    reasons = ", ".join(literal(r) for r in DISABILITY_REASONS)
+    age = (
+        "(year(per.start) - year(p.date_of_birth) - CASE WHEN month(per.start) * 100 + "
+        "day(per.start) < month(p.date_of_birth) * 100 + day(p.date_of_birth) THEN 1 ELSE 0 END)"
+    )
+    return f"""
+WITH {_periods(periods)},
+people AS (
+  SELECT per.label AS period, per.start, per.stop, p.* FROM t_persons p JOIN periods per
+    ON p.date_of_birth < per.stop AND (p.date_of_death IS NULL OR p.date_of_death >= per.start)),
+acute AS (SELECT DISTINCT per.label AS period, a.person_id FROM t_apc_spells a JOIN periods per
+    ON a.admidate >= per.start AND a.admidate < per.stop WHERE a.admimeth LIKE '2%'),
+maternity AS (SELECT DISTINCT per.label AS period, a.person_id FROM t_apc_spells a
+    JOIN periods per ON a.admidate >= per.start AND a.admidate < per.stop
+    WHERE a.diag_4_01 LIKE 'O%'),
+disabled AS (SELECT DISTINCT per.label AS period, c.person_id FROM t_asc_cld c JOIN periods per
+    ON c.Event_Start_Date < per.stop AND (c.Event_End_Date IS NULL OR c.Event_End_Date >= per.start)
+    WHERE c.Service_Type LIKE 'Long Term%' AND c.Primary_Support_Reason IN ({reasons})),
+costs AS (SELECT period, person_id, sum(pence) AS pence FROM ({costs}) GROUP BY ALL),
+segmented AS (
+  SELECT p.period, p.person_id, coalesce(k.pence, 0) AS pence,
+    CASE
+      WHEN p.ltc_dementia OR p.frailty IN ('moderate', 'severe') THEN 8
+      WHEN p.ltc_heart_failure OR (p.ltc_copd AND p.frailty IN ('moderate', 'severe'))
+           OR (p.ltc_ckd AND p.frailty = 'severe') THEN 7
+      WHEN p.ltc_cancer AND p.date_of_death IS NOT NULL
+           AND p.date_of_death < p.stop + 365 THEN 6
+      WHEN d.person_id IS NOT NULL AND {age.replace("per.", "p.")} < 65 THEN 5
+      WHEN {any_ltc} THEN 4
+      WHEN a.person_id IS NOT NULL THEN 3
+      WHEN m.person_id IS NOT NULL OR p.date_of_birth >= p.start - 365 THEN 2
+      ELSE 1
+    END AS segment
+  FROM people p
+  LEFT JOIN acute a ON a.period = p.period AND a.person_id = p.person_id
+  LEFT JOIN maternity m ON m.period = p.period AND m.person_id = p.person_id
+  LEFT JOIN disabled d ON d.period = p.period AND d.person_id = p.person_id
+  LEFT JOIN costs k ON k.period = p.period AND k.person_id = p.person_id)
+SELECT period, segment, count(*) AS people, sum(pence) AS pence FROM segmented GROUP BY ALL
+"""
+
+
+def segment_table(rows: Sequence[tuple[Any, ...]]) -> disclosure.StatTable:
+    """People and whole-person cost by period and segment, with totals, disclosure-controlled.
+
+    ``rows`` are (period, segment, people, cost in whole pence).
+
+    Cost per head is the segment's total cost over its people; both are suppressed with the
+    count of people they are built on.
+    """
+    data: list[dict[str, Any]] = []
+    totals: dict[str, list[Any]] = {}
+    for period, segment, people, pence in sorted(rows, key=lambda r: (str(r[0]), r[1])):
+        cost = from_pence(int(pence))
+        data.append(
+            {
+                "period": str(period),
+                "segment": SEGMENTS[int(segment)],
+                "people": int(people),
+                "cost": cost,
+                "cost_per_head": (cost / people).quantize(Decimal("0.01")),
+            }
+        )
+        total = totals.setdefault(str(period), [0, Decimal("0.00")])
+        total[0] += int(people)
+        total[1] += cost
+    for period, (people, cost) in totals.items():
+        data.append(
+            {
+                "period": period,
+                "segment": disclosure.TOTAL,
+                "people": people,
+                "cost": cost,
+                "cost_per_head": (cost / people).quantize(Decimal("0.01")),
+            }
+        )
+    derived = {
+        "cost": disclosure.Derived("ratio", on="people"),
+        "cost_per_head": disclosure.Derived("mean", on="people"),
+    }
+    table = disclosure.StatTable(("period", "segment"), ("people",), derived, tuple(data))
+    return disclosure.apply(table)
+
+
+def segmentation(con: Any, periods: Sequence[Period]) -> disclosure.StatTable:
+    """Segments for each period, from tables registered on a DuckDB connection as t_<name>."""
+    return segment_table(con.execute(segmentation_sql(periods)).fetchall())
