@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -133,16 +134,21 @@ breakdowns = st.lists(
 )
 
 
+def agrees(
+    engine: Callable[[dict[str, Any]], Any], data: st.DataObject, measure: Measure, by: list[str]
+) -> None:
+    persons = data.draw(people())
+    tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
+    reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
+    assert engine(tables).evaluate(measure, PERIODS, by) == reference.evaluate(measure, PERIODS, by)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), measures, breakdowns)
 def test_duckdb_agrees_with_the_reference(
     data: st.DataObject, measure: Measure, by: list[str]
 ) -> None:
-    persons = data.draw(people())
-    tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
-    reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
-    expected = reference.evaluate(measure, PERIODS, by)
-    assert DuckDBEngine(tables).evaluate(measure, PERIODS, by) == expected
+    agrees(DuckDBEngine, data, measure, by)
 
 
 if SPARK:  # defined only for the Spark step, so an ordinary run neither runs nor skips it
@@ -155,8 +161,4 @@ if SPARK:  # defined only for the Spark step, so an ordinary run neither runs no
     ) -> None:
         from onebudget.outcomes.engines.spark import SparkEngine
 
-        persons = data.draw(people())
-        tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
-        reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
-        expected = reference.evaluate(measure, PERIODS, by)
-        assert SparkEngine(tables).evaluate(measure, PERIODS, by) == expected
+        agrees(SparkEngine, data, measure, by)

@@ -12,8 +12,8 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from onebudget.cli.progress import steps
 from onebudget.cli.synth import parse_years
 from onebudget.io.excel import write_rows
 from onebudget.outcomes.compute import BreakdownError, compute
@@ -86,13 +86,7 @@ def indicators(
     runner = _engine(engine, data)
     data_end = _data_end(data)
     rows: list[dict[str, Any]] = []
-    with Progress(
-        TextColumn("{task.description:<34}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with steps(console, label_width=34) as bar:
         task = bar.add_task("indicators", total=len(chosen))
         for indicator in chosen:
             bar.update(task, description=indicator.id)

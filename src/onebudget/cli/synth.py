@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from onebudget.cli.progress import steps
 from onebudget.population.synth.generate import STEPS, SynthConfig, generate
 from onebudget.population.synth.place import PlaceError
 from onebudget.population.synth.writer import data_dictionary, write
@@ -44,13 +44,7 @@ def synth(
         console.print(f"[red]{out}: the folder is not empty; choose another or --overwrite[/red]")
         raise typer.Exit(2)
     config = SynthConfig(persons=persons, seed=seed, first_year=first, last_year=last, like=like)
-    with Progress(
-        TextColumn("{task.description:<12}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with steps(console, label_width=12) as bar:
         task = bar.add_task("starting", total=len(STEPS) + 1)
         try:
             data = generate(

@@ -30,6 +30,7 @@ from onebudget.money import from_pence
 from onebudget.outcomes import disclosure
 from onebudget.outcomes.engines.sql import literal
 from onebudget.outcomes.model import Period
+from onebudget.population.schema import CONDITIONS
 
 SEGMENTS = {
     1: "Healthy",
@@ -41,18 +42,7 @@ SEGMENTS = {
     7: "Organ failure",
     8: "Frailty and dementia",
 }
-LTCS = (
-    "hypertension",
-    "diabetes",
-    "asthma",
-    "copd",
-    "chd",
-    "heart_failure",
-    "dementia",
-    "cancer",
-    "ckd",
-    "depression",
-)
+LTCS = CONDITIONS  # every condition on a QOF register in the linked data
 DISABILITY_REASONS = ("Learning Disability Support", "Physical Support: Personal Care Support")
 
 
