@@ -80,3 +80,36 @@ def test_segments_to_csv(data: Path, tmp_path: Path) -> None:
     table = pcsv.read_csv(out)
     assert table.column("segment").to_pylist()[-1] == "Total"
     assert len(table.column("segment").to_pylist()) == 9
+
+
+@pytest.mark.parametrize(
+    ("period", "labels"),
+    [
+        ("financial-year", {"2023/24", "2024/25"}),
+        ("quarter", {"2024 Q1", "2024 Q2", "2024 Q3", "2024 Q4"}),
+    ],
+)
+def test_indicators_by_other_periods(
+    data: Path, tmp_path: Path, period: str, labels: set[str]
+) -> None:
+    out = tmp_path / "ind.csv"
+    years = "2023-2024" if period == "financial-year" else "2024"
+    result = runner.invoke(
+        app,
+        [
+            "indicators",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--only",
+            "non-elective-admissions",
+            "--period",
+            period,
+            "--years",
+            years,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    found = {str(v) for v in pcsv.read_csv(out).column("period").to_pylist()}
+    assert found == labels

@@ -21,7 +21,7 @@ from onebudget.outcomes.definitions import indicators as all_indicators
 from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
-from onebudget.outcomes.model import Period
+from onebudget.outcomes.model import PERIOD_KINDS, Period, periods_of
 from onebudget.outcomes.segments import segmentation
 from onebudget.population import schema
 
@@ -72,6 +72,10 @@ def indicators(
         "", help="Breakdowns, comma separated: sex,age_band,imd_quintile,gp_practice_code."
     ),
     years: str = typer.Option("2023-2025", help="Calendar years, e.g. 2023-2025."),
+    period: str = typer.Option(
+        "calendar-year",
+        help="calendar-year, financial-year (those starting in the years), quarter or month.",
+    ),
     only: str = typer.Option("", help="Indicator ids, comma separated (default: all)."),
 ) -> None:
     """Compute every indicator (disclosure control applied) and write one table."""
@@ -80,7 +84,9 @@ def indicators(
     if engine not in ("duckdb", "spark", "memory"):
         raise typer.BadParameter(f"engine {engine!r}: use duckdb, spark or memory")
     first, last = parse_years(years)
-    periods = [Period.calendar_year(y) for y in range(first, last + 1)]
+    if period not in PERIOD_KINDS:
+        raise typer.BadParameter(f"period {period!r}: use one of {', '.join(PERIOD_KINDS)}")
+    periods = periods_of(period, first, last)
     breakdowns = [b for b in by.split(",") if b]
     chosen = _chosen(only)
     runner = _engine(engine, data)

@@ -145,9 +145,33 @@ class Period:
         return cls(f"{year}/{(year + 1) % 100:02d}", date(year, 4, 1), date(year + 1, 4, 1))
 
     @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return cls(f"{year} Q{quarter}", start, end)
+
+    @classmethod
     def month(cls, year: int, month: int) -> Period:
         following = date(year + month // 12, month % 12 + 1, 1)
         return cls(f"{year}-{month:02d}", date(year, month, 1), following)
+
+
+PERIOD_KINDS = ("calendar-year", "financial-year", "quarter", "month")
+
+
+def periods_of(kind: str, first_year: int, last_year: int) -> list[Period]:
+    """Periods of one kind from ``first_year`` to ``last_year`` (financial years starting in
+    them; quarters and months of the calendar years)."""
+    years = range(first_year, last_year + 1)
+    if kind == "calendar-year":
+        return [Period.calendar_year(y) for y in years]
+    if kind == "financial-year":
+        return [Period.financial_year(y) for y in years]
+    if kind == "quarter":
+        return [Period.quarter(y, q) for y in years for q in range(1, 5)]
+    if kind == "month":
+        return months(first_year, last_year)
+    raise ValueError(f"{kind!r}: a period is one of {', '.join(PERIOD_KINDS)}")
 
 
 def months(first_year: int, last_year: int) -> list[Period]:

@@ -203,3 +203,13 @@ def test_followed_by_death_or_a_care_home_within_91_days(engine_for) -> None:
     )
     at_home = FollowedBy(index, (died, care_home), 91, negate=True)
     assert engine_for(tables).evaluate(at_home, Y2024, []) == {("2024",): 1}
+
+
+def test_quarters_and_financial_years_cut_the_calendar_correctly() -> None:
+    from onebudget.outcomes.model import periods_of
+
+    q4 = Period.quarter(2024, 4)
+    assert (q4.start, q4.end) == (date(2024, 10, 1), date(2025, 1, 1))
+    fy = periods_of("financial-year", 2024, 2024)[0]
+    assert (fy.label, fy.start, fy.end) == ("2024/25", date(2024, 4, 1), date(2025, 4, 1))
+    assert [p.label for p in periods_of("month", 2024, 2024)][-1] == "2024-12"
