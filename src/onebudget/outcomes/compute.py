@@ -94,10 +94,12 @@ def compute(
     by: Sequence[str] = (),
     *,
     data_end: date | None = None,
+    waiver: disclosure.Waiver | None = None,
 ) -> disclosure.StatTable:
     """The indicator for each period (and breakdown), disclosure-controlled.
 
-    With ``data_end``, periods without their full follow-up are left out.
+    With ``data_end``, periods without their full follow-up are left out. With a
+    ``waiver``, counts are not suppressed or rounded, and the notes say who may see them.
     """
     periods = complete_periods(indicator, periods, data_end)
     spec = indicator.spec
@@ -126,7 +128,7 @@ def compute(
             }
         )
     table = disclosure.StatTable(dimensions, ("numerator", "denominator"), rows=tuple(rows))
-    published = disclosure.apply(table)
+    published = disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
     return _with_values(published, indicator, merged)
 
 

@@ -61,6 +61,27 @@ class StatTable:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Waiver:
+    """Permission, granted to a named person for a stated reason, to see figures without
+    disclosure control. The library only records it in the output's notes: the service
+    decides who holds one (an organisation's admin grants it; every use is audited)."""
+
+    holder: str
+    reason: str
+
+    def note(self) -> str:
+        return (
+            f"NOT DISCLOSURE-CONTROLLED: shown to {self.holder} only, under a waiver "
+            f"({self.reason}). Do not share or publish."
+        )
+
+
+def waived(table: StatTable, waiver: Waiver) -> StatTable:
+    """The table as it is, marked with the waiver that allows it to be seen."""
+    return replace(table, notes=(*table.notes, waiver.note()))
+
+
 def round_count(value: int) -> int | None:
     """A published count: None (suppressed) for 1-7, else the nearest multiple of 5."""
     if value == 0:

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from onebudget.outcomes.charts import funnel_svg, trend_svg
 from onebudget.outcomes.compute import compute
 from onebudget.outcomes.definitions import Indicator, indicators
+from onebudget.outcomes.disclosure import Waiver
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.model import Period, months
 from onebudget.outcomes.segments import segmentation
@@ -72,12 +73,14 @@ class PlaceOutcomes:
     def years(self) -> list[Period]:
         return [Period.calendar_year(y) for y in range(self.first_year, self.last_year + 1)]
 
-    def summary(self, indicator: Indicator) -> Summary:
-        rows = compute(indicator, self.engine, self.years, data_end=self.data_end).rows
+    def summary(self, indicator: Indicator, waiver: Waiver | None = None) -> Summary:
+        rows = compute(
+            indicator, self.engine, self.years, data_end=self.data_end, waiver=waiver
+        ).rows
         return Summary(indicator, tuple(rows))
 
-    def summaries(self) -> list[Summary]:
-        return [self.summary(i) for i in indicators().values()]
+    def summaries(self, waiver: Waiver | None = None) -> list[Summary]:
+        return [self.summary(i, waiver) for i in indicators().values()]
 
     def detail(self, indicator_id: str) -> Detail:
         indicator = indicators()[indicator_id]
@@ -117,7 +120,7 @@ class PlaceOutcomes:
                 )
         return Detail(summary, trend, funnel, practices)
 
-    def segments(self) -> tuple[Row, ...]:
+    def segments(self, waiver: Waiver | None = None) -> tuple[Row, ...]:
         """People and whole-person cost by segment in the latest year."""
         latest = [Period.calendar_year(self.last_year)]
-        return tuple(segmentation(self.engine.con, latest).rows)
+        return tuple(segmentation(self.engine.con, latest, waiver).rows)

@@ -129,7 +129,9 @@ SELECT period, segment, count(*) AS people, sum(pence) AS pence FROM segmented G
 """
 
 
-def segment_table(rows: Sequence[tuple[Any, ...]]) -> disclosure.StatTable:
+def segment_table(
+    rows: Sequence[tuple[Any, ...]], waiver: disclosure.Waiver | None = None
+) -> disclosure.StatTable:
     """People and whole-person cost by period and segment, with totals, disclosure-controlled.
 
     ``rows`` are (period, segment, people, cost in whole pence).
@@ -168,9 +170,11 @@ def segment_table(rows: Sequence[tuple[Any, ...]]) -> disclosure.StatTable:
         "cost_per_head": disclosure.Derived("mean", on="people"),
     }
     table = disclosure.StatTable(("period", "segment"), ("people",), derived, tuple(data))
-    return disclosure.apply(table)
+    return disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
 
 
-def segmentation(con: Any, periods: Sequence[Period]) -> disclosure.StatTable:
+def segmentation(
+    con: Any, periods: Sequence[Period], waiver: disclosure.Waiver | None = None
+) -> disclosure.StatTable:
     """Segments for each period, from tables registered on a DuckDB connection as t_<name>."""
-    return segment_table(con.execute(segmentation_sql(periods)).fetchall())
+    return segment_table(con.execute(segmentation_sql(periods)).fetchall(), waiver)

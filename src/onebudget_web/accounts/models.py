@@ -73,3 +73,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class DisclosureWaiver(models.Model):
+    """Lets a named analyst see outputs without disclosure control, for a reason, for a time.
+
+    Granted only by an admin of the organisation, only to one of its analysts; every grant,
+    revocation and use is in the audit log.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="disclosure_waivers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="disclosure_waivers"
+    )
+    reason = models.TextField()
+    granted_by = models.CharField(max_length=200)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organisation.code} until {self.expires_at:%Y-%m-%d}"

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from onebudget.roles import Permission, Role, permissions_of
-from onebudget_web.accounts.models import Membership, Organisation
+from onebudget_web.accounts.models import DisclosureWaiver, Membership, Organisation
 
 M = TypeVar("M", bound=Model)
 _CACHE = "_onebudget_organisation_ids"
@@ -73,3 +74,19 @@ def members_of(user: Any, organisation: Organisation) -> QuerySet[Membership]:
     if organisation.pk not in visible_organisation_ids(user):
         return Membership.objects.none()
     return organisation.memberships.select_related("user")
+
+
+def active_waiver(user: Any, organisations: Any) -> DisclosureWaiver | None:
+    """The user's current disclosure waiver at one of ``organisations``, if any."""
+    if not visible_organisation_ids(user):
+        return None
+    return (
+        DisclosureWaiver.objects.filter(
+            user=user,
+            organisation__in=organisations,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("organisation")
+        .first()
+    )

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.disclosure import Waiver
+from onebudget_web.accounts.actions import record_unsuppressed_view
+from onebudget_web.accounts.selectors import active_waiver, visible_organisation_ids
 from onebudget_web.places import selectors
 from onebudget_web.places.outcomes import report_for
 
@@ -28,11 +32,26 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
+    mine = place.partners.filter(id__in=visible_organisation_ids(request.user))
+    waiver = active_waiver(request.user, mine)
+    unsuppressed = request.GET.get("unsuppressed") == "1"
+    if unsuppressed and waiver is None:
+        raise PermissionDenied("Unsuppressed outputs need a disclosure waiver")
+    use = None
+    if unsuppressed and waiver is not None and report is not None:
+        record_unsuppressed_view(
+            user=request.user,
+            waiver=waiver,  # type: ignore[arg-type]
+            what=f"outcomes of {place.slug}",
+        )
+        use = Waiver(holder=request.user.get_username(), reason=waiver.reason)
     context = {
         "place": place,
         "report": report,
-        "summaries": report.summaries() if report else [],
-        "segments": report.segments() if report else [],
+        "summaries": report.summaries(use) if report else [],
+        "segments": report.segments(use) if report else [],
+        "waiver": waiver,
+        "unsuppressed": use is not None,
     }
     return render(request, "places/outcomes.html", context)
 

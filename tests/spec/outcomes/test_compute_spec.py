@@ -116,3 +116,20 @@ def test_followed_by_indicators_leave_out_periods_without_their_full_follow_up(e
     assert [r["period"] for r in without_end.rows] == ["2024", "2025"]
     enough = compute(readmissions, engine_for(tables), periods, data_end=date(2026, 1, 31))
     assert [r["period"] for r in enough.rows] == ["2024", "2025"]
+
+
+def test_a_waiver_leaves_counts_unrounded_and_says_so(engine_for) -> None:
+    from onebudget.outcomes.disclosure import Waiver
+
+    tables = make_tables(
+        persons=[{"person_id": "a"}],
+        apc_spells=discharges("a", 37, "19") + discharges("a", 3, "51"),
+    )
+    waiver = Waiver(holder="ana", reason="checking a practice audit")
+    table = compute(
+        indicators()["discharge-usual-residence"], engine_for(tables), Y2024, waiver=waiver
+    )
+    (row,) = table.rows
+    assert (row["numerator"], row["denominator"], row["value"]) == (37, 40, 92.5)
+    assert "NOT DISCLOSURE-CONTROLLED: shown to ana only" in " ".join(table.notes)
+    assert not table.controlled
