@@ -22,6 +22,11 @@ urlpatterns = [
         places.place_indicator,
         name="place_indicator",
     ),
+    path(
+        "places/<slug:slug>/outcomes/<slug:indicator>/target/",
+        places.place_indicator_target,
+        name="place_indicator_target",
+    ),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),
 ]

@@ -42,6 +42,11 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         (f"/places/{w.place_a.slug}/outcomes/falls-65-plus/", "a"),
         (f"/places/{w.place_b.slug}/outcomes/discharge-usual-residence/", "b"),
     ],
+    # POST only: a GET answers 405 and shows nothing; its scoping is tested in test_targets
+    "place_indicator_target": lambda w: [
+        (f"/places/{w.place_a.slug}/outcomes/falls-65-plus/target/", None),
+        (f"/places/{w.place_b.slug}/outcomes/falls-65-plus/target/", None),
+    ],
     "api:api-root": lambda w: [("/api/", None)],
     "api:openapi-json": lambda w: [("/api/openapi.json", None)],
     "api:openapi-view": lambda w: [("/api/docs", None)],

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from onebudget_web.accounts.models import Organisation
+from onebudget.outcomes.definitions import indicators
+from onebudget.roles import Permission
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import Actor, actor_label, record
-from onebudget_web.places.models import Place, PlaceDataset, PlacePartner
+from onebudget_web.places.models import IndicatorTarget, Place, PlaceDataset, PlacePartner
 
 
 @transaction.atomic
@@ -88,3 +93,48 @@ def register_dataset(
         detail={"place": place.slug, "path": path, "synthetic": dataset.synthetic},
     )
     return dataset
+
+
+@transaction.atomic
+def set_target(
+    *, by: User, place: Place, indicator: str, year: int, value: str, note: str = ""
+) -> IndicatorTarget:
+    """A commissioner of one of the place's partners sets (or changes) a target."""
+    problems = []
+    if not any(has_permission(by, org, Permission.COMMISSION) for org in place.partners.all()):
+        problems.append(f"{by.username} is not a commissioner of a partner of {place.name}")
+    if indicator not in indicators():
+        problems.append(f"{indicator!r} is not an indicator")
+    try:
+        amount = Decimal(value.strip().replace(",", ""))
+        if not amount.is_finite() or amount < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(f"{value!r}: the target is a number of 0 or more, like 92.5")
+        amount = Decimal(0)
+    if problems:
+        raise ValidationError(problems)
+    target, created = IndicatorTarget.objects.update_or_create(
+        place=place,
+        indicator=indicator,
+        year=year,
+        defaults={
+            "value": amount.quantize(Decimal("0.01")),
+            "note": note.strip()[:300],
+            "set_by": actor_label(by),
+            "set_at": timezone.now(),
+        },
+    )
+    record(
+        by=by,
+        action="target.set",
+        obj=target,
+        detail={
+            "place": place.slug,
+            "indicator": indicator,
+            "year": year,
+            "value": str(target.value),
+            "new": created,
+        },
+    )
+    return target

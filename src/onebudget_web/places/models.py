@@ -69,3 +69,24 @@ class PlaceDataset(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class IndicatorTarget(models.Model):
+    """What the partners of a place aim for on an indicator in a year (set by commissioners)."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="targets")
+    indicator = models.SlugField(max_length=80)
+    year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    set_by = models.CharField(max_length=200)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "indicator", "year"], name="one_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place.slug} {self.indicator} {self.year}: {self.value}"

@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.disclosure import Waiver
+from onebudget.outcomes.report import Summary
+from onebudget.outcomes.targets import status as target_status
+from onebudget.roles import Permission
 from onebudget_web.accounts.actions import record_unsuppressed_view
-from onebudget_web.accounts.selectors import active_waiver, visible_organisation_ids
+from onebudget_web.accounts.selectors import (
+    active_waiver,
+    has_permission,
+    visible_organisation_ids,
+)
 from onebudget_web.places import selectors
+from onebudget_web.places.actions import set_target
+from onebudget_web.places.models import Place
 from onebudget_web.places.outcomes import report_for
 
 
@@ -48,7 +60,7 @@ def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "place": place,
         "report": report,
-        "summaries": report.summaries(use) if report else [],
+        "rows": _with_targets(place, report.summaries(use)) if report else [],
         "segments": report.segments(use) if report else [],
         "waiver": waiver,
         "unsuppressed": use is not None,
@@ -56,12 +68,81 @@ def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "places/outcomes.html", context)
 
 
+def _target_for(place: Place, summary: Summary) -> tuple[Any, str]:
+    latest = summary.latest
+    if latest is None:
+        return None, "not judged"
+    target = place.targets.filter(
+        indicator=summary.indicator.id, year=int(str(latest["period"])[:4])
+    ).first()
+    if target is None:
+        return None, "no target"
+    judged = target_status(
+        latest["value"],
+        latest["lower"],
+        latest["upper"],
+        float(target.value),
+        summary.indicator.spec.polarity,
+    )
+    return target, judged
+
+
+def _with_targets(place: Place, summaries: list[Summary]) -> list[dict[str, Any]]:
+    rows = []
+    for summary in summaries:
+        target, judged = _target_for(place, summary)
+        rows.append({"summary": summary, "target": target, "status": judged})
+    return rows
+
+
+def _indicator_page(
+    request: HttpRequest, place: Place, indicator: str, errors: list[str] | None = None
+) -> HttpResponse:
+    report = report_for(place)
+    if report is None or indicator not in indicators():
+        raise Http404("No such indicator for this place")
+    detail = report.detail(indicator)
+    target, judged = _target_for(place, detail.summary)
+    can_set = any(
+        has_permission(request.user, org, Permission.COMMISSION) for org in place.partners.all()
+    )
+    context = {
+        "place": place,
+        "report": report,
+        "detail": detail,
+        "target": target,
+        "status": judged,
+        "can_set_target": can_set,
+        "errors": errors or [],
+    }
+    return render(request, "places/indicator.html", context, status=400 if errors else 200)
+
+
 @require_GET
 @login_required
 def place_indicator(request: HttpRequest, slug: str, indicator: str) -> HttpResponse:
+    return _indicator_page(request, selectors.get_place_for(request.user, slug), indicator)
+
+
+@require_POST
+@login_required
+def place_indicator_target(request: HttpRequest, slug: str, indicator: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
     if report is None or indicator not in indicators():
         raise Http404("No such indicator for this place")
-    context = {"place": place, "report": report, "detail": report.detail(indicator)}
-    return render(request, "places/indicator.html", context)
+    latest = report.summary(indicators()[indicator]).latest
+    year = int(str(latest["period"])[:4]) if latest else report.last_year
+    try:
+        set_target(
+            by=request.user,
+            place=place,
+            indicator=indicator,
+            year=year,  # type: ignore[arg-type]
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as refused:
+        return _indicator_page(request, place, indicator, refused.messages)
+    messages.success(request, f"Target for {year} saved.")
+    return redirect("place_indicator", slug=place.slug, indicator=indicator)
