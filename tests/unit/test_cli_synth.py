@@ -71,3 +71,11 @@ def test_synth_explains_bad_years(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "first before last" in said(result)
+
+
+def test_a_very_small_place_works(tmp_path: Path) -> None:
+    """A place with no falls at all once crashed on an empty array (IndexError)."""
+    out = tmp_path / "tiny"
+    result = runner.invoke(app, ["synth", "--persons", "3", "--seed", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out / "persons.parquet").num_rows >= 3

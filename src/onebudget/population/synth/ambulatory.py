@@ -85,7 +85,7 @@ def ae_attendances(
             pick(rng, len(other), {"discharged": 0.8, "referred": 0.2}),
         ]
     )
-    ages = (date - people.dob[person]).astype(np.int64) * 4 // 1461
+    ages = people.ages_on(person, date)
     ambulance = rng.random(n) < np.where(disposal == "admitted", 0.55, 0.1 + ages / 400)
     columns = {
         "ec_department_type": np.where(rng.random(n) < 0.85, "01", "03"),
@@ -132,7 +132,7 @@ def community_contacts(
     urgent = draw_events(
         people, window, np.where(AGES >= 65, ucr, 0.0), rates.risk("community"), rates, model, rng
     )
-    ages = (routine.date - people.dob[routine.person]).astype(np.int64) * 4 // 1461
+    ages = people.ages_on(routine.person, routine.date)
     teams = np.where(
         ages >= 65,
         pick(rng, len(routine), codes.COMMUNITY_TEAMS_65_PLUS),

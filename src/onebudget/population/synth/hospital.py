@@ -99,11 +99,7 @@ def _primary_non_falls(
 def _emergency_stays(
     people: People, draws: Draws, falls: bool, rng: np.random.Generator
 ) -> npt.NDArray[np.int64]:
-    ages = (
-        people.age_at(draws.date[0])
-        if len(draws) == 0
-        else ((draws.date - people.dob[draws.person]).astype(np.int64) * 4 // 1461)
-    )
+    ages = people.ages_on(draws.person, draws.date)
     frail = people.frailty[draws.person]
     same_day = rng.random(len(draws)) < (0.1 if falls else 0.35 - 0.2 * np.minimum(ages, 90) / 90)
     mean = (8 + 0.1 * np.maximum(ages - 65, 0)) if falls else 2 + 0.08 * np.maximum(ages - 40, 0)
@@ -116,7 +112,7 @@ def _destinations(
 ) -> None:
     """Died in hospital (79) if the stay reaches the date of death; otherwise usual place of
     residence (19) or elsewhere, elsewhere more often with age, at the national share."""
-    ages = (spells.admidate - people.dob[spells.person]).astype(np.int64) * 4 // 1461
+    ages = people.ages_on(spells.person, spells.admidate)
     other = 1 + np.maximum(ages - 65, 0) / 10
     weights = national_weights().sum(axis=1) * emergency_rates(rates)
     mean_other = ((1 + np.maximum(AGES - 65, 0) / 10) * weights).sum() / weights.sum()

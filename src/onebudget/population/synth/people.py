@@ -44,6 +44,11 @@ class People:
     def count(self) -> int:
         return len(self.dob)
 
+    def ages_on(self, who: Ints, when: Dates) -> Ints:
+        """Age in whole years of each person ``who[i]`` on the date ``when[i]`` (not clipped:
+        events may fall after a 100-year-old's birthday)."""
+        return np.asarray((when - self.dob[who]).astype(np.int64) * 4 // 1461, dtype=np.int64)
+
     def age_at(self, day: np.datetime64) -> Ints:
         days = (day - self.dob).astype(np.int64)
         return np.clip(days * 4 // 1461, 0, MAX_AGE)

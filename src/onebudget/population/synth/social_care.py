@@ -40,10 +40,6 @@ ST_MAX = "Short Term Support (ST-Max)"
 LONG_TERM = "Long Term Support"
 
 
-def _ages(people: People, who: Ints, when: Dates) -> Ints:
-    return np.asarray((when - people.dob[who]).astype(np.int64) * 4 // 1461, dtype=np.int64)
-
-
 def _draw(cld: CldBuilder, base: npt.NDArray[np.float64], outcome: str) -> Draws:
     risk = cld.rates.risk(outcome)
     return draw_events(cld.people, cld.window, base, risk, cld.rates, cld.model, cld.rng)
@@ -69,7 +65,7 @@ def _requests(cld: CldBuilder, spells: Spells) -> tuple[Draws, Bools]:
         cld, np.where(AGES >= 65, base * (1 - care.hospital_route), base), "social_care_request"
     )
     discharged = (spells.disdest != "79") & (spells.disdate < cld.window.end)
-    older = discharged & (_ages(cld.people, spells.person, spells.disdate) >= 65)
+    older = discharged & (cld.people.ages_on(spells.person, spells.disdate) >= 65)
     chance = care.hospital_route * care.older.requests / emergency_discharges_65_plus(cld.rates)
     chosen = older & (cld.rng.random(len(older)) < chance)
     person = np.concatenate([community.person, spells.person[chosen]])
@@ -86,7 +82,7 @@ def emergency_discharges_65_plus(rates: NationalRates) -> float:
 
 def _outcomes(cld: CldBuilder, requests: Draws) -> Strs:
     care, n = cld.care, len(requests)
-    older = _ages(cld.people, requests.person, requests.date) >= 65
+    older = cld.people.ages_on(requests.person, requests.date) >= 65
     st = np.where(older, care.older.short_term, care.working_age.short_term)
     lt = np.where(older, care.older.long_term, care.working_age.long_term)
     u = cld.rng.random(n)
@@ -121,8 +117,8 @@ def _reablement(cld: CldBuilder, requests: Draws, from_hospital: Bools, outcomes
     cld.reablement(who, start, end, result)
     lts_start = end + DAY
     ok = to_lts & (lts_start < cld.window.end) & _alive_on(people, who, lts_start)
-    cld.long_term_services(who[ok], lts_start[ok], _ages(people, who[ok], lts_start[ok]))
-    older = _ages(people, who, asked) >= 65
+    cld.long_term_services(who[ok], lts_start[ok], people.ages_on(who[ok], lts_start[ok]))
+    older = people.ages_on(who, asked) >= 65
     _failed_reablement(cld, who, asked, from_hospital[chosen] & older)
 
 
@@ -149,7 +145,7 @@ def _new_long_term(cld: CldBuilder, requests: Draws, outcomes: Strs) -> None:
     who = requests.person[chosen]
     start = requests.date[chosen] + cld.rng.integers(7, 31, size=len(who)).astype("m8[D]")
     ok = (start < cld.window.end) & _alive_on(cld.people, who, start)
-    cld.long_term_services(who[ok], start[ok], _ages(cld.people, who[ok], start[ok]))
+    cld.long_term_services(who[ok], start[ok], cld.people.ages_on(who[ok], start[ok]))
 
 
 def social_care(

@@ -140,7 +140,7 @@ def _support_reasons(
     older = np.where(
         rng.random(n) < 0.9, "Physical Support: Personal Care Support", "Mental Health Support"
     )
-    age = (start - people.dob[person]).astype(np.int64) * 4 // 1461
+    age = people.ages_on(person, start)
     reason = np.where(age >= 65, older[person], working_age[person])
     return np.where(people.conditions["dementia"][person], "Memory and Cognition Support", reason)
 
