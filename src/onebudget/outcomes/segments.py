@@ -28,7 +28,7 @@ from typing import Any
 
 from onebudget.money import from_pence
 from onebudget.outcomes import disclosure
-from onebudget.outcomes.engines.sql import literal
+from onebudget.outcomes.engines.sql import literal, periods_cte
 from onebudget.outcomes.model import Period
 from onebudget.population.schema import CONDITIONS
 
@@ -44,11 +44,6 @@ SEGMENTS = {
 }
 LTCS = CONDITIONS  # every condition on a QOF register in the linked data
 DISABILITY_REASONS = ("Learning Disability Support", "Physical Support: Personal Care Support")
-
-
-def _periods(periods: Sequence[Period]) -> str:
-    rows = ", ".join(f"({literal(p.label)}, {literal(p.start)}, {literal(p.end)})" for p in periods)
-    return f"periods AS (SELECT * FROM (VALUES {rows}) AS v(label, start, stop))"
 
 
 def _dated_costs(table: str, date: str) -> str:
@@ -93,7 +88,7 @@ def segmentation_sql(periods: Sequence[Period]) -> str:
         "day(per.start) < month(p.date_of_birth) * 100 + day(p.date_of_birth) THEN 1 ELSE 0 END)"
     )
     return f"""
-WITH {_periods(periods)},
+WITH {periods_cte(periods)},
 people AS (
   SELECT per.label AS period, per.start, per.stop, p.* FROM t_persons p JOIN periods per
     ON p.date_of_birth < per.stop AND (p.date_of_death IS NULL OR p.date_of_death >= per.start)),

@@ -118,15 +118,20 @@ def uses_age(e: Expr) -> bool:
     return any(uses_age(x) for x in e.exprs)
 
 
+def periods_cte(periods: Sequence[Period]) -> str:
+    """The ``periods`` table every query joins to: label, start, stop (exclusive), mid."""
+    rows = ", ".join(
+        f"({literal(p.label)}, {literal(p.start)}, {literal(p.end)}, {literal(p.mid)})"
+        for p in periods
+    )
+    return f"periods AS (SELECT * FROM (VALUES {rows}) AS v(label, start, stop, mid))"
+
+
 class SqlCompiler:
     """Turns a measure, periods and breakdowns into one SQL query."""
 
     def compile(self, measure: Measure, periods: Sequence[Period], by: Sequence[str]) -> str:
-        rows = ", ".join(
-            f"({literal(p.label)}, {literal(p.start)}, {literal(p.end)}, {literal(p.mid)})"
-            for p in periods
-        )
-        head = f"WITH periods AS (SELECT * FROM (VALUES {rows}) AS v(label, start, stop, mid)) "
+        head = f"WITH {periods_cte(periods)} "
         if isinstance(measure, Population):
             return head + self._population(measure, by)
         source = measure.index if isinstance(measure, FollowedBy) else measure.source
