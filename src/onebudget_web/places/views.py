@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.disclosure import Waiver
-from onebudget.outcomes.report import Summary
-from onebudget.outcomes.targets import status as target_status
 from onebudget.roles import Permission
 from onebudget_web.accounts.actions import record_unsuppressed_view
 from onebudget_web.accounts.selectors import (
@@ -24,6 +20,7 @@ from onebudget_web.places import selectors
 from onebudget_web.places.actions import set_target
 from onebudget_web.places.models import Place
 from onebudget_web.places.outcomes import report_for
+from onebudget_web.places.presenters import target_for, with_targets
 
 
 @require_GET
@@ -60,39 +57,12 @@ def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "place": place,
         "report": report,
-        "rows": _with_targets(place, report.summaries(use)) if report else [],
+        "rows": with_targets(place, report.summaries(use)) if report else [],
         "segments": report.segments(use) if report else [],
         "waiver": waiver,
         "unsuppressed": use is not None,
     }
     return render(request, "places/outcomes.html", context)
-
-
-def _target_for(place: Place, summary: Summary) -> tuple[Any, str]:
-    latest = summary.latest
-    if latest is None:
-        return None, "not judged"
-    target = place.targets.filter(
-        indicator=summary.indicator.id, year=int(str(latest["period"])[:4])
-    ).first()
-    if target is None:
-        return None, "no target"
-    judged = target_status(
-        latest["value"],
-        latest["lower"],
-        latest["upper"],
-        float(target.value),
-        summary.indicator.spec.polarity,
-    )
-    return target, judged
-
-
-def _with_targets(place: Place, summaries: list[Summary]) -> list[dict[str, Any]]:
-    rows = []
-    for summary in summaries:
-        target, judged = _target_for(place, summary)
-        rows.append({"summary": summary, "target": target, "status": judged})
-    return rows
 
 
 def _indicator_page(
@@ -102,7 +72,7 @@ def _indicator_page(
     if report is None or indicator not in indicators():
         raise Http404("No such indicator for this place")
     detail = report.detail(indicator)
-    target, judged = _target_for(place, detail.summary)
+    target, judged = target_for(place, detail.summary)
     can_set = any(
         has_permission(request.user, org, Permission.COMMISSION) for org in place.partners.all()
     )
