@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -30,8 +31,10 @@ from onebudget.outcomes.model import (
     Persons,
     Population,
     Source,
+    Spend,
     StartsWith,
     Sum,
+    Total,
 )
 from tests.spec.outcomes.conftest import SPARK, make_tables
 
@@ -71,6 +74,7 @@ def spells(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any
                 "disdate": admitted + timedelta(days=draw(st.integers(0, 20))),
                 "admimeth": draw(st.sampled_from(["11", "21", "22"])),
                 "diag_4_02": draw(st.sampled_from([None, "W19X", "I10X", "E119"])),
+                "cost": Decimal(draw(st.integers(0, 10**8))) / 100,
             }
         )
     return rows
@@ -105,8 +109,17 @@ conditions: st.SearchStrategy[Expr] = st.recursive(
 sources = st.builds(
     Source, st.just("apc_spells"), st.sampled_from(["admidate", "disdate"]), conditions
 )
+stays = st.builds(
+    Source, st.just("apc_spells"), st.just("admidate"), conditions, st.just("disdate")
+)
+spends = st.one_of(
+    st.builds(Spend, sources, st.just("cost")),
+    st.builds(Spend, stays, st.just("cost"), st.integers(1, 14)),
+)
 measures: st.SearchStrategy[Measure] = st.one_of(
     st.builds(Count, sources),
+    spends,
+    st.builds(Total, st.tuples(spends, spends)),
     st.builds(Sum, sources, st.just("speldur")),
     st.builds(Persons, sources),
     st.builds(

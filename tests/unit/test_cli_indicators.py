@@ -6,6 +6,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from onebudget.cli.main import app
+from onebudget.outcomes.definitions import indicators
 
 runner = CliRunner()
 
@@ -29,9 +30,15 @@ def test_indicators_to_csv_with_breakdowns(data: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     table = pcsv.read_csv(out)
     assert set(table.column("period").to_pylist()) == {2024}
-    assert len(set(table.column("indicator").to_pylist())) == 12
-    counts = [c for c in table.column("numerator").to_pylist() if c is not None]
-    assert all(c == 0 or (c >= 10 and c % 5 == 0) for c in counts)
+    assert len(set(table.column("indicator").to_pylist())) == len(indicators())
+    rows = table.to_pylist()
+    counted = {i for i, ind in indicators().items() if ind.spec.method != "mean"}
+    counts = [r["numerator"] for r in rows if r["indicator"] in counted]
+    assert all(c == 0 or (c >= 10 and c % 5 == 0) for c in counts if c is not None)
+    assert all(r["denominator"] % 5 == 0 for r in rows if r["denominator"] is not None)
+    costs = [r for r in rows if r["indicator"] == "whole-person-cost"]
+    assert {r["sex"] for r in costs} == {"female", "male"}
+    assert all(r["value"] > 0 and r["lower"] is None for r in costs)
 
 
 def test_indicators_to_excel(data: Path, tmp_path: Path) -> None:

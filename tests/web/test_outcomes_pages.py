@@ -30,8 +30,20 @@ def test_the_outcomes_page_lists_every_indicator_with_its_latest_value(signed_in
 def test_an_indicator_page_has_its_years_and_charts(signed_in) -> None:
     page = signed_in.get("/places/fernmouth/outcomes/non-elective-admissions/").content.decode()
     assert "<h1>Emergency (non-elective) hospital admissions per 1,000 people</h1>" in page
-    assert page.count("<svg") == 2  # monthly SPC chart and GP-practice funnel
+    assert page.count("<svg") == 2  # the NHS logo and the monthly SPC chart
+    assert "GP practices" in page  # a one-practice demo place: too few for a funnel plot
     assert "statistical process control" in page
+
+
+def test_cost_per_head_is_shown_in_pounds_without_an_interval(signed_in) -> None:
+    summary = signed_in.get("/places/fernmouth/outcomes/").content.decode()
+    page = signed_in.get("/places/fernmouth/outcomes/whole-person-cost/").content.decode()
+    assert "None" not in summary
+    assert "None" not in page
+    assert "not applicable" in page
+    assert "pounds per head" in page
+    assert page.count("<svg") == 2  # the NHS logo and the monthly trend
+    assert "this indicator is a mean cost per head" in page  # a mean has no funnel plot
 
 
 def test_unknown_indicators_and_places_without_data_say_so(signed_in) -> None:

@@ -69,7 +69,9 @@ def indicators(
     out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
     engine: str = typer.Option("duckdb", help="duckdb (default), spark, or memory (small data)."),
     by: str = typer.Option(
-        "", help="Breakdowns, comma separated: sex,age_band,imd_quintile,gp_practice_code."
+        "",
+        help="Breakdowns, comma separated: local_authority, gp_practice_code, sex, age_band,"
+        " imd_quintile.",
     ),
     years: str = typer.Option("2023-2025", help="Calendar years, e.g. 2023-2025."),
     period: str = typer.Option(

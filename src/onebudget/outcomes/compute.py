@@ -52,9 +52,11 @@ def _dsr(by_band: Mapping[int, tuple[Any, Any]], multiplier: float) -> stats.Dsr
 
 def _crude(
     method: str, numerator: Any, denominator: Any, multiplier: float
-) -> tuple[float, float, float] | None:
+) -> tuple[float, float | None, float | None] | None:
     if numerator is None or not denominator:
         return None
+    if method == "mean":  # money in pence; a whole population's mean, so no interval
+        return numerator / denominator / 100 * multiplier, None, None
     if method == "proportion":
         low, high = stats.wilson_ci(min(numerator, denominator), denominator)
     else:
@@ -109,6 +111,7 @@ def compute(
             f"{spec.id} cannot be broken down by {wrong}; allowed: {spec.breakdowns}"
         )
     bands = spec.method == "dsr"
+    money = spec.method == "mean"
     internal = [*by, "esp_band"] if bands else list(by)
     merged = _merge(
         engine.evaluate(indicator.numerator, periods, internal),
@@ -123,13 +126,35 @@ def compute(
         rows.append(
             {
                 **dict(zip(dimensions, group, strict=True)),
-                "numerator": int(numerator),
+                "numerator": _whole_pounds(numerator) if money else int(numerator),
                 "denominator": int(denominator),
             }
         )
-    table = disclosure.StatTable(dimensions, ("numerator", "denominator"), rows=tuple(rows))
+    counts = ("denominator",) if money else ("numerator", "denominator")
+    derived = {"numerator": disclosure.Derived("mean", on="denominator")} if money else {}
+    table = disclosure.StatTable(dimensions, counts, derived, rows=tuple(rows))
     published = disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
     return _with_values(published, indicator, merged)
+
+
+def _whole_pounds(pence: int) -> int:
+    """A total cost as published: whole pounds, half up (it is not a count to round to 5)."""
+    return (int(pence) + 50) // 100
+
+
+def _values(
+    indicator: Indicator, row: Mapping[str, Any], by_band: Mapping[int, tuple[Any, Any]]
+) -> tuple[float | None, float | None, float | None]:
+    """Value and interval of one published row: a standardised rate from its age-specific
+    counts, a mean from the exact money, other values from the published counts."""
+    spec = indicator.spec
+    numerator = row["numerator"]
+    if spec.method == "dsr":
+        result = _dsr(by_band, spec.multiplier) if numerator is not None else None
+        return (None, None, None) if result is None else (result.value, result.lower, result.upper)
+    if spec.method == "mean" and numerator is not None:
+        numerator = sum(n for n, _ in by_band.values())  # exact pence
+    return _crude(spec.method, numerator, row["denominator"], spec.multiplier) or (None, None, None)
 
 
 def _with_values(
@@ -141,14 +166,15 @@ def _with_values(
     rows = []
     for row in published.rows:
         group = tuple(row[d] for d in published.dimensions)
-        if spec.method == "dsr":
-            result = _dsr(merged[group], spec.multiplier) if row["numerator"] is not None else None
-            values = None if result is None else (result.value, result.lower, result.upper)
-        else:
-            values = _crude(spec.method, row["numerator"], row["denominator"], spec.multiplier)
-        rounded = (None, None, None) if values is None else tuple(round(v, 1) for v in values)
+        values = _values(indicator, row, merged[group])
+        places = 2 if spec.method == "mean" else 1
+        rounded = tuple(None if v is None else round(v, places) for v in values)
         rows.append({**row, **dict(zip(VALUE_COLUMNS, rounded, strict=True))})
     kind: disclosure.Kind = "rate" if spec.method == "dsr" else "interval"
-    derived = {c: disclosure.Derived(kind, on="numerator") for c in VALUE_COLUMNS}
+    base = "denominator" if spec.method == "mean" else "numerator"
+    derived = {
+        **published.derived,
+        **{c: disclosure.Derived(kind, on=base) for c in VALUE_COLUMNS},
+    }
     notes = (*published.notes, f"{spec.name} ({spec.unit}). Source: {spec.source}.")
     return replace(published, derived=derived, rows=tuple(rows), notes=notes)

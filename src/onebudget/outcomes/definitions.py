@@ -23,6 +23,7 @@ from onebudget.population import schema
 
 Framework = Literal["BCF", "ASCOF", "NHS OF", "PHOF", "local"]
 COLUMNS = {t.name: {c.name for c in t.columns} for t in schema.TABLES}
+MONEY = {t.name: {c.name for c in t.columns if c.type == schema.MONEY} for t in schema.TABLES}
 
 
 class DefinitionError(ValueError):
@@ -44,7 +45,9 @@ class IndicatorFile(BaseModel):
     multiplier: float = Field(gt=0)
     unit: str
     polarity: Literal["higher is better", "lower is better", "no judgement"]
-    breakdowns: list[Literal["sex", "age_band", "imd_quintile", "gp_practice_code"]]
+    breakdowns: list[
+        Literal["local_authority", "gp_practice_code", "sex", "age_band", "imd_quintile"]
+    ]
     owner: str
     source: str
     reviewed: date
@@ -133,9 +136,29 @@ class _Parser:
         where = self.condition(table, spec.get("where", []), f"{path}.where")
         return m.Source(table, date_col, where, end)
 
+    def spend(self, body: Any, path: str) -> m.Measure:
+        """A list of money columns, each a source with ``column`` and optional ``per_days``."""
+        if not isinstance(body, list) or not body:
+            self.problem(path, "spend is a list of sources, each with a money column")
+            return m.Population()
+        parts = []
+        for i, spec in enumerate(body):
+            where = f"{path}.spend[{i}]"
+            source = self.source(spec, where)
+            column = self.column(source.table, spec.get("column"), f"{where}.column").name
+            if column in COLUMNS.get(source.table, ()) and column not in MONEY[source.table]:
+                self.problem(f"{where}.column", f"{column!r} is not a money column")
+            per_days = spec.get("per_days")
+            if per_days is not None and (source.end is None or not isinstance(per_days, int)):
+                self.problem(f"{where}.per_days", "a whole number of days, with an end date")
+            parts.append(m.Spend(source, column, per_days))
+        return m.Total(tuple(parts)) if len(parts) > 1 else parts[0]
+
     def measure(self, spec: dict[str, Any], path: str) -> m.Measure:
         if len(spec) != 1:
-            self.problem(path, "a measure is one of count, sum, persons, population, followed_by")
+            self.problem(
+                path, "a measure is one of count, sum, spend, persons, population, followed_by"
+            )
             return m.Population()
         ((kind, body),) = spec.items()
         body = body or {}
@@ -153,6 +176,8 @@ class _Parser:
                 body.get("after"),
                 bool(body.get("negate", False)),
             )
+        if kind == "spend":
+            return self.spend(body, path)
         source = self.source(body, path)
         if kind == "count":
             return m.Count(source)

@@ -20,12 +20,15 @@ HOW_TO_ADD = """\
 2. Describe the numerator and denominator as measures: `count`, `sum` (with `column`),
    `persons` (distinct people; add `end:` for services that run over an interval),
    `population` (people alive at the middle of the period) or `followed_by` (index rows
-   followed, or with `negate: true` not followed, by an outcome within `days`).
+   followed, or with `negate: true` not followed, by an outcome within `days`), or `spend`
+   (a list of sources with a money `column`, in whole pence; `per_days: 7` with `end:`
+   charges a weekly price for the days a service ran in the period).
    Conditions: `{column: C, is: V}`, `is_not`, `in: [...]`, `not_in`, `starts_with: [...]`,
    `at_least`, `below`, `is_empty: true|false`, `{age_at_least: N}`, `{age_below: N}`,
    and `all: [...]`, `any: [...]`, `not: {...}`. A list means all of them.
 3. Choose `method`: `proportion` (Wilson interval), `rate` (Byar's interval) or `dsr`
-   (directly standardised to the 2013 European Standard Population, Dobson's interval).
+   (directly standardised to the 2013 European Standard Population, Dobson's interval),
+   or `mean` (a `spend` over a count, in pounds: a whole population's figure, no interval).
 4. Run `python -m onebudget.outcomes.docs docs/indicators` and the tests: the definition is
    validated against the dataset schema on load, and every engine computes it.
 """

@@ -122,8 +122,27 @@ class FollowedBy:
     negate: bool = False
 
 
-Measure = Count | Sum | Persons | Population | FollowedBy
-Method = Literal["proportion", "rate", "dsr"]
+@dataclass(frozen=True)
+class Spend:
+    """Money in whole pence. Without ``per_days``: the ``column`` (pounds) of each row dated
+    in the period. With ``per_days`` (a source with an ``end``): the column is a price per
+    so many days, charged for the days the row ran within the period (its end day
+    included), rounded half up to the penny row by row, as a council's payments are."""
+
+    source: Source
+    column: str
+    per_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    """The sum of several money measures (a person's whole health and care cost, say)."""
+
+    parts: tuple[Spend, ...]
+
+
+Measure = Count | Sum | Persons | Population | FollowedBy | Spend | Total
+Method = Literal["proportion", "rate", "dsr", "mean"]
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,7 @@ def months(first_year: int, last_year: int) -> list[Period]:
     return [Period.month(y, m) for y in range(first_year, last_year + 1) for m in range(1, 13)]
 
 
-BREAKDOWNS = ("sex", "age_band", "imd_quintile", "gp_practice_code")
+BREAKDOWNS = ("local_authority", "gp_practice_code", "sex", "age_band", "imd_quintile")
 AGE_BANDS = ((0, "0-17"), (18, "18-64"), (65, "65-74"), (75, "75-84"), (85, "85+"))
 ESP_BANDS = tuple(range(0, 95, 5))  # lower bounds 0, 5, ..., 90 (90+)
 
@@ -194,6 +213,12 @@ def age_band(age: int) -> str:
 
 def esp_band(age: int) -> int:
     return min(age // 5 * 5, 90)
+
+
+def prorated_pence(price_pence: int, days: int, per_days: int) -> int:
+    """``price_pence`` per ``per_days`` for ``days``, rounded half up: the one rule in every
+    engine, in integers so no engine rounds differently."""
+    return (2 * price_pence * days + per_days) // (2 * per_days)
 
 
 def age_on(born: date, day: date) -> int:

@@ -64,6 +64,7 @@ PERSONS = Table(
         C("date_of_birth", D, "Date of birth"),
         C("date_of_death", D, "Date of death, empty if alive at the end of the window", True),
         C("lsoa21", S, "Lower layer super output area (2021) of residence"),
+        C("local_authority", S, "GSS code of the local authority district of residence"),
         C("gp_practice_code", S, "ODS code of the registered GP practice"),
         C("imd_decile", I8, "IMD 2025 decile of the LSOA (1 = most deprived)"),
         *(

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "sex": 2,
     "date_of_birth": date(1950, 6, 15),
     "lsoa21": "E01000001",
+    "local_authority": "E06099001",
     "gp_practice_code": "Z00001",
     "imd_decile": 5,
     "frailty": "fit",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -133,3 +134,28 @@ def test_a_waiver_leaves_counts_unrounded_and_says_so(engine_for) -> None:
     assert (row["numerator"], row["denominator"], row["value"]) == (37, 40, 92.5)
     assert "NOT DISCLOSURE-CONTROLLED: shown to ana only" in " ".join(table.notes)
     assert not table.controlled
+
+
+@pytest.mark.parametrize(
+    ("people", "published", "per_head"), [(10, 10, 100.05), (9, 10, 100.05), (5, None, None)]
+)
+def test_cost_per_head_is_exact_money_over_the_published_population(
+    engine_for, people: int, published: int | None, per_head: float | None
+) -> None:
+    """£1,000.50 of hospital care: the total is published in whole pounds, the mean over the
+    rounded population (9 people are published as 10), and both go with a small one."""
+    tables = make_tables(
+        persons=[{"person_id": f"p{i}"} for i in range(people)],
+        apc_spells=[
+            {
+                "person_id": "p0",
+                "admidate": date(2024, 5, 1),
+                "disdate": date(2024, 5, 3),
+                "cost": Decimal("1000.50"),
+            }
+        ],
+    )
+    (row,) = compute(indicators()["whole-person-cost"], engine_for(tables), Y2024).rows
+    assert row["denominator"] == published
+    assert row["numerator"] == (None if published is None else 1001)
+    assert (row["value"], row["lower"], row["upper"]) == (per_head, None, None)

@@ -20,8 +20,10 @@ from onebudget.outcomes.model import (
     Persons,
     Population,
     Source,
+    Spend,
     StartsWith,
     Sum,
+    Total,
 )
 from tests.spec.outcomes.conftest import make_tables
 
@@ -113,6 +115,54 @@ def test_sums_of_days_and_of_money_are_exact(engine_for) -> None:
     assert engine.evaluate(Sum(source, "speldur"), Y2024, by) == {("2024", "B85005"): 4}
     assert engine.evaluate(Sum(source, "cost"), Y2024, by) == {
         ("2024", "B85005"): Decimal("5926.01")
+    }
+
+
+def test_spend_is_whole_pence_with_weekly_services_charged_for_their_days(engine_for) -> None:
+    def service(person: str, start: date, end: date | None, **cost: object) -> dict:
+        return {"person_id": person, "Event_Start_Date": start, "Event_End_Date": end, **cost}
+
+    tables = make_tables(
+        persons=[
+            {"person_id": "a", "local_authority": "E06099001"},
+            {"person_id": "b", "local_authority": "E06099002"},
+        ],
+        apc_spells=[
+            spell("a", date(2024, 3, 1), date(2024, 3, 2), cost=Decimal("1234.56")),
+            spell("a", date(2023, 12, 31), date(2024, 1, 2), cost=Decimal("999.99")),  # 2023
+        ],
+        asc_cld=[
+            # 7 of its 14 days (1-7 January, the end day included) fall in 2024: £700.00
+            service("a", date(2023, 12, 25), date(2024, 1, 7), Weekly_Cost=Decimal("700.00")),
+            # open-ended from 30 December: 2 days of £100.01 a week = £28.574..., so £28.57
+            service("b", date(2024, 12, 30), None, Weekly_Cost=Decimal("100.01")),
+            service(
+                "b",
+                date(2024, 6, 1),
+                date(2024, 6, 1),
+                Unit_Cost=Decimal("50.00"),
+                Cost_Frequency_Unit_Type="One-off",
+            ),
+        ],
+    )
+    weekly = Spend(
+        Source("asc_cld", "Event_Start_Date", end="Event_End_Date"), "Weekly_Cost", per_days=7
+    )
+    one_off = Spend(
+        Source(
+            "asc_cld",
+            "Event_Start_Date",
+            Compare("=", Col("Cost_Frequency_Unit_Type"), Const("One-off")),
+        ),
+        "Unit_Cost",
+    )
+    hospital = Spend(Source("apc_spells", "admidate"), "cost")
+    engine = engine_for(tables)
+    by = ["local_authority"]
+    assert engine.evaluate(weekly, Y2024, []) == {("2024",): 70000 + 2857}
+    assert engine.evaluate(Total((hospital, weekly, one_off)), Y2024, by) == {
+        ("2024", "E06099001"): 123456 + 70000,
+        ("2024", "E06099002"): 2857 + 5000,
     }
 
 

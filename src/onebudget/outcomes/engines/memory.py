@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from onebudget.money import to_pence
 from onebudget.outcomes.engines import Key
 from onebudget.outcomes.model import (
     AGE,
@@ -29,12 +30,15 @@ from onebudget.outcomes.model import (
     Persons,
     Population,
     Source,
+    Spend,
     StartsWith,
     Sum,
+    Total,
     Value,
     age_band,
     age_on,
     esp_band,
+    prorated_pence,
 )
 
 Row = Mapping[str, Any]
@@ -144,6 +148,12 @@ class MemoryEngine:
                 add = 1 if isinstance(measure, Count) else row[measure.column]
                 if add is not None:
                     totals[key(person, age)] += add
+        elif isinstance(measure, Spend | Total):
+            for part in measure.parts if isinstance(measure, Total) else (measure,):
+                for row, person, age in self.rows(part.source, period):
+                    pence = self._pence(part, row, period)
+                    if pence is not None:
+                        totals[key(person, age)] += pence
         elif isinstance(measure, Persons):
             people: dict[Key, set[Any]] = defaultdict(set)
             for row, person, age in self.rows(measure.source, period):
@@ -152,6 +162,19 @@ class MemoryEngine:
         else:
             totals.update(self._followed(measure, period, key))
         return dict(totals)
+
+    @staticmethod
+    def _pence(part: Spend, row: Row, period: Period) -> int | None:
+        price = row[part.column]
+        if price is None:
+            return None
+        pence = to_pence(price)
+        if part.per_days is None or part.source.end is None:
+            return pence
+        start = max(row[part.source.date], period.start)
+        end = row[part.source.end]
+        stop = period.end if end is None else min(end + timedelta(days=1), period.end)
+        return prorated_pence(pence, (stop - start).days, part.per_days)
 
     def _followed(
         self, measure: FollowedBy, period: Period, key: Callable[[Row, int], Key]

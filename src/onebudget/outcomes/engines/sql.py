@@ -33,8 +33,10 @@ from onebudget.outcomes.model import (
     Population,
     Scalar,
     Source,
+    Spend,
     StartsWith,
     Sum,
+    Total,
     Value,
 )
 
@@ -127,6 +129,21 @@ def periods_cte(periods: Sequence[Period]) -> str:
     return f"periods AS (SELECT * FROM (VALUES {rows}) AS v(label, start, stop, mid))"
 
 
+def spend_sql(spend: Spend) -> str:
+    """Whole pence per row, as ``model.prorated_pence``: integers only, because DuckDB
+    divides decimals in floating point."""
+    pence = f"CAST(e.{ident(spend.column)} * 100 AS BIGINT)"
+    if spend.per_days is None or spend.source.end is None:
+        return pence
+    start, end = f"e.{ident(spend.source.date)}", f"e.{ident(spend.source.end)}"
+    days = (
+        f"date_diff('day', greatest({start}, per.start), "
+        f"least(coalesce({end} + 1, per.stop), per.stop))"
+    )
+    per = int(spend.per_days)
+    return f"((2 * {pence} * {days} + {per}) // {2 * per})"
+
+
 class SqlCompiler:
     """Turns a measure, periods and breakdowns into one SQL query."""
 
@@ -134,12 +151,22 @@ class SqlCompiler:
         head = f"WITH {periods_cte(periods)} "
         if isinstance(measure, Population):
             return head + self._population(measure, by)
+        if isinstance(measure, Total):
+            parts = " UNION ALL ".join(self._select(p, by) for p in measure.parts)
+            dims = "".join(f", d{i}" for i in range(len(by)))
+            return f"{head}SELECT label{dims}, sum(v) FROM ({parts}) t GROUP BY ALL"
+        return head + self._select(measure, by)
+
+    def _select(self, measure: Measure, by: Sequence[str]) -> str:
+        """One grouped query: the period label, the breakdowns as d0.., the value as v."""
+        if isinstance(measure, Population | Total):
+            raise TypeError("populations and totals are compiled by compile()")
         source = measure.index if isinstance(measure, FollowedBy) else measure.source
         age = self._age(source)
-        dims = "".join(f", {dimension_sql(d, age)}" for d in by)
+        dims = "".join(f", {dimension_sql(d, age)} AS d{i}" for i, d in enumerate(by))
         person = bool(by) or uses_age(source.where)
         return (
-            f"{head}SELECT per.label{dims}, {self._value(measure)} "
+            f"SELECT per.label AS label{dims}, {self._value(measure)} AS v "
             f"{self._from(source, self._followed(measure), person)} GROUP BY ALL"
         )
 
@@ -166,6 +193,8 @@ class SqlCompiler:
     def _value(measure: Measure) -> str:
         if isinstance(measure, Sum):
             return f"sum(e.{ident(measure.column)})"
+        if isinstance(measure, Spend):
+            return f"sum({spend_sql(measure)})"
         if isinstance(measure, Persons):
             return "count(DISTINCT e.person_id)"
         return "count(*)"

@@ -67,6 +67,7 @@ def persons_table(people: People, place: SynthPlace, ids: pa.Array) -> pa.Table:
         "date_of_birth": dates(people.dob),
         "date_of_death": dates(people.dod),
         "lsoa21": place.lsoa_codes[people.lsoa],
+        "local_authority": np.full(len(people.sex), place.council_code),
         "gp_practice_code": np.array(place.practice_codes)[people.practice],
         "imd_decile": people.decile,
         "frailty": np.array(FRAILTY_GRADES)[people.frailty],
