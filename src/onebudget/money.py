@@ -36,6 +36,16 @@ def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 (beancount's name fo
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
+def exact(value: str | int | Decimal) -> Decimal:
+    """Like ``D``, but an amount with fractions of a penny is an error, not rounded: for
+    imported figures, where 12.345 is a mistake to report rather than a value to round."""
+    amount = D(value)
+    raw = _parse(value) if isinstance(value, str) else Decimal(value)
+    if raw != amount:
+        raise MoneyError(f"{value!r}: more than two decimal places (whole pence)")
+    return amount
+
+
 def _parse(text: str) -> Decimal:
     cleaned = text.strip().replace(",", "").replace("£", "")
     negative = cleaned.startswith("(") and cleaned.endswith(")")

@@ -27,20 +27,31 @@ def _cell(value: Any) -> Any:
 
 def write_rows(path: Path, sheet: str, rows: Sequence[Mapping[str, Any]]) -> Path:
     """Write ``rows`` (all with the same keys) to one sheet of a new workbook at ``path``."""
-    columns = list(rows[0]) if rows else []
+    return write_sheets(path, {sheet: rows})
+
+
+def write_sheets(path: Path, sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Path:
+    """One sheet per entry, in order. Text is always written as text, never as a formula."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     workbook.set_properties({"created": FIXED_CREATED, "author": "OneBudget"})
     bold = workbook.add_format({"bold": True})
-    worksheet = workbook.add_worksheet(sheet[:31])
+    for sheet, rows in sheets.items():
+        _write_sheet(workbook.add_worksheet(sheet[:31]), rows, bold)
+    workbook.close()
+    return path
+
+
+def _write_sheet(worksheet: Any, rows: Sequence[Mapping[str, Any]], bold: Any) -> None:
+    columns = list(rows[0]) if rows else []
     worksheet.freeze_panes(1, 0)
     for c, name in enumerate(columns):
-        worksheet.write(0, c, name, bold)
+        worksheet.write_string(0, c, name, bold)
     for r, row in enumerate(rows, start=1):
         for c, name in enumerate(columns):
             value = _cell(row.get(name))
             if value is None:
                 worksheet.write_blank(r, c, None)
+            elif isinstance(value, str):
+                worksheet.write_string(r, c, value)
             else:
                 worksheet.write(r, c, value)
-    workbook.close()
-    return path

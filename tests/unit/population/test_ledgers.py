@@ -36,6 +36,9 @@ FILES = [
     "ledgers/README.md",
     "ledgers/council_gl_E06099001.csv",
     "ledgers/icb_gl_QZZ.xlsx",
+    "pooled_fund/agreement_2023-24.yaml",
+    "pooled_fund/agreement_2024-25.yaml",
+    "pooled_fund/agreement_2025-26.yaml",
     "pooled_fund/monthly_actuals.csv",
 ]
 
@@ -188,3 +191,18 @@ def test_money_is_plausible_and_scales_with_population(tmp_path: Path) -> None:
     council_2, icb_2 = _spend_per_head(tmp_path / "two", double)
     assert abs(council_2 / council - 1) < Decimal("0.1")
     assert abs(icb_2 / icb - 1) < Decimal("0.1")
+
+
+def test_the_agreement_validates_and_settles_its_own_monitoring_return(out: Path) -> None:
+    from onebudget.funds.actuals import read_actuals
+    from onebudget.funds.monitoring import year_end_outturn
+    from onebudget.funds.settlement import settle
+    from onebudget.funds.validation import read_agreement
+
+    agreement = read_agreement(out / "pooled_fund/agreement_2024-25.yaml")
+    figures = read_actuals(out / "pooled_fund/monthly_actuals.csv", agreement)
+    assert len(figures) == 12 * len(agreement.schemes)
+    result = settle(agreement, year_end_outturn(agreement, figures))
+    assert {s.scheme for s in result.schemes} | {a.scheme for a in result.aligned} == {
+        s.code for s in agreement.schemes
+    }

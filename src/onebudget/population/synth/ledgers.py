@@ -21,6 +21,7 @@ import numpy as np
 from onebudget.money import ZERO, D, allocate, from_pence
 from onebudget.population.reference import england_population
 from onebudget.population.synth import ledger_layouts as lay
+from onebudget.population.synth.agreements import write_agreements
 from onebudget.population.synth.ledger_layouts import CostCentre, FinanceMonth, LedgerLine
 
 ENGLAND_PERSONS = int(england_population().sum())  # ONS mid-2023
@@ -65,6 +66,7 @@ def write_finance_extracts(
         lay.write_council_csv(ledgers / f"council_gl_{place.council_code}.csv", council),
         _write_icb(ledgers / f"icb_gl_{place.icb_code}.xlsx", icb, place, years),
         lay.write_pooled_csv(out_dir / "pooled_fund" / "monthly_actuals.csv", pooled),
+        *write_agreements(out_dir / "pooled_fund", place, pooled),
         _write_readme(ledgers / "README.md", place),
     ]
     return sorted(paths)

@@ -1,0 +1,127 @@
+"""``onebudget fund``: check a Section 75 agreement, settle a year, report a quarter."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from onebudget.funds import report
+from onebudget.funds.actuals import ActualsError, read_actuals
+from onebudget.funds.agreement import Agreement, AgreementError
+from onebudget.funds.monitoring import forecast_settlement, positions, year_end_outturn
+from onebudget.funds.settlement import SettlementError, settle
+from onebudget.funds.validation import read_agreement
+from onebudget.io.excel import write_sheets
+from onebudget.io.tables import TableError
+
+app = typer.Typer(help="Section 75 pooled funds.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+AGREEMENT = typer.Option(..., "--agreement", help="The agreement, as YAML.")
+ACTUALS = typer.Option(..., "--actuals", help="Monthly actuals, CSV or XLSX.")
+
+
+def _fail(error: Exception) -> typer.Exit:
+    problems = getattr(error, "problems", None)
+    for line in [str(p) for p in problems] if problems else [str(error)]:
+        err.print(f"[red]{line}[/red]", markup=True, highlight=False)
+    return typer.Exit(2)
+
+
+def _load(agreement: Path, actuals: Path | None = None) -> tuple[Agreement, list[Any]]:
+    try:
+        found = read_agreement(agreement)
+        return found, read_actuals(actuals, found) if actuals else []
+    except (AgreementError, ActualsError, TableError, OSError) as error:
+        raise _fail(error) from None
+
+
+@app.command("check")
+def check(agreement: Path = AGREEMENT) -> None:
+    """Validate an agreement file: every problem, with its place in the file."""
+    found, _ = _load(agreement)
+    console.print(
+        f"{found.id}: {len(found.schemes)} schemes, {len(found.partners)} partners: valid."
+    )
+
+
+@app.command("settle")
+def settle_command(
+    agreement: Path = AGREEMENT,
+    actuals: Path = ACTUALS,
+    out: Path | None = typer.Option(None, help="Write the settlement workbook (.xlsx)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the settlement as JSON."),
+) -> None:
+    """Settle the year: each partner's memorandum account and the payments between them."""
+    found, figures = _load(agreement, actuals)
+    try:
+        result = settle(found, year_end_outturn(found, figures))
+    except SettlementError as error:
+        raise _fail(error) from None
+    sheets = report.sheets(result)
+    if out is not None:
+        write_sheets(out, sheets)
+    if as_json:
+        typer.echo(json.dumps(sheets, default=_money, indent=2))
+        return
+    _print(f"{found.name}: year-end settlement", sheets["Partners"])
+    for p in sheets["Payments"]:
+        console.print(f"{p['from']} pays {p['to']} £{p['amount']:,}")
+
+
+@app.command("report")
+def quarter_report(
+    agreement: Path = AGREEMENT,
+    actuals: Path = ACTUALS,
+    quarter: int = typer.Option(..., min=1, max=4, help="Quarter of the financial year."),
+    out: Path | None = typer.Option(None, help="Write the report workbook (.xlsx)."),
+) -> None:
+    """The pool manager's quarterly report: variance to date, forecast and forecast shares."""
+    found, figures = _load(agreement, actuals)
+    month = 3 * quarter
+    rows = report.position_rows(positions(found, figures, month))
+    forecast = report.partner_rows(forecast_settlement(found, figures, month))
+    if out is not None:
+        write_sheets(out, {"Schemes": rows, "Forecast by partner": forecast})
+    _print_rows(f"{found.name}: quarter {quarter}", rows)
+    _print("Forecast settlement", forecast)
+
+
+def _money(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    raise TypeError(type(value).__name__)
+
+
+def _cell(value: Any) -> str:
+    return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+
+
+def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
+    """One line per row (scheme), a column per figure."""
+    table = Table(title=title)
+    for name in rows[0] if rows else []:
+        table.add_column(name.replace("_", " "), justify="right")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row.values()))
+    console.print(table)
+
+
+def _print(title: str, rows: list[dict[str, Any]]) -> None:
+    """One column per row (partner) and one line per figure: fits a terminal."""
+    if not rows:
+        return
+    first = next(iter(rows[0]))
+    table = Table(title=title)
+    table.add_column("")
+    for row in rows:
+        table.add_column(str(row[first]), justify="right")
+    for name in list(rows[0])[1:]:
+        table.add_row(name.replace("_", " "), *(_cell(row[name]) for row in rows))
+    console.print(table)

@@ -1,0 +1,1 @@
+"""Section 75 pooled funds: agreements, risk share, an immutable ledger and settlement."""

@@ -1,0 +1,181 @@
+"""A double-entry ledger in exact pence: balanced, append-only, with periods that close.
+
+Postings are signed (debit positive, credit negative) and every transaction's postings sum
+to zero. Nothing posted is ever changed: a mistake is corrected by a reversing transaction.
+Posting twice with the same key has one effect (imports can be re-run safely); the same key
+with different content is refused. A closed month takes no postings. Errors are returned as
+data, all of them, and a transaction with any error changes nothing. The service's database
+enforces the same rules again (a deferred constraint trigger on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from onebudget.money import PENNY, ZERO
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    amount: Decimal  # debit > 0, credit < 0
+
+
+@dataclass(frozen=True)
+class Transaction:
+    key: str  # unique, stable across re-imports (a file row's reference, say)
+    on: date
+    description: str
+    postings: tuple[Posting, ...]
+    reverses: str | None = None
+
+    @property
+    def period(self) -> str:
+        return period_of(self.on)
+
+
+@dataclass(frozen=True)
+class LedgerError:
+    key: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.rule}"
+
+
+def period_of(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def problems(tx: Transaction) -> list[str]:
+    """What is wrong with a transaction on its own (before looking at the ledger)."""
+    found = []
+    if not tx.key:
+        found.append("a transaction needs a key")
+    if len(tx.postings) < 2:
+        found.append("a transaction has at least two postings")
+    for p in tx.postings:
+        if not isinstance(p.amount, Decimal) or not p.amount.is_finite():
+            found.append(f"{p.account}: {p.amount!r} is not an exact amount")
+        elif p.amount != p.amount.quantize(PENNY):
+            found.append(f"{p.account}: {p.amount} is not a whole number of pence")
+        elif p.amount == 0:
+            found.append(f"{p.account}: a posting of zero")
+        if not p.account:
+            found.append("a posting needs an account")
+    if not found and sum((p.amount for p in tx.postings), ZERO) != 0:
+        total = sum((p.amount for p in tx.postings), ZERO)
+        found.append(f"unbalanced: debits and credits differ by {total}")
+    return found
+
+
+class Ledger:
+    """The books of one fund. Append-only: ``post``, ``reverse`` and ``close`` add; nothing
+    edits or removes. Reads (``balances``, ``transactions``) never change it."""
+
+    def __init__(self) -> None:
+        self._transactions: list[Transaction] = []
+        self._by_key: dict[str, Transaction] = {}
+        self._reversed: set[str] = set()
+        self._closed: set[str] = set()
+        self._balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
+
+    @property
+    def transactions(self) -> Sequence[Transaction]:
+        return tuple(self._transactions)
+
+    @property
+    def closed(self) -> frozenset[str]:
+        return frozenset(self._closed)
+
+    def __len__(self) -> int:
+        return len(self._transactions)
+
+    def __iter__(self) -> Iterator[Transaction]:
+        return iter(self._transactions)
+
+    def get(self, key: str) -> Transaction | None:
+        return self._by_key.get(key)
+
+    def is_reversed(self, key: str) -> bool:
+        return key in self._reversed
+
+    def post(self, tx: Transaction) -> list[LedgerError]:
+        """Post one transaction; [] if posted (or already posted, identically)."""
+        known = self._by_key.get(tx.key)
+        if known is not None:
+            return (
+                []
+                if known == tx
+                else [LedgerError(tx.key, "the key was used for a different transaction")]
+            )
+        found = problems(tx)
+        if tx.period in self._closed:
+            found.append(f"period {tx.period} is closed")
+        if tx.reverses is not None:
+            found += self._reversal_problems(tx)
+        if found:
+            return [LedgerError(tx.key, rule) for rule in found]
+        self._transactions.append(tx)
+        self._by_key[tx.key] = tx
+        if tx.reverses is not None:
+            self._reversed.add(tx.reverses)
+        for p in tx.postings:
+            self._balances[p.account] += p.amount
+        return []
+
+    def post_all(self, txs: Iterable[Transaction]) -> list[LedgerError]:
+        """All or nothing: every error of every transaction, and nothing posted if any."""
+        batch = list(txs)
+        trial = self.copy()
+        errors = [e for tx in batch for e in trial.post(tx)]
+        if not errors:
+            for tx in batch:
+                self.post(tx)
+        return errors
+
+    def _reversal_problems(self, tx: Transaction) -> list[str]:
+        original = self._by_key.get(tx.reverses or "")
+        if original is None:
+            return [f"reverses {tx.reverses}, which is not in the ledger"]
+        if original.reverses is not None:
+            return [f"{original.key} is itself a reversal"]
+        if tx.reverses in self._reversed:
+            return [f"{tx.reverses} is already reversed"]
+        mirror = sorted((p.account, -p.amount) for p in original.postings)
+        if sorted((p.account, p.amount) for p in tx.postings) != mirror:
+            return [f"does not mirror the postings of {tx.reverses}"]
+        return []
+
+    def reverse(
+        self, key: str, *, on: date, new_key: str, description: str = ""
+    ) -> list[LedgerError]:
+        original = self._by_key.get(key)
+        if original is None:
+            return [LedgerError(new_key, f"reverses {key}, which is not in the ledger")]
+        postings = tuple(Posting(p.account, -p.amount) for p in original.postings)
+        text = description or f"Reversal of {key}: {original.description}"
+        return self.post(Transaction(new_key, on, text, postings, reverses=key))
+
+    def close(self, period: str) -> None:
+        """Close a month (``yyyy-mm``): nothing more may be posted into it."""
+        self._closed.add(period)
+
+    def balance(self, account: str) -> Decimal:
+        return self._balances.get(account, ZERO)
+
+    def balances(self, prefix: str = "") -> dict[str, Decimal]:
+        return {a: b for a, b in sorted(self._balances.items()) if a.startswith(prefix) and b}
+
+    def copy(self) -> Ledger:
+        other = Ledger()
+        other._transactions = list(self._transactions)
+        other._by_key = dict(self._by_key)
+        other._reversed = set(self._reversed)
+        other._closed = set(self._closed)
+        other._balances = defaultdict(lambda: ZERO, self._balances)
+        return other

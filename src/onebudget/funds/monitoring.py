@@ -1,0 +1,147 @@
+"""In-year monitoring of a pooled fund: instalments, budget profiles, variance and forecast.
+
+The budget to date follows each scheme's profile (even, or twelve agreed weights for
+services that spend more in winter); the forecast outturn is the latest forecast the
+pool manager recorded, or else the actual to date plus the budget still to come. The
+forecast settles like the year-end, so each partner sees its likely share early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from onebudget.funds.agreement import Agreement
+from onebudget.funds.settlement import Outturn, Settlement, settle
+from onebudget.money import ZERO, allocate
+
+
+@dataclass(frozen=True)
+class MonthlyFigure:
+    """One scheme's (and, for aligned budgets, one partner's) actual for one month."""
+
+    scheme: str
+    month: int  # 1 = April ... 12 = March
+    actual: Decimal
+    partner: str | None = None
+    forecast_outturn: Decimal | None = None  # for the whole year, made that month
+
+
+@dataclass(frozen=True)
+class SchemePosition:
+    scheme: str
+    annual_budget: Decimal
+    budget_to_date: Decimal
+    actual_to_date: Decimal
+    forecast_outturn: Decimal
+
+    @property
+    def variance_to_date(self) -> Decimal:
+        return self.actual_to_date - self.budget_to_date
+
+    @property
+    def forecast_variance(self) -> Decimal:
+        return self.forecast_outturn - self.annual_budget
+
+
+def instalment_dates(agreement: Agreement) -> list[date]:
+    y = agreement.financial_year
+    months = {"monthly": range(12), "quarterly": range(0, 12, 3), "annual": range(1)}
+    return [_month_start(y, m + 1) for m in months[agreement.instalments]]
+
+
+def _month_start(financial_year: int, month: int) -> date:
+    """The first day of month 1 (April) to 12 (March) of a financial year."""
+    calendar = (month + 2) % 12 + 1
+    return date(financial_year + (1 if calendar < 4 else 0), calendar, 1)
+
+
+def instalments(agreement: Agreement, scheme: str, partner: str) -> list[tuple[date, Decimal]]:
+    """When a partner pays its contribution in: evenly over the schedule, and each variation
+    evenly over the instalments from its effective date (the last one if none is left)."""
+    dates = instalment_dates(agreement)
+    base = agreement.scheme(scheme).contributions.get(partner, ZERO)
+    amounts = allocate(base, [1] * len(dates))
+    for v in agreement.variations:
+        if (v.scheme, v.partner) == (scheme, partner):
+            later = [i for i, d in enumerate(dates) if d >= v.effective] or [len(dates) - 1]
+            for i, part in zip(later, allocate(v.change, [1] * len(later)), strict=True):
+                amounts[i] += part
+    return list(zip(dates, amounts, strict=True))
+
+
+def budget_profile(agreement: Agreement, scheme: str) -> list[Decimal]:
+    """The scheme's budget month by month (April first), adding up to its annual budget."""
+    total = sum(agreement.contributions(scheme).values(), ZERO)
+    profile = agreement.scheme(scheme).profile
+    return allocate(total, [1] * 12 if profile == "even" else list(profile))
+
+
+def positions(
+    agreement: Agreement, figures: Sequence[MonthlyFigure], to_month: int
+) -> list[SchemePosition]:
+    out = []
+    for s in agreement.schemes:
+        mine = [f for f in figures if f.scheme == s.code and f.month <= to_month]
+        profile = budget_profile(agreement, s.code)
+        actual = sum((f.actual for f in mine), ZERO)
+        forecasts = sorted(
+            (f.month, f.forecast_outturn) for f in mine if f.forecast_outturn is not None
+        )
+        aligned = s.budget == "aligned"
+        if forecasts and not aligned:
+            forecast = forecasts[-1][1]
+        else:
+            forecast = actual + sum(profile[to_month:], ZERO)
+        out.append(
+            SchemePosition(
+                s.code, sum(profile, ZERO), sum(profile[:to_month], ZERO), actual, forecast
+            )
+        )
+    return out
+
+
+def forecast_settlement(
+    agreement: Agreement, figures: Sequence[MonthlyFigure], to_month: int
+) -> Settlement:
+    """The year-end settlement the forecast outturn would give."""
+    by_scheme = {p.scheme: p for p in positions(agreement, figures, to_month)}
+    pooled = {
+        s.code: by_scheme[s.code].forecast_outturn
+        for s in agreement.schemes
+        if s.budget == "pooled"
+    }
+    aligned = {
+        s.code: _aligned_forecast(agreement, s.code, figures, to_month)
+        for s in agreement.schemes
+        if s.budget == "aligned"
+    }
+    return settle(agreement, Outturn(pooled, aligned))
+
+
+def _aligned_forecast(
+    agreement: Agreement, scheme: str, figures: Sequence[MonthlyFigure], to_month: int
+) -> dict[str, Decimal]:
+    """Each partner's aligned spend to date plus its budget for the months still to come."""
+    out = {}
+    for partner, budget in agreement.contributions(scheme).items():
+        mine = [f for f in figures if (f.scheme, f.partner) == (scheme, partner)]
+        spent = sum((f.actual for f in mine if f.month <= to_month), ZERO)
+        out[partner] = spent + sum(allocate(budget, [1] * 12)[to_month:], ZERO)
+    return out
+
+
+def year_end_outturn(agreement: Agreement, figures: Sequence[MonthlyFigure]) -> Outturn:
+    """Twelve months of actuals as the year's outturn."""
+    pooled = {s.code: ZERO for s in agreement.schemes if s.budget == "pooled"}
+    aligned: dict[str, dict[str, Decimal]] = {
+        s.code: {} for s in agreement.schemes if s.budget == "aligned"
+    }
+    for f in figures:
+        if f.scheme in pooled:
+            pooled[f.scheme] += f.actual
+        elif f.scheme in aligned and f.partner is not None:
+            aligned[f.scheme][f.partner] = aligned[f.scheme].get(f.partner, ZERO) + f.actual
+    return Outturn(pooled, aligned)

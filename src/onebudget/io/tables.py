@@ -1,0 +1,85 @@
+"""Reading a table of rows from a CSV or XLSX file a person has uploaded.
+
+Values come back as text exactly as the file holds them (a spreadsheet's numbers as their
+shortest decimal form), so the caller parses and validates every cell and can name the row
+and column of each problem. Only .csv and .xlsx are read, and files over a size limit are
+refused before they are opened.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table at all (wrong type, too big, not a workbook)."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    source: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line or row number in the file, cells)
+
+
+def read_table(path: Path, *, sheet: str | None = None) -> RawTable:
+    if not path.is_file():
+        raise TableError(f"{path.name}: no such file")
+    if path.stat().st_size > MAX_BYTES:
+        raise TableError(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv(path)
+    if suffix == ".xlsx":
+        return _xlsx(path, sheet)
+    raise TableError(f"{path.name}: a table is a .csv or .xlsx file")
+
+
+def _csv(path: Path) -> RawTable:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            lines = [tuple(cell.strip() for cell in row) for row in csv.reader(handle)]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise TableError(f"{path.name}: not a UTF-8 CSV file ({error})") from None
+    return _table(path.name, lines)
+
+
+def _xlsx(path: Path, sheet: str | None) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        name = sheet or book.sheet_names[0]
+        values = book.get_sheet_by_name(name).to_python()
+    except Exception as error:  # calamine raises its own types for bad files
+        raise TableError(f"{path.name}: not a readable XLSX workbook ({error})") from None
+    return _table(path.name, [tuple(_text(v) for v in row) for row in values])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        midnight = value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+def _table(source: str, lines: list[tuple[str, ...]]) -> RawTable:
+    numbered = [(i, line) for i, line in enumerate(lines, start=1) if any(line)]
+    if not numbered:
+        raise TableError(f"{source}: the file is empty")
+    header = tuple(h.strip() for h in numbered[0][1])
+    width = len(header)
+    rows = tuple((i, tuple((*row, *("",) * (width - len(row)))[:width])) for i, row in numbered[1:])
+    return RawTable(source, header, rows)

@@ -1,0 +1,227 @@
+"""Property: for any agreement and outturn, settlement creates and destroys no money, every
+share adds up to the variance, and the settlement reproduces the fund's ledger."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from onebudget.funds import statement
+from onebudget.funds.agreement import Agreement
+from onebudget.funds.ledger import Ledger, Posting, Transaction
+from onebudget.funds.monitoring import instalments
+from onebudget.funds.riskshare import JOINT
+from onebudget.funds.settlement import Outturn, Settlement, settle
+from onebudget.funds.validation import check
+from onebudget.money import ZERO
+
+PARTNERS = ("E06099001", "QZZ", "E06099002", "QYY")
+pounds = st.integers(0, 5 * 10**8).map(lambda p: Decimal(p) / 100)
+
+
+@cache
+def rules(partners: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """Risk-share clauses naming these partners (built once per set: strategies are costly)."""
+    who = st.sampled_from(partners)
+    base = st.one_of(
+        st.just({"rule": "pro_rata"}),
+        st.just({"rule": "host"}),
+        st.integers(0, 100).map(
+            lambda x: {"rule": "fixed", "shares": {partners[0]: x, partners[1]: 100 - x}}
+        ),
+    )
+    return st.recursive(
+        base,
+        lambda inner: st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "rule": st.just("capped"),
+                    "of": inner,
+                    "caps": st.dictionaries(who, st.one_of(st.just("contribution"), pounds)),
+                    "excess_to": st.one_of(who, st.just(JOINT)),
+                }
+            ),
+            st.fixed_dictionaries(
+                {
+                    "rule": st.just("tiered"),
+                    "first": st.integers(0, 10**6),
+                    "partner": who,
+                    "then": inner,
+                }
+            ),
+        ),
+        max_leaves=3,
+    )
+
+
+@st.composite
+def agreements(draw: st.DrawFn) -> Agreement:
+    partners = list(PARTNERS[: draw(st.integers(2, 4))])
+    schemes = []
+    for i in range(draw(st.integers(1, 5))):
+        aligned = draw(st.booleans()) and i > 0
+        contributions = draw(st.dictionaries(st.sampled_from(partners), pounds, min_size=1))
+        scheme: dict[str, Any] = {
+            "code": f"S{i}",
+            "name": f"Scheme {i}",
+            "contributions": contributions,
+        }
+        if aligned:
+            scheme |= {"budget": "aligned", "overspend": {"rule": "own"}}
+        else:
+            scheme["overspend"] = draw(rules(tuple(partners)))
+            scheme["underspend"] = draw(
+                st.one_of(
+                    st.just({"treatment": "carry_forward"}),
+                    st.just({"treatment": "retain"}),
+                    rules(tuple(partners)).map(lambda r: {"treatment": "return", "rule": r}),
+                )
+            )
+        schemes.append(scheme)
+    data = {
+        "id": "S75-TEST",
+        "name": "Generated",
+        "financial_year": 2025,
+        "host": draw(st.sampled_from(partners)),
+        "pool_manager": "Pool manager",
+        "partners": [{"code": p, "name": p} for p in partners],
+        "cascade": draw(st.booleans()),
+        "risk_reserve": draw(st.dictionaries(st.sampled_from(partners), pounds, max_size=2)),
+        "schemes": schemes,
+        "variations": draw(variations(partners, schemes)),
+    }
+    aligned = [s["code"] for s in schemes if s.get("budget") == "aligned"]
+    if aligned and draw(st.booleans()):
+        data["charge_backs"] = [
+            {
+                "scheme": aligned[0],
+                "spender": partners[0],
+                "payer": partners[1],
+                "percent": draw(st.integers(1, 100)),
+            }
+        ]
+    agreement = Agreement.model_validate(data)
+    assume(not check(agreement))
+    return agreement
+
+
+def variations(
+    partners: list[str], schemes: list[dict[str, Any]]
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    one = st.fixed_dictionaries(
+        {
+            "id": st.just("V"),
+            "effective": st.dates(date(2025, 4, 1), date(2026, 3, 31)),
+            "scheme": st.sampled_from([s["code"] for s in schemes]),
+            "partner": st.sampled_from(partners),
+            "change": pounds,
+            "agreed_by": st.just(["A", "B"]),
+            "agreed_on": st.just(date(2025, 4, 1)),
+        }
+    )
+    return st.lists(one, max_size=2)
+
+
+@st.composite
+def outturns(draw: st.DrawFn, agreement: Agreement) -> Outturn:
+    pooled = {s.code: draw(pounds) for s in agreement.schemes if s.budget == "pooled"}
+    aligned = {
+        s.code: draw(st.dictionaries(st.sampled_from(agreement.partner_codes), pounds))
+        for s in agreement.schemes
+        if s.budget == "aligned"
+    }
+    return Outturn(pooled, aligned)
+
+
+def books(result: Settlement, outturn: Outturn) -> Ledger:
+    """The fund's year in the ledger: instalments in, spending out, the reserve, settlement."""
+    a = result.agreement
+    ledger = Ledger()
+    txs = []
+    for partner, amount in a.risk_reserve.items():
+        txs.append(
+            Transaction(
+                f"reserve:{partner}",
+                a.start,
+                "Risk reserve",
+                (Posting("bank", amount), Posting(f"reserve:{partner}", -amount)),
+            )
+        )
+    for s in result.schemes:
+        for partner in s.contributions:
+            for n, (day, amount) in enumerate(instalments(a, s.scheme, partner)):
+                legs = (
+                    Posting("bank", amount),
+                    Posting(f"{s.scheme}:contribution:{partner}", -amount),
+                )
+                txs.append(Transaction(f"in:{s.scheme}:{partner}:{n}", day, "Instalment", legs))
+        spent = outturn.pooled[s.scheme]
+        txs.append(
+            Transaction(
+                f"out:{s.scheme}",
+                date(2026, 3, 31),
+                "Spend",
+                (Posting(f"{s.scheme}:expenditure", spent), Posting("bank", -spent)),
+            )
+        )
+    for partner, amount in result.reserve_used.items():
+        txs.append(
+            Transaction(
+                f"draw:{partner}",
+                date(2026, 3, 31),
+                "Reserve used",
+                (Posting(f"reserve:{partner}", amount), Posting("reserve-used", -amount)),
+            )
+        )
+    txs += statement.journal(result, date(2026, 3, 31))
+    txs = [t for t in txs if all(p.amount for p in t.postings)]
+    assert ledger.post_all(txs) == []
+    return ledger
+
+
+@settings(
+    max_examples=int(os.environ.get("FUND_EXAMPLES", "10000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(st.data())
+def test_settlement_conserves_money_and_reproduces_the_ledger(data: st.DataObject) -> None:
+    agreement = data.draw(agreements())
+    outturn = data.draw(outturns(agreement))
+    result = settle(agreement, outturn)
+    for s in result.schemes:
+        met = s.cascade + s.reserve + s.overspend.total - s.underspend.total
+        assert met == s.variance, s.scheme
+    assert sum((s.cascade for s in result.schemes), ZERO) == 0
+    assert sum(result.reserve_used.values(), ZERO) == sum((s.reserve for s in result.schemes), ZERO)
+    assert sum(result.reserve_used.values(), ZERO) <= sum(agreement.risk_reserve.values(), ZERO)
+    memos = {m.partner: m for m in statement.memoranda(result)}
+    assert sum((m.charge_backs for m in memos.values()), ZERO) == 0
+    ledger = books(result, outturn)
+    for s in result.schemes:
+        assert sum(ledger.balances(f"{s.scheme}:").values(), ZERO) == 0, s.scheme
+    for partner, memo in memos.items():
+        contributed = -sum(
+            (
+                v
+                for k, v in ledger.balances().items()
+                if k.split(":")[1:] == ["contribution", partner]
+            ),
+            ZERO,
+        )
+        assert contributed == memo.contributions
+        pooled_due = memo.overspend_share - memo.underspend_returned
+        assert ledger.balance(f"due:{partner}") == pooled_due
+    paid = {(x, y): v for x, y, v in statement.payments(result)}
+    for partner, memo in memos.items():
+        net = sum((v for (x, _), v in paid.items() if x == partner), ZERO) - sum(
+            (v for (_, y), v in paid.items() if y == partner), ZERO
+        )
+        if partner != agreement.host:
+            assert net == memo.settlement

@@ -1,0 +1,108 @@
+"""Stateful property: the ledger against a reference model of a fund's books.
+
+Random sequences of postings (balanced or not), re-posts of a used key, reversals and
+period closes; after every step the ledger agrees with a dictionary of balances kept by
+the simplest possible rules, and its invariants hold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from onebudget.funds.ledger import Ledger, Posting, Transaction, period_of
+from onebudget.money import ZERO
+
+ACCOUNTS = ("bank", "A:contribution:QZZ", "A:expenditure", "due:QZZ", "reserve")
+amounts = st.integers(-(10**9), 10**9).filter(bool).map(lambda p: Decimal(p) / 100)
+days = st.dates(date(2025, 4, 1), date(2026, 3, 31))
+
+
+class FundBooks(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger = Ledger()
+        self.balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        self.posted: dict[str, Transaction] = {}
+        self.reversed: set[str] = set()
+        self.closed: set[str] = set()
+        self.count = 0
+
+    def _key(self) -> str:
+        self.count += 1
+        return f"T{self.count}"
+
+    def _apply(self, tx: Transaction) -> None:
+        self.posted[tx.key] = tx
+        for p in tx.postings:
+            self.balances[p.account] += p.amount
+
+    @rule(
+        on=days,
+        legs=st.lists(st.tuples(st.sampled_from(ACCOUNTS), amounts), min_size=1, max_size=4),
+    )
+    def post_balanced(self, on: date, legs: list[tuple[str, Decimal]]) -> None:
+        total = sum((a for _, a in legs), ZERO)
+        postings = [Posting(acc, amt) for acc, amt in legs]
+        if total:
+            postings.append(Posting("suspense", -total))
+        tx = Transaction(self._key(), on, "posting", tuple(postings))
+        errors = self.ledger.post(tx)
+        expected_ok = len(postings) >= 2 and period_of(on) not in self.closed
+        assert (errors == []) == expected_ok, errors
+        if expected_ok:
+            self._apply(tx)
+
+    @rule(on=days, amount=amounts, extra=amounts)
+    def unbalanced_is_refused(self, on: date, amount: Decimal, extra: Decimal) -> None:
+        tx = Transaction(
+            self._key(), on, "bad", (Posting("bank", amount), Posting("reserve", -amount + extra))
+        )
+        assert self.ledger.post(tx) != []
+
+    @precondition(lambda self: self.posted)
+    @rule(data=st.data())
+    def repost_is_idempotent_or_refused(self, data: st.DataObject) -> None:
+        key = data.draw(st.sampled_from(sorted(self.posted)))
+        same = self.posted[key]
+        assert self.ledger.post(same) == []
+        changed = Transaction(key, same.on, same.description + " (edited)", same.postings)
+        assert self.ledger.post(changed) != []
+
+    @precondition(lambda self: self.posted)
+    @rule(data=st.data(), on=days)
+    def reverse(self, data: st.DataObject, on: date) -> None:
+        key = data.draw(st.sampled_from(sorted(self.posted)))
+        errors = self.ledger.reverse(key, on=on, new_key=self._key())
+        original = self.posted[key]
+        ok = (
+            original.reverses is None
+            and key not in self.reversed
+            and period_of(on) not in self.closed
+        )
+        assert (errors == []) == ok, errors
+        if ok:
+            self.reversed.add(key)
+            self._apply(self.ledger.transactions[-1])
+
+    @rule(on=days)
+    def close_period(self, on: date) -> None:
+        self.ledger.close(period_of(on))
+        self.closed.add(period_of(on))
+
+    @invariant()
+    def agrees_with_the_model(self) -> None:
+        assert self.ledger.balances() == {a: b for a, b in sorted(self.balances.items()) if b}
+        assert len(self.ledger) == len(self.posted)
+        assert sum(self.ledger.balances().values(), ZERO) == 0
+        for tx in self.ledger:
+            assert sum((p.amount for p in tx.postings), ZERO) == 0
+
+
+FundBooks.TestCase.settings = settings(max_examples=500, stateful_step_count=50, deadline=None)
+test_fund_books = FundBooks.TestCase
