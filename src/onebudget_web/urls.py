@@ -3,6 +3,7 @@ from django.urls import path
 from onebudget_web.accounts import views as accounts
 from onebudget_web.api import api
 from onebudget_web.core import views as core
+from onebudget_web.funds import views as funds
 from onebudget_web.places import views as places
 
 urlpatterns = [
@@ -26,6 +27,17 @@ urlpatterns = [
         "places/<slug:slug>/outcomes/<slug:indicator>/target/",
         places.place_indicator_target,
         name="place_indicator_target",
+    ),
+    path("funds/<slug:code>/", funds.fund_detail, name="fund"),
+    path("funds/<slug:code>/agreement.yaml", funds.fund_agreement, name="fund_agreement"),
+    path("funds/<slug:code>/ledger/", funds.fund_ledger, name="fund_ledger"),
+    path("funds/<slug:code>/ledger/<str:period>/", funds.fund_period, name="fund_period"),
+    path("funds/<slug:code>/actuals/", funds.fund_actuals, name="fund_actuals"),
+    path("funds/<slug:code>/settlement/", funds.fund_settlement, name="fund_settlement"),
+    path(
+        "funds/<slug:code>/settlement.xlsx",
+        funds.fund_settlement_xlsx,
+        name="fund_settlement_xlsx",
     ),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),

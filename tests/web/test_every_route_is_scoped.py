@@ -47,6 +47,25 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         (f"/places/{w.place_a.slug}/outcomes/falls-65-plus/target/", None),
         (f"/places/{w.place_b.slug}/outcomes/falls-65-plus/target/", None),
     ],
+    "fund": lambda w: [("/funds/s75-a/", "a"), ("/funds/s75-b/", "b")],
+    "fund_agreement": lambda w: [
+        ("/funds/s75-a/agreement.yaml", "a"),
+        ("/funds/s75-b/agreement.yaml", "b"),
+    ],
+    "fund_ledger": lambda w: [("/funds/s75-a/ledger/", "a"), ("/funds/s75-b/ledger/", "b")],
+    "fund_period": lambda w: [
+        ("/funds/s75-a/ledger/2025-04/", "a"),
+        ("/funds/s75-b/ledger/2025-04/", "b"),
+    ],
+    "fund_actuals": lambda w: [("/funds/s75-a/actuals/", "a"), ("/funds/s75-b/actuals/", "b")],
+    "fund_settlement": lambda w: [
+        ("/funds/s75-a/settlement/", "a"),
+        ("/funds/s75-b/settlement/", "b"),
+    ],
+    "fund_settlement_xlsx": lambda w: [
+        ("/funds/s75-a/settlement.xlsx", "a"),
+        ("/funds/s75-b/settlement.xlsx", "b"),
+    ],
     "api:api-root": lambda w: [("/api/", None)],
     "api:openapi-json": lambda w: [("/api/openapi.json", None)],
     "api:openapi-view": lambda w: [("/api/docs", None)],
@@ -95,7 +114,50 @@ def with_data(world, tmp_path):
         write(generate(SynthConfig(persons=1500, seed=seed, name=place.name)), out, finance=False)
         manifest = json.loads((out / "manifest.json").read_text())
         register_dataset(by="system:tests", place=place, path=str(out), manifest=manifest)
+    for side, place, org, user in (
+        ("a", world.place_a, world.org_a, world.alice),
+        ("b", world.place_b, world.org_b, world.bob),
+    ):
+        _fund(side, place, org, user)
     return world
+
+
+def _fund(side: str, place, org, user) -> None:
+    """A pooled fund in each side's place, with its instalments and a prepared settlement."""
+    from onebudget.organisations import OrganisationKind
+    from onebudget_web.accounts.actions import create_organisation
+    from onebudget_web.funds import actions as funds
+    from onebudget_web.funds import bookkeeping
+    from onebudget_web.places.actions import add_partner
+
+    icb = create_organisation(
+        by="system:tests",
+        code=f"Q{side.upper()}{side.upper()}",
+        name=f"ICB {side}",
+        kind=OrganisationKind.ICB,
+    )
+    add_partner(by="system:tests", place=place, organisation=icb)
+    grant_role(by="system:tests", user=user, organisation=org, role=Role.POOL_MANAGER)
+    text = (
+        f"id: S75-{side.upper()}\nname: {place.name} pooled fund\nfinancial_year: 2025\n"
+        f"host: {org.code}\npool_manager: {user.full_name}\n"
+        f"partners:\n- {{code: {org.code}, name: {org.name}}}\n- {{code: {icb.code}, name: ICB}}\n"
+        f"schemes:\n- {{code: A, name: Home care, contributions: {{{icb.code}: 1200.00}}}}\n"
+    )
+    fund = funds.create_fund(by=user, place=place, text=text)
+    bookkeeping.post_instalments(by=user, fund=fund)
+    bookkeeping.prepare_settlement(by=user, fund=fund)
+
+
+def text_of(response) -> str:
+    """A page's text, or for a workbook the text of every part inside it."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "".join(book.read(n).decode() for n in book.namelist())
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
@@ -110,7 +172,7 @@ def test_no_route_shows_one_organisation_to_the_other(client, with_data, route: 
         client.force_login(user)
         for url, owner in ROUTES[route](world):
             response = client.get(url)
-            body = response.content.decode()
+            body = text_of(response)
             if owner == other:
                 assert response.status_code == 404, f"{user} opened {url}"
             elif owner == side:

@@ -12,10 +12,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from onebudget import demo
+from onebudget.io.tables import read_table
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.writer import write
 from onebudget_web.accounts import actions as accounts
-from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.funds import actions as funds
+from onebudget_web.funds import bookkeeping
+from onebudget_web.funds.models import Fund
 from onebudget_web.places import actions as places
 from onebudget_web.places.models import Place, PlaceDataset
 
@@ -91,3 +95,30 @@ def load_demo_data(data_dir: Path, *, persons: int) -> PlaceDataset | None:
     write(generate(config), out)
     manifest = json.loads((out / "manifest.json").read_text())
     return places.register_dataset(by=LOADER, place=place, path=str(out), manifest=manifest)
+
+
+DEMO_FUND_YEAR = "2025-26"
+
+
+def load_demo_fund(dataset: PlaceDataset) -> Fund | None:
+    """Set up the demo place's pooled fund from the agreement its synthetic data came with:
+    as the pool manager, post the instalments and the year's actuals and close April to
+    December, so the settlement is ready to prepare. Once only."""
+    place = dataset.place
+    if place.funds.exists():
+        return place.funds.first()
+    folder = Path(dataset.path) / "pooled_fund"
+    agreement = folder / f"agreement_{DEMO_FUND_YEAR}.yaml"
+    if not agreement.exists():
+        return None
+    manager = User.objects.get(username="pool-manager")
+    with transaction.atomic():
+        fund = funds.create_fund(
+            by=manager, place=place, text=agreement.read_text(encoding="utf-8")
+        )
+        bookkeeping.post_instalments(by=manager, fund=fund)
+        table = read_table(folder / "monthly_actuals.csv")
+        bookkeeping.import_actuals(by=manager, fund=fund, table=table)
+        for month in [f"{fund.financial_year}-{m:02d}" for m in range(4, 13)]:
+            funds.close_period(by=manager, fund=fund, period=month)
+    return fund

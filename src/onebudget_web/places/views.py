@@ -16,6 +16,7 @@ from onebudget_web.accounts.selectors import (
     has_permission,
     visible_organisation_ids,
 )
+from onebudget_web.funds.selectors import funds_for
 from onebudget_web.places import selectors
 from onebudget_web.places.actions import set_target
 from onebudget_web.places.models import Place
@@ -32,6 +33,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "partners": selectors.partners_of(place, request.user),
         "datasets": place.datasets.all(),
         "has_outcomes": report_for(place) is not None,
+        "funds": funds_for(request.user).filter(place=place),
     }
     return render(request, "places/place_detail.html", context)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "onebudget_web.audit",
     "onebudget_web.accounts",
     "onebudget_web.places",
+    "onebudget_web.funds",
 ]
 
 MIDDLEWARE = [

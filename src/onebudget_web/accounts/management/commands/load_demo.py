@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from onebudget import demo
-from onebudget_web.demo.loader import load_demo_data, load_demo_place
+from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
 
 
 class Command(BaseCommand):
@@ -30,3 +30,6 @@ class Command(BaseCommand):
         dataset = load_demo_data(settings.DATA_DIR, persons=options["persons"])
         if dataset is not None:
             self.stdout.write(f"Linked data: {dataset.label} at {dataset.path}")
+            fund = load_demo_fund(dataset)
+            if fund is not None:
+                self.stdout.write(f"Pooled fund: {fund.name}")

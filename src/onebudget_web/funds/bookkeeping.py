@@ -1,0 +1,226 @@
+"""The fund's year as ledger transactions: instalments in, monthly actuals out, and the
+year-end settlement, prepared by the pool manager and approved by a finance officer of
+each partner (two different people), then posted.
+
+Every transaction has a key made from what it records (scheme, partner, month), so
+uploading the same file twice has one effect, and a changed figure for a posted month is
+refused until the first is reversed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from onebudget.funds import report, statement
+from onebudget.funds.actuals import ActualsError, parse_actuals
+from onebudget.funds.agreement import Agreement
+from onebudget.funds.ledger import Posting, Transaction
+from onebudget.funds.monitoring import MonthlyFigure, instalments
+from onebudget.funds.settlement import Outturn, SettlementError, settle
+from onebudget.io.tables import RawTable
+from onebudget.roles import Permission
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.accounts.selectors import has_permission
+from onebudget_web.audit.log import record
+from onebudget_web.funds.actions import post_transactions
+from onebudget_web.funds.models import Fund, Settlement, SettlementApproval
+from onebudget_web.funds.selectors import agreement_of, balances, current_version
+
+
+def instalment_transactions(agreement: Agreement) -> list[Transaction]:
+    txs = []
+    for scheme in agreement.schemes:
+        if scheme.budget != "pooled":
+            continue
+        for partner in agreement.contributions(scheme.code):
+            for n, (day, amount) in enumerate(instalments(agreement, scheme.code, partner), 1):
+                if amount:
+                    legs = (
+                        Posting("bank", amount),
+                        Posting(f"{scheme.code}:contribution:{partner}", -amount),
+                    )
+                    text = f"Instalment {n} from {partner} to {scheme.code}"
+                    txs.append(
+                        Transaction(f"instalment:{scheme.code}:{partner}:{n}", day, text, legs)
+                    )
+    return txs
+
+
+def _month_end(agreement: Agreement, month: int) -> date:
+    calendar = (month + 2) % 12 + 1
+    year = agreement.financial_year + (1 if calendar < 4 else 0)
+    following = date(year + calendar // 12, calendar % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def actual_transactions(
+    agreement: Agreement, figures: Sequence[MonthlyFigure]
+) -> list[Transaction]:
+    """Pooled spending leaves the pool's bank; aligned spending is recorded as a memorandum
+    (it stays in the partner's own books) so the settlement can read it from the ledger."""
+    txs = []
+    for f in figures:
+        if not f.actual:
+            continue
+        on = _month_end(agreement, f.month)
+        if f.partner is None:
+            legs = (Posting(f"{f.scheme}:expenditure", f.actual), Posting("bank", -f.actual))
+            key = f"actual:{f.scheme}:{on:%Y-%m}"
+        else:
+            legs = (
+                Posting(f"{f.scheme}:aligned-spend:{f.partner}", f.actual),
+                Posting(f"memo:aligned:{f.partner}", -f.actual),
+            )
+            key = f"actual:{f.scheme}:{f.partner}:{on:%Y-%m}"
+        txs.append(Transaction(key, on, f"Actual spend, {f.scheme}, {on:%B %Y}", legs))
+    return txs
+
+
+def preview_actuals(fund: Fund, table: RawTable) -> tuple[list[MonthlyFigure], list[str]]:
+    """What an upload would post, or every problem with it (nothing is posted here)."""
+    agreement = agreement_of(fund)
+    try:
+        return parse_actuals(table, agreement), []
+    except ActualsError as error:
+        return [], [str(p) for p in error.problems]
+
+
+@transaction.atomic
+def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
+    figures, errors = preview_actuals(fund, table)
+    if errors:
+        raise ValidationError(errors)
+    agreement = agreement_of(fund)
+    count = post_transactions(
+        by=by, fund=fund, transactions=actual_transactions(agreement, figures)
+    )
+    record(
+        by=by,
+        action="fund.actuals_imported",
+        obj=fund,
+        organisation=fund.host,
+        detail={"file": table.source, "posted": count},
+    )
+    return count
+
+
+@transaction.atomic
+def post_instalments(*, by: User, fund: Fund) -> int:
+    return post_transactions(
+        by=by, fund=fund, transactions=instalment_transactions(agreement_of(fund))
+    )
+
+
+def outturn_from_ledger(fund: Fund, agreement: Agreement) -> Outturn:
+    books = balances(fund)
+    pooled = {
+        s.code: books.get(f"{s.code}:expenditure", Decimal("0.00"))
+        for s in agreement.schemes
+        if s.budget == "pooled"
+    }
+    aligned = {
+        s.code: {
+            p: books[f"{s.code}:aligned-spend:{p}"]
+            for p in agreement.partner_codes
+            if f"{s.code}:aligned-spend:{p}" in books
+        }
+        for s in agreement.schemes
+        if s.budget == "aligned"
+    }
+    return Outturn(pooled, aligned)
+
+
+@transaction.atomic
+def prepare_settlement(*, by: User, fund: Fund) -> Settlement:
+    if not has_permission(by, fund.host, Permission.POST_TO_POOL):
+        raise PermissionDenied("Preparing a settlement is for the pool manager")
+    try:
+        sheets = _recomputed(fund)
+    except SettlementError as error:
+        raise ValidationError([str(error)]) from None
+    found = Settlement.objects.create(
+        fund=fund, agreement=current_version(fund), statement=sheets, prepared_by=by
+    )
+    record(
+        by=by,
+        action="fund.settlement_prepared",
+        obj=found,
+        organisation=fund.host,
+        detail={"fund": fund.code},
+    )
+    return found
+
+
+@transaction.atomic
+def approve_settlement(
+    *, by: User, settlement: Settlement, organisation: Organisation
+) -> SettlementApproval:
+    """A finance officer's approval for one partner; the last approval posts the settlement."""
+    fund = settlement.fund
+    problems = []
+    if not fund.partners.filter(pk=organisation.pk).exists():
+        problems.append(f"{organisation.code} is not a partner of this fund")
+    if not has_permission(by, organisation, Permission.APPROVE_SETTLEMENT):
+        raise PermissionDenied(f"Approving needs a finance role at {organisation.code}")
+    if settlement.approvals.filter(approver=by).exists():
+        problems.append("a second approval must come from a different person")
+    if settlement.approvals.filter(organisation=organisation).exists():
+        problems.append(f"{organisation.code} has already approved this settlement")
+    if settlement.pk != fund.settlements.order_by("-prepared_at", "-pk").first().pk:  # type: ignore[union-attr]
+        problems.append("a newer settlement has been prepared; approve that one")
+    if not problems and _recomputed(fund) != settlement.statement:
+        problems.append("the fund's books have changed since this was prepared; prepare it again")
+    if problems:
+        raise ValidationError(problems)
+    try:
+        approval = SettlementApproval.objects.create(
+            settlement=settlement, organisation=organisation, approver=by
+        )
+    except IntegrityError:
+        raise ValidationError(["this approval has already been given"]) from None
+    record(
+        by=by,
+        action="fund.settlement_approved",
+        obj=settlement,
+        organisation=organisation,
+        detail={"fund": fund.code},
+    )
+    if is_approved(settlement):
+        _post_settlement(by, settlement)
+    return approval
+
+
+def _recomputed(fund: Fund) -> Any:
+    agreement = agreement_of(fund)
+    result = settle(agreement, outturn_from_ledger(fund, agreement))
+    return json.loads(json.dumps(report.sheets(result), default=str))
+
+
+def is_approved(settlement: Settlement) -> bool:
+    partners = set(settlement.fund.partners.values_list("pk", flat=True))
+    return partners <= set(settlement.approvals.values_list("organisation_id", flat=True))
+
+
+def _post_settlement(by: User, settlement: Settlement) -> None:
+    fund = settlement.fund
+    agreement = agreement_of(fund)
+    result = settle(agreement, outturn_from_ledger(fund, agreement))
+    journal = statement.journal(result, agreement.end - timedelta(days=1))
+    txs = [
+        Transaction(f"{tx.key}:{settlement.pk}", tx.on, tx.description, tx.postings)
+        for tx in journal
+    ]
+    post_transactions(by=_poster(fund, by), fund=fund, transactions=txs)
+
+
+def _poster(fund: Fund, approver: User) -> Any:
+    """The settlement is posted in the pool manager's name (they prepared it)."""
+    latest = fund.settlements.order_by("-prepared_at", "-pk").first()
+    return latest.prepared_by if latest is not None else approver

@@ -1,0 +1,164 @@
+"""Pooled funds in the service: the agreement (every version kept), the fund's ledger, its
+closed periods, and year-end settlements with their approvals.
+
+Posted ledger rows are never updated or deleted: the models refuse it, and so does the
+database (triggers; on PostgreSQL a deferred constraint trigger also refuses a transaction
+whose entries do not sum to zero). Writes go through ``actions``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from onebudget.money import from_pence
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.places.models import Place
+
+
+class AppendOnly(models.Model):
+    """Rows that, once written, stay as they are."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError(f"{type(self).__name__} rows are append-only")
+
+
+class Fund(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="funds")
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=300)
+    financial_year = models.PositiveSmallIntegerField()
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hosted_funds")
+    partners = models.ManyToManyField(Organisation, related_name="funds")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-financial_year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementVersion(AppendOnly):
+    """The agreement as YAML. A change (a variation, say) is a new version; none is lost."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["fund", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund.code} agreement version {self.number}"
+
+
+class LedgerTransaction(AppendOnly):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
+    key = models.CharField(max_length=200)
+    on = models.DateField()
+    period = models.CharField(max_length=7)  # yyyy-mm
+    description = models.CharField(max_length=300)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    posted_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["fund", "on", "id"]
+        constraints = [models.UniqueConstraint(fields=["fund", "key"], name="one_key_per_fund")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.on})"
+
+
+class LedgerEntry(AppendOnly):
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.CharField(max_length=200)
+    # Whole pence, debit > 0 and credit < 0: integers sum exactly in every database (SQLite
+    # would sum a decimal column in floating point).
+    pence = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["transaction", "id"]
+        indexes = [models.Index(fields=["account"])]
+        constraints = [models.CheckConstraint(condition=~models.Q(pence=0), name="entry_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_pence(self.pence)
+
+
+class ClosedPeriod(AppendOnly):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="closed_periods")
+    period = models.CharField(max_length=7)
+    closed_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    closed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "period"], name="close_a_period_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund.code} {self.period} closed"
+
+
+class Settlement(models.Model):
+    """A year-end settlement prepared from the agreement and the actuals; final once a
+    finance officer of each partner has approved it (two different people)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="settlements")
+    agreement = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT)
+    statement = models.JSONField()  # the rows of onebudget.funds.report.sheets, money as text
+    prepared_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    prepared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["fund", "-prepared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fund.code} settlement prepared {self.prepared_at:%Y-%m-%d}"
+
+
+class SettlementApproval(AppendOnly):
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="approvals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    approver = models.ForeignKey(User, on_delete=models.PROTECT)
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settlement", "organisation"], name="one_approval_per_partner"
+            ),
+            models.UniqueConstraint(
+                fields=["settlement", "approver"], name="approvers_are_different_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code} approved {self.settlement_id}"

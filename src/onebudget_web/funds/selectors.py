@@ -1,0 +1,72 @@
+"""Funds a user can see (those of which one of their organisations is a partner) and
+reads of a fund's books."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from onebudget.funds.agreement import Agreement
+from onebudget.funds.ledger import Posting, Transaction
+from onebudget.funds.validation import load_agreement
+from onebudget.money import from_pence
+from onebudget_web.accounts.selectors import get_scoped, scoped
+from onebudget_web.funds.models import AgreementVersion, Fund, LedgerTransaction
+
+VIA_PARTNERS = "partners"
+
+
+def funds_for(user: Any) -> QuerySet[Fund]:
+    return scoped(Fund.objects.all(), user, via=VIA_PARTNERS)
+
+
+def get_fund_for(user: Any, code: str) -> Fund:
+    return get_scoped(Fund.objects.all(), user, via=VIA_PARTNERS, code=code)
+
+
+def current_version(fund: Fund) -> AgreementVersion:
+    return fund.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+def agreement_of(fund: Fund) -> Agreement:
+    version = current_version(fund)
+    return load_agreement(version.text, source=f"{fund.code} version {version.number}")
+
+
+def balances(fund: Fund, prefix: str = "") -> dict[str, Decimal]:
+    rows = (
+        LedgerTransaction.objects.filter(fund=fund, entries__account__startswith=prefix)
+        .values("entries__account")
+        .annotate(total=Sum("entries__pence"))
+    )
+    found = {r["entries__account"]: r["total"] for r in rows}
+    return {a: from_pence(found[a]) for a in sorted(found) if found[a]}
+
+
+def by_period(fund: Fund) -> list[dict[str, Any]]:
+    """Each month with postings: how many transactions, and whether it is closed."""
+    closed = set(fund.closed_periods.values_list("period", flat=True))
+    counts: dict[str, int] = defaultdict(int)
+    for period in fund.transactions.values_list("period", flat=True):
+        counts[period] += 1
+    months = sorted(set(counts) | closed)
+    return [{"period": m, "transactions": counts[m], "closed": m in closed} for m in months]
+
+
+def transactions_in(fund: Fund, period: str) -> list[Transaction]:
+    """A month's transactions, as the library's records (with who posted them kept apart)."""
+    rows = (
+        fund.transactions.filter(period=period)
+        .prefetch_related("entries")
+        .select_related("reverses")
+    )
+    return [as_record(row) for row in rows]
+
+
+def as_record(row: LedgerTransaction) -> Transaction:
+    postings = tuple(Posting(e.account, e.amount) for e in row.entries.all())
+    reverses = row.reverses.key if row.reverses_id else None  # type: ignore[union-attr]
+    return Transaction(row.key, row.on, row.description, postings, reverses)

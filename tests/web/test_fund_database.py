@@ -1,0 +1,156 @@
+"""The database keeps the ledger's rules even against raw SQL, and concurrent postings from
+several processes end with the serial result (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from onebudget.funds.ledger import Posting, Transaction
+from onebudget.money import D
+from onebudget_web.accounts.models import User
+from onebudget_web.funds import actions, selectors
+from onebudget_web.funds.models import Fund, LedgerEntry, LedgerTransaction
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def raw(sql: str, params: list[object]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred checks now
+
+
+def new_transaction(fund: Fund, key: str, on: date) -> int:
+    manager = User.objects.get(username="pool-manager")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO funds_ledgertransaction (fund_id, key, "on", period, description, '
+            "posted_by_id, posted_at) VALUES (%s, %s, %s, %s, 'raw', %s, %s) RETURNING id",
+            [fund.pk, key, on, f"{on:%Y-%m}", manager.pk, "2026-03-01T00:00:00+00:00"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+@transaction.atomic
+def raw_transaction(fund: Fund, key: str, pence: list[int]) -> None:
+    """Insert a transaction and its entries in raw SQL, then run the deferred checks."""
+    tx = new_transaction(fund, key, date(2026, 3, 2))
+    with connection.cursor() as cursor:
+        for amount in pence:
+            cursor.execute(
+                "INSERT INTO funds_ledgerentry (transaction_id, account, pence) "
+                "VALUES (%s, 'x', %s)",
+                [tx, amount],
+            )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.postgresql
+def test_postgresql_accepts_a_balanced_transaction_in_raw_sql(fund: Fund) -> None:
+    raw_transaction(fund, "raw-0", [100, -40, -60])
+    assert LedgerTransaction.objects.get(key="raw-0").entries.count() == 3
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_an_unbalanced_transaction_in_raw_sql(fund: Fund) -> None:
+    with pytest.raises(IntegrityError, match="unbalanced"):
+        raw_transaction(fund, "raw-1", [100, -99])
+    assert not LedgerTransaction.objects.filter(key="raw-1").exists()
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_a_transaction_with_no_entries(fund: Fund) -> None:
+    with pytest.raises(IntegrityError, match="unbalanced"):
+        raw_transaction(fund, "raw-2", [])
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_deleting_a_posted_entry(fund: Fund) -> None:
+    count = LedgerEntry.objects.count()
+    with pytest.raises(DatabaseError, match="append-only"):
+        raw("DELETE FROM funds_ledgerentry WHERE id = %s", [LedgerEntry.objects.first().pk])
+    assert LedgerEntry.objects.count() == count
+
+
+def test_the_database_refuses_editing_a_posted_entry(fund: Fund) -> None:
+    entry = LedgerEntry.objects.first()
+    with pytest.raises(DatabaseError, match="append-only"):
+        raw("UPDATE funds_ledgerentry SET pence = pence + 1 WHERE id = %s", [entry.pk])
+    assert LedgerEntry.objects.get(pk=entry.pk).pence == entry.pence
+
+
+def test_the_database_refuses_posting_into_a_closed_period(fund: Fund) -> None:
+    with pytest.raises(DatabaseError, match="closed"), transaction.atomic():
+        new_transaction(fund, "raw-3", date(fund.financial_year, 6, 15))
+
+
+WORKER = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "onebudget_web.settings.test"
+django.setup()
+from datetime import date
+from onebudget.funds.ledger import Posting, Transaction
+from onebudget.money import D
+from onebudget_web.accounts.models import User
+from onebudget_web.funds import actions
+from onebudget_web.funds.models import Fund
+worker, code = int(sys.argv[1]), sys.argv[2]
+fund = Fund.objects.get(code=code)
+manager = User.objects.get(username="pool-manager")
+for n in range(20):
+    key = f"spend-{n % 10}" if worker % 2 else f"w{worker}-{n}"  # odd workers race on keys
+    legs = (Posting("BCF01:expenditure", D("1.01")), Posting("bank", D("-1.01")))
+    actions.post_transactions(by=manager, fund=fund, transactions=[
+        Transaction(key, date(2026, 3, 31), "Concurrent", legs)])
+print("done")
+"""
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_postings_from_several_processes_end_with_the_serial_result(
+    fund: Fund,
+) -> None:
+    before = selectors.balances(fund).get("BCF01:expenditure", D("0"))
+    env = {**os.environ, "DATABASE_URL": _test_database_url(), "PYTHONPATH": str(ROOT)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(i), fund.code],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(4)
+    ]
+    for w in workers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+    # Serially: workers 0 and 2 post 20 transactions each; 1 and 3 share ten keys
+    expected = before + D("1.01") * (20 + 20 + 10)
+    assert selectors.balances(fund)["BCF01:expenditure"] == expected
+    assert LedgerTransaction.objects.filter(description="Concurrent").count() == 50
+
+
+def _test_database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def test_the_action_and_the_library_agree_on_what_is_unbalanced(fund: Fund) -> None:
+    bad = Transaction(
+        "x", date(2026, 3, 2), "x", (Posting("bank", D("1.00")), Posting("y", D("-0.99")))
+    )
+    with pytest.raises(Exception, match="unbalanced"):
+        actions.post_transactions(
+            by=User.objects.get(username="pool-manager"), fund=fund, transactions=[bad]
+        )
