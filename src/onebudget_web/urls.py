@@ -33,6 +33,9 @@ urlpatterns = [
     path("funds/<slug:code>/ledger/", funds.fund_ledger, name="fund_ledger"),
     path("funds/<slug:code>/ledger/<str:period>/", funds.fund_period, name="fund_period"),
     path("funds/<slug:code>/actuals/", funds.fund_actuals, name="fund_actuals"),
+    path("funds/<slug:code>/monitoring/", funds.fund_monitoring, name="fund_monitoring"),
+    path("funds/<slug:code>/agreement/", funds.fund_agreement_edit, name="fund_agreement_edit"),
+    path("places/<slug:slug>/funds/new/", funds.place_new_fund, name="place_new_fund"),
     path("funds/<slug:code>/settlement/", funds.fund_settlement, name="fund_settlement"),
     path(
         "funds/<slug:code>/settlement.xlsx",

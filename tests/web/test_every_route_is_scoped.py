@@ -58,6 +58,18 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         ("/funds/s75-b/ledger/2025-04/", "b"),
     ],
     "fund_actuals": lambda w: [("/funds/s75-a/actuals/", "a"), ("/funds/s75-b/actuals/", "b")],
+    "fund_monitoring": lambda w: [
+        ("/funds/s75-a/monitoring/", "a"),
+        ("/funds/s75-b/monitoring/", "b"),
+    ],
+    "fund_agreement_edit": lambda w: [
+        ("/funds/s75-a/agreement/", "a"),
+        ("/funds/s75-b/agreement/", "b"),
+    ],
+    "place_new_fund": lambda w: [
+        (f"/places/{w.place_a.slug}/funds/new/", "a"),
+        (f"/places/{w.place_b.slug}/funds/new/", "b"),
+    ],
     "fund_settlement": lambda w: [
         ("/funds/s75-a/settlement/", "a"),
         ("/funds/s75-b/settlement/", "b"),
@@ -76,6 +88,12 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         (f"/api/organisations/{w.org_b.code}", "b"),
     ],
     "api:list_places": lambda w: [("/api/places", None)],
+    "api:list_funds": lambda w: [("/api/funds", None)],
+    "api:get_fund": lambda w: [("/api/funds/s75-a", "a"), ("/api/funds/s75-b", "b")],
+    "api:get_settlement": lambda w: [
+        ("/api/funds/s75-a/settlement", "a"),
+        ("/api/funds/s75-b/settlement", "b"),
+    ],
     "api:get_place": lambda w: [
         (f"/api/places/{w.place_a.slug}", "a"),
         (f"/api/places/{w.place_b.slug}", "b"),

@@ -218,3 +218,67 @@ def test_the_demo_users_password_still_works(client, fund: Fund) -> None:
         ).status_code
         == 302
     )
+
+
+def test_the_api_gives_funds_and_settlements_with_money_as_text(client, fund: Fund) -> None:
+    c = sign_in(client, "viewer")
+    assert [f["code"] for f in c.get("/api/funds").json()] == [fund.code]
+    detail = c.get(f"/api/funds/{fund.code}").json()
+    assert detail["balances"]["bank"] == str(selectors.balances(fund)["bank"])
+    assert {s["code"] for s in detail["schemes"]} >= {"BCF01", "BCF09"}
+    assert c.get(f"/api/funds/{fund.code}/settlement").status_code == 404
+    bookkeeping.prepare_settlement(by=user("pool-manager"), fund=fund)
+    statement = c.get(f"/api/funds/{fund.code}/settlement").json()
+    assert {p["partner"] for p in statement["partners"]} == {"E06099001", "QZZ"}
+    assert sign_in(client, "westvale").get(f"/api/funds/{fund.code}").status_code == 404
+    assert client.get("/api/funds").json() == []
+
+
+def test_monitoring_shows_variance_and_forecast_for_any_month(client, fund: Fund) -> None:
+    page = (
+        sign_in(client, "analyst").get(f"/funds/{fund.code}/monitoring/?month=6").content.decode()
+    )
+    assert "Position to September 2025" in page
+    assert "BCF09" in page
+    assert "What the forecast would mean for each partner" in page
+    from onebudget.funds.monitoring import positions
+
+    agreement = selectors.agreement_of(fund)
+    figures = selectors.monthly_figures(fund, agreement)
+    (bcf01,) = [p for p in positions(agreement, figures, 6) if p.scheme == "BCF01"]
+    # the synthetic return's own forecast for September is the one kept from the upload
+    assert bcf01.forecast_outturn == fund.forecasts.get(scheme="BCF01", month=6).pence / D(100)
+    assert bcf01.actual_to_date == sum(
+        f.actual for f in figures if f.scheme == "BCF01" and f.month <= 6
+    )
+    xlsx = client.get(f"/funds/{fund.code}/monitoring/?month=6&format=xlsx")
+    assert xlsx["Content-Disposition"].endswith('month-6.xlsx"')
+
+
+def test_a_variation_recorded_on_the_page_lists_every_problem_or_saves_a_version(
+    client, fund: Fund
+) -> None:
+    c = sign_in(client, "pool-manager")
+    text = selectors.current_version(fund).text
+    bad = text.replace("financial_year: 2025", "financial_year: 1999").replace(
+        "instalments: monthly", "instalments: weekly"
+    )
+    response = c.post(f"/funds/{fund.code}/agreement/", {"text": bad, "note": "typo"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "2 problems to fix" in page
+    assert "financial_year: 1999" in page
+    assert "instalments: &#x27;weekly&#x27;" in page
+    assert fund.versions.count() == 1
+    assert sign_in(client, "finance").get(f"/funds/{fund.code}/agreement/").status_code == 403
+
+
+def test_a_fund_is_set_up_from_an_uploaded_agreement(client, fund: Fund) -> None:
+    c = sign_in(client, "pool-manager")
+    text = selectors.current_version(fund).text.replace("S75-E06099001-2025", "S75-FERN-NEXT")
+    response = c.post("/places/fernmouth/funds/new/", {"text": text})
+    assert response.status_code == 302
+    assert Fund.objects.filter(code="s75-fern-next").exists()
+    response = c.post("/places/fernmouth/funds/new/", {"text": "id: [unclosed"})
+    assert response.status_code == 400
+    assert sign_in(client, "viewer").get("/places/fernmouth/funds/new/").status_code == 403

@@ -25,12 +25,13 @@ from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.monitoring import MonthlyFigure, instalments
 from onebudget.funds.settlement import Outturn, SettlementError, settle
 from onebudget.io.tables import RawTable
+from onebudget.money import to_pence
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import record
 from onebudget_web.funds.actions import post_transactions
-from onebudget_web.funds.models import Fund, Settlement, SettlementApproval
+from onebudget_web.funds.models import ForecastOutturn, Fund, Settlement, SettlementApproval
 from onebudget_web.funds.selectors import agreement_of, balances, current_version
 
 
@@ -101,6 +102,7 @@ def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
     count = post_transactions(
         by=by, fund=fund, transactions=actual_transactions(agreement, figures)
     )
+    _record_forecasts(by, fund, figures)
     record(
         by=by,
         action="fund.actuals_imported",
@@ -109,6 +111,26 @@ def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
         detail={"file": table.source, "posted": count},
     )
     return count
+
+
+def _record_forecasts(by: User, fund: Fund, figures: Sequence[MonthlyFigure]) -> None:
+    """Keep each month's forecast outturn; an unchanged one is not recorded again."""
+    latest = {}
+    for f in fund.forecasts.order_by("recorded_at", "pk"):
+        latest[(f.scheme, f.month)] = f.pence
+    new = [
+        ForecastOutturn(
+            fund=fund,
+            scheme=f.scheme,
+            month=f.month,
+            pence=to_pence(f.forecast_outturn),
+            recorded_by=by,
+        )
+        for f in figures
+        if f.forecast_outturn is not None
+        and latest.get((f.scheme, f.month)) != to_pence(f.forecast_outturn)
+    ]
+    ForecastOutturn.objects.bulk_create(new)
 
 
 @transaction.atomic

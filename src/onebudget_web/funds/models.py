@@ -162,3 +162,21 @@ class SettlementApproval(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.organisation.code} approved {self.settlement_id}"
+
+
+class ForecastOutturn(AppendOnly):
+    """A scheme's forecast outturn for the year, as the pool manager recorded it in a month's
+    return (the latest month's forecast is the one that counts)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="forecasts")
+    scheme = models.CharField(max_length=40)
+    month = models.PositiveSmallIntegerField()  # 1 = April ... 12 = March
+    pence = models.BigIntegerField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["fund", "scheme", "month", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} month {self.month}: {from_pence(self.pence)}"

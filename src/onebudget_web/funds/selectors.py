@@ -7,14 +7,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Posting, Transaction
+from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
 from onebudget_web.accounts.selectors import get_scoped, scoped
-from onebudget_web.funds.models import AgreementVersion, Fund, LedgerTransaction
+from onebudget_web.funds.models import AgreementVersion, Fund, LedgerEntry, LedgerTransaction
 
 VIA_PARTNERS = "partners"
 
@@ -70,3 +71,40 @@ def as_record(row: LedgerTransaction) -> Transaction:
     postings = tuple(Posting(e.account, e.amount) for e in row.entries.all())
     reverses = row.reverses.key if row.reverses_id else None  # type: ignore[union-attr]
     return Transaction(row.key, row.on, row.description, postings, reverses)
+
+
+def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
+    """Each scheme's spending month by month, read from the ledger (pooled: the scheme's
+    expenditure account; aligned: each partner's memorandum), with the forecast outturn
+    recorded for that month if any."""
+    rows = (
+        LedgerEntry.objects.filter(transaction__fund=fund)
+        .filter(Q(account__endswith=":expenditure") | Q(account__contains=":aligned-spend:"))
+        .values("account", "transaction__period")
+        .annotate(total=Sum("pence"))
+    )
+    forecasts = {}
+    for f in fund.forecasts.order_by("recorded_at", "pk"):
+        forecasts[(f.scheme, f.month)] = from_pence(f.pence)  # the latest recorded wins
+    figures: dict[tuple[str, int, str | None], Decimal] = {}
+    for r in rows:
+        scheme, _, rest = r["account"].partition(":")
+        partner = rest.removeprefix("aligned-spend:") if rest.startswith("aligned-spend:") else None
+        month = int(r["transaction__period"][5:7])
+        index = (month - 4) % 12 + 1
+        key = (scheme, index, partner)
+        figures[key] = figures.get(key, Decimal("0.00")) + from_pence(r["total"])
+    for scheme, month in forecasts:
+        figures.setdefault((scheme, month, None), Decimal("0.00"))
+    return [
+        MonthlyFigure(
+            scheme,
+            month,
+            amount,
+            partner,
+            forecasts.get((scheme, month)) if partner is None else None,
+        )
+        for (scheme, month, partner), amount in sorted(
+            figures.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        )
+    ]

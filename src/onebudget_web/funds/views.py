@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onebudget.funds import report
+from onebudget.funds.monitoring import forecast_settlement, positions
 from onebudget.funds.settlement import SettlementError
 from onebudget.io.excel import write_sheets
 from onebudget.io.tables import TableError, read_table
@@ -22,6 +25,7 @@ from onebudget_web.funds import actions, bookkeeping, presenters, selectors
 from onebudget_web.funds.models import Fund
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _can_post(request: HttpRequest, fund: Fund) -> bool:
@@ -214,13 +218,109 @@ def fund_settlement_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     latest = fund.settlements.order_by("-prepared_at", "-pk").first()
     if latest is None:
         raise Http404("No settlement has been prepared")
-    sheets = presenters.statement_rows(latest.statement)
-    path = _upload_dir() / f"settlement-{uuid.uuid4().hex}.xlsx"
+    return _xlsx(f"{fund.code}-settlement", presenters.statement_rows(latest.statement))
+
+
+@require_GET
+@login_required
+def fund_monitoring(request: HttpRequest, code: str) -> HttpResponse:
+    """Variance to date and forecast outturn by scheme, and the settlement the forecast would
+    give each partner: the pool manager's report for any month (a quarter's end, say)."""
+    fund = selectors.get_fund_for(request.user, code)
+    agreement = selectors.agreement_of(fund)
+    figures = selectors.monthly_figures(fund, agreement)
+    latest = max((f.month for f in figures), default=0)
+    try:
+        month = min(max(int(request.GET.get("month", latest or 1)), 1), 12)
+    except ValueError:
+        month = latest or 1
+    rows = report.position_rows(positions(agreement, figures, month))
+    forecast = report.partner_rows(forecast_settlement(agreement, figures, month))
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            f"{fund.code}-month-{month}", {"Schemes": rows, "Forecast by partner": forecast}
+        )
+    context = {
+        "fund": fund,
+        "month": month,
+        "month_name": _month_name(agreement.financial_year, month),
+        "months": [(m, _month_name(agreement.financial_year, m)) for m in range(1, 13)],
+        "rows": rows,
+        "forecast": forecast,
+        "can_post": _can_post(request, fund),
+    }
+    return render(request, "funds/monitoring.html", context)
+
+
+def _month_name(financial_year: int, month: int) -> str:
+    calendar = (month + 2) % 12 + 1
+    return date(financial_year + (1 if calendar < 4 else 0), calendar, 1).strftime("%B %Y")
+
+
+def _xlsx(name: str, sheets: dict[str, list[dict[str, object]]]) -> HttpResponse:
+    path = _upload_dir() / f"{uuid.uuid4().hex}.xlsx"
     write_sheets(path, sheets)
     data = path.read_bytes()
     path.unlink()
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{fund.code}-settlement.xlsx"'
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def fund_agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a variation: the agreement's YAML, edited, becomes a new version."""
+    fund = selectors.get_fund_for(request.user, code)
+    if not _can_post(request, fund):
+        raise PermissionDenied("Only the pool manager records variations")
+    text, errors = selectors.current_version(fund).text, []
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            actions.record_variation(
+                by=request.user, fund=fund, text=text, note=request.POST.get("note", "")[:300]
+            )  # type: ignore[arg-type]
+        except ValidationError as refused:
+            errors = refused.messages
+        else:
+            messages.success(
+                request, "The variation is recorded as a new version of the agreement."
+            )
+            return redirect("fund", code=fund.code)
+    context = {"fund": fund, "text": text, "errors": errors}
+    return render(request, "funds/agreement_edit.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def place_new_fund(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set up a pooled fund for a place from its agreement (a YAML file or text)."""
+    from onebudget_web.places.selectors import get_place_for
+
+    place = get_place_for(request.user, slug)
+    allowed = [
+        o for o in place.partners.all() if has_permission(request.user, o, Permission.POST_TO_POOL)
+    ]
+    if not allowed:
+        raise PermissionDenied("Setting up a fund is for the host partner's pool manager")
+    errors: list[str] = []
+    text = request.POST.get("text", "")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            text = upload.read(1_000_000).decode("utf-8", errors="replace")
+        try:
+            fund = actions.create_fund(
+                by=request.user,
+                place=place,
+                text=text,
+                source=upload.name if upload else "agreement.yaml",
+            )  # type: ignore[arg-type]
+        except (ValidationError, PermissionDenied) as refused:
+            errors = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+        else:
+            messages.success(request, f"{fund.name} is set up.")
+            return redirect("fund", code=fund.code)
+    context = {"place": place, "text": text, "errors": errors}
+    return render(request, "funds/new_fund.html", context, status=400 if errors else 200)

@@ -34,6 +34,9 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "datasets": place.datasets.all(),
         "has_outcomes": report_for(place) is not None,
         "funds": funds_for(request.user).filter(place=place),
+        "can_set_up_fund": any(
+            has_permission(request.user, o, Permission.POST_TO_POOL) for o in place.partners.all()
+        ),
     }
     return render(request, "places/place_detail.html", context)
 
