@@ -66,7 +66,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # A spreadsheet's number as it shows it: 15 significant digits, so 0.1 + 0.2 is 0.3
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime):
         midnight = value.time() == datetime.min.time()
         return value.date().isoformat() if midnight else value.isoformat()

@@ -102,3 +102,33 @@ def test_actuals_errors_name_file_row_column_value_and_rule(tmp_path: Path) -> N
         "actuals.csv, row 7, column scheme_code: 'A': the same scheme, month and partner as row 2"
         in str(caught.value)
     )
+
+
+def test_actuals_read_from_a_workbook_keep_whole_pence(tmp_path: Path) -> None:
+    from onebudget.io.excel import write_sheets
+
+    fund = agreement("""
+        schemes:
+          - {code: A, name: Home care, contributions: {QZZ: 1200.00}}
+        """)
+    path = tmp_path / "actuals.xlsx"
+    rows = [
+        {
+            "scheme_code": "A",
+            "month": "2025-04",
+            "actual": Decimal("100.10"),
+            "forecast_outturn": "",
+        },
+        {
+            "scheme_code": "A",
+            "month": "2026-03",
+            "actual": Decimal("0.07"),
+            "forecast_outturn": Decimal("1300.00"),
+        },
+    ]
+    write_sheets(path, {"Actuals": rows})
+    figures = read_actuals(path, fund)
+    assert [(f.month, f.actual, f.forecast_outturn) for f in figures] == [
+        (1, Decimal("100.10"), None),
+        (12, Decimal("0.07"), Decimal("1300.00")),
+    ]
