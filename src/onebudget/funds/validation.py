@@ -125,6 +125,19 @@ def _check_scheme(a: Agreement, i: int, need: Any, money: Any) -> None:
     if scheme.budget == "pooled":
         total = sum(scheme.contributions.values(), ZERO)
         need(total > 0, f"{path}.contributions", total, "a pooled scheme has contributions")
+    _check_rules(scheme, path, partners, need)
+    if scheme.profile != "even":
+        weights = scheme.profile
+        need(
+            len(weights) == 12 and all(w >= 0 for w in weights) and sum(weights) > 0,
+            f"{path}.profile",
+            weights,
+            "twelve monthly weights, none negative, not all zero",
+        )
+
+
+def _check_rules(scheme: Any, path: str, partners: set[str], need: Any) -> None:
+    """The risk-share clauses parse, name partners of the agreement, and fit the budget."""
     rule_problems: list[Problem] = []
     rule = parse_rule(scheme.overspend, f"{path}.overspend", rule_problems)
     parse_underspend(scheme.underspend, f"{path}.underspend", rule_problems)
@@ -146,14 +159,6 @@ def _check_scheme(a: Agreement, i: int, need: Any, money: Any) -> None:
         )
     elif isinstance(rule, rs.Own):
         need(False, f"{path}.overspend", scheme.overspend, "rule own is for aligned budgets")
-    if scheme.profile != "even":
-        weights = scheme.profile
-        need(
-            len(weights) == 12 and all(w >= 0 for w in weights) and sum(weights) > 0,
-            f"{path}.profile",
-            weights,
-            "twelve monthly weights, none negative, not all zero",
-        )
 
 
 def _named_partners(rule: rs.Rule) -> list[str]:
