@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from onebudget.cli.tables import print_across, print_rows
 from onebudget.funds import report
 from onebudget.funds.actuals import ActualsError, read_actuals
 from onebudget.funds.agreement import Agreement, AgreementError
@@ -99,29 +99,9 @@ def _money(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def _cell(value: Any) -> str:
-    return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+def _print(title: str, rows: list[dict[str, Any]]) -> None:
+    print_across(console, title, rows)
 
 
 def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
-    """One line per row (scheme), a column per figure."""
-    table = Table(title=title)
-    for name in rows[0] if rows else []:
-        table.add_column(name.replace("_", " "), justify="right")
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row.values()))
-    console.print(table)
-
-
-def _print(title: str, rows: list[dict[str, Any]]) -> None:
-    """One column per row (partner) and one line per figure: fits a terminal."""
-    if not rows:
-        return
-    first = next(iter(rows[0]))
-    table = Table(title=title)
-    table.add_column("")
-    for row in rows:
-        table.add_column(str(row[first]), justify="right")
-    for name in list(rows[0])[1:]:
-        table.add_row(name.replace("_", " "), *(_cell(row[name]) for row in rows))
-    console.print(table)
+    print_rows(console, title, rows)

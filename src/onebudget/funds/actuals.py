@@ -10,28 +10,16 @@ rule, and nothing is returned unless the whole file is good.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.monitoring import MonthlyFigure
+from onebudget.io.problems import ImportProblem
 from onebudget.io.tables import RawTable, read_table
 from onebudget.money import MoneyError, exact
 
 REQUIRED = ("scheme_code", "month", "actual")
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    file: str
-    row: int
-    column: str
-    value: str
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column {self.column}: {self.value!r}: {self.rule}"
 
 
 class ActualsError(ValueError):

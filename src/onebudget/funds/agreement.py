@@ -16,19 +16,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from onebudget.funds import riskshare as rs
+from onebudget.io.problems import Problem
 from onebudget.money import ZERO
 
 Money = Decimal
-
-
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    path: str
-    value: Any
-    rule: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.value!r}: {self.rule}"
 
 
 class AgreementError(ValueError):

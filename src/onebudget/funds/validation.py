@@ -19,10 +19,10 @@ from onebudget.funds import yamlio
 from onebudget.funds.agreement import (
     Agreement,
     AgreementError,
-    Problem,
     parse_rule,
     parse_underspend,
 )
+from onebudget.io.problems import Problem
 from onebudget.money import PENNY, ZERO
 
 

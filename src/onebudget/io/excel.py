@@ -2,6 +2,8 @@
 
 xlsxwriter in constant-memory mode; a bold, frozen header row; numbers as numbers (Decimal
 money written as its exact value); a fixed document date, so the same rows give the same file.
+Text is written as text, and text that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
+carriage return) is neutralised with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ import xlsxwriter
 FIXED_CREATED = datetime(2000, 1, 1)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet could take for a formula starts with an apostrophe instead."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, date) and not isinstance(value, datetime):

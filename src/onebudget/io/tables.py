@@ -28,29 +28,30 @@ class RawTable:
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (line or row number in the file, cells)
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> RawTable:
+def read_table(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> RawTable:
+    """The table in a file; ``header_row`` (1-based) when title rows sit above the header."""
     if not path.is_file():
         raise TableError(f"{path.name}: no such file")
     if path.stat().st_size > MAX_BYTES:
         raise TableError(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _csv(path)
+        return _csv(path, header_row)
     if suffix == ".xlsx":
-        return _xlsx(path, sheet)
+        return _xlsx(path, sheet, header_row)
     raise TableError(f"{path.name}: a table is a .csv or .xlsx file")
 
 
-def _csv(path: Path) -> RawTable:
+def _csv(path: Path, header_row: int | None) -> RawTable:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             lines = [tuple(cell.strip() for cell in row) for row in csv.reader(handle)]
     except (UnicodeDecodeError, csv.Error) as error:
         raise TableError(f"{path.name}: not a UTF-8 CSV file ({error})") from None
-    return _table(path.name, lines)
+    return _table(path.name, lines, header_row)
 
 
-def _xlsx(path: Path, sheet: str | None) -> RawTable:
+def _xlsx(path: Path, sheet: str | None, header_row: int | None) -> RawTable:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -59,7 +60,7 @@ def _xlsx(path: Path, sheet: str | None) -> RawTable:
         values = book.get_sheet_by_name(name).to_python()
     except Exception as error:  # calamine raises its own types for bad files
         raise TableError(f"{path.name}: not a readable XLSX workbook ({error})") from None
-    return _table(path.name, [tuple(_text(v) for v in row) for row in values])
+    return _table(path.name, [tuple(_text(v) for v in row) for row in values], header_row)
 
 
 def _text(value: Any) -> str:
@@ -76,8 +77,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _table(source: str, lines: list[tuple[str, ...]]) -> RawTable:
+def _table(source: str, lines: list[tuple[str, ...]], header_row: int | None = None) -> RawTable:
     numbered = [(i, line) for i, line in enumerate(lines, start=1) if any(line)]
+    if header_row is not None:
+        numbered = [(i, line) for i, line in numbered if i >= header_row]
+        if not numbered or numbered[0][0] != header_row:
+            raise TableError(f"{source}: row {header_row} should be the header, and is empty")
     if not numbered:
         raise TableError(f"{source}: the file is empty")
     header = tuple(h.strip() for h in numbered[0][1])

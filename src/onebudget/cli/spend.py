@@ -1,0 +1,61 @@
+"""``onebudget spend``: every partner's ledger, mapped, eliminated and reconciled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from onebudget.cli.progress import steps
+from onebudget.cli.tables import print_across
+from onebudget.io.excel import write_sheets
+from onebudget.io.tables import TableError
+from onebudget.spend import report
+from onebudget.spend.engine import SpendView, identify
+from onebudget.spend.mapping import LedgerError, MappingError, read_ledger, read_mapping
+
+console = Console()
+err = Console(stderr=True)
+
+
+def spend(
+    ledgers: Path = typer.Option(..., help="Folder of the partners' ledger extracts."),
+    mapping: Path = typer.Option(..., help="Folder of mapping files, one <partner>.yaml each."),
+    out: Path = typer.Option(..., help="Write the spend workbook (.xlsx)."),
+) -> None:
+    """One view of the spend: by service and partner, pooled or aligned, reconciled."""
+    if out.suffix != ".xlsx":
+        raise typer.BadParameter(f"{out}: write to an .xlsx file")
+    files = sorted(mapping.glob("*.yaml"))
+    if not files:
+        raise typer.BadParameter(f"{mapping}: no mapping files (*.yaml)")
+    problems: list[str] = []
+    mappings, lines = [], []
+    with steps(console, label_width=30) as bar:
+        task = bar.add_task("ledgers", total=len(files))
+        for path in files:
+            bar.update(task, description=path.name)
+            try:
+                found = read_mapping(path)
+                mappings.append(found)
+                lines += read_ledger(ledgers, found)
+            except (MappingError, LedgerError, TableError) as error:
+                problems += [str(p) for p in getattr(error, "problems", [error])]
+            bar.update(task, advance=1)
+    if problems:
+        for line in problems:
+            err.print(line, markup=False, highlight=False)
+        err.print(f"{len(problems)} problems: nothing was loaded.", style="red")
+        raise typer.Exit(2)
+    view = identify(lines, {m.partner: m.rules for m in mappings})
+    write_sheets(out, report.sheets(view))
+    _summary(view)
+    console.print(
+        f"Wrote {out}: {len(lines):,} lines, {len(view.unmapped):,} unmapped, "
+        f"{len(view.unresolved):,} unresolved transfers."
+    )
+
+
+def _summary(view: SpendView) -> None:
+    print_across(console, "Reconciliation (to the penny)", report.reconciliation_rows(view))

@@ -1,0 +1,104 @@
+"""``onebudget spend`` on the synthetic ledgers, with the example mapping files."""
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
+
+from onebudget.cli.main import app
+
+runner = CliRunner()
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "spend"
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "place"
+    result = runner.invoke(app, ["synth", "--persons", "2000", "--seed", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "ledgers"
+
+
+def sheet(path: Path, name: str) -> list[dict]:
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def run(ledgers: Path, mapping: Path, out: Path):
+    return runner.invoke(
+        app, ["spend", "--ledgers", str(ledgers), "--mapping", str(mapping), "--out", str(out)]
+    )
+
+
+def test_every_ledger_reconciles_and_transfers_are_eliminated_once(
+    ledgers: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "spend.xlsx"
+    result = run(ledgers, EXAMPLES, out)
+    assert result.exit_code == 0, result.output
+    recon = sheet(out, "Reconciliation")
+    assert {r["reconciles"] for r in recon} == {"yes"}
+    transfers = sheet(out, "Transfers")
+    assert transfers
+    assert {t["status"] for t in transfers} == {"eliminated"}
+    spend = sheet(out, "Spend by service")
+    total = sum(Decimal(str(r["amount"])) for r in spend)
+    mapped = sum(Decimal(str(r["mapped"])) for r in recon)
+    assert abs(total - mapped) < Decimal("0.01")  # (read back from floats in the workbook)
+    assert {"ACUTE", "ASC_RESIDENTIAL", "PUBLIC_HEALTH"} <= {r["service"] for r in spend}
+    assert {r["budget"] for r in spend} == {"pooled", "aligned", "view"}
+
+
+def test_unmapped_lines_are_listed_and_still_reconciled(ledgers: Path, tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping"
+    shutil.copytree(EXAMPLES, mapping)
+    council = mapping / "E06099001.yaml"
+    council.write_text(
+        council.read_text().replace(
+            "  - {id: public-health, service: PUBLIC_HEALTH, cost_centre: {prefix: PH}}\n", ""
+        )
+    )
+    out = tmp_path / "spend.xlsx"
+    result = run(ledgers, mapping, out)
+    assert result.exit_code == 0, result.output
+    unmapped = sheet(out, "Unmapped lines")
+    assert unmapped
+    assert {r["cost_centre"] for r in unmapped} == {"PH300"}
+    (council_row,) = [r for r in sheet(out, "Reconciliation") if r["partner"] == "E06099001"]
+    assert council_row["reconciles"] == "yes"
+    assert council_row["unmapped"] > 0
+
+
+def test_a_seeded_defect_of_each_kind_is_reported_and_nothing_is_loaded(
+    ledgers: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "ledgers"
+    shutil.copytree(ledgers, bad)
+    path = bad / "council_gl_E06099001.csv"
+    lines = path.read_text().splitlines()
+    defects = {  # line number -> (column, value)
+        2: ("Amount", "12.345"),
+        3: ("Amount", "twelve"),
+        4: ("Posting Date", "31/02/2024"),
+        5: ("Posting Date", "2024-04-05"),
+        6: ("Cost Centre", ""),
+        7: ("Subjective Code", ""),
+    }
+    header = lines[0].split(",")
+    for number, (column, value) in defects.items():
+        cells = lines[number - 1].split(",")
+        cells[header.index(column)] = value
+        lines[number - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "spend.xlsx"
+    result = run(bad, EXAMPLES, out)
+    assert result.exit_code == 2
+    for number, (column, value) in defects.items():
+        assert (
+            f"council_gl_E06099001.csv, row {number}, column {column}: {value!r}" in result.output
+        )
+    assert "nothing was loaded" in result.output
+    assert not out.exists()
