@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from onebudget.money import ZERO
-from onebudget.spend.rules import Rule, SpendLine, first_rule
+from onebudget.spend.rules import Rule, RuleSet, SpendLine
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,18 @@ class SpendView:
         return [g for g in self.transfers if g.status != "eliminated"]
 
 
-def place(line: SpendLine, rules: PartnerRules) -> Placed:
-    transfer = first_rule(line, rules.transfers)
-    service = None if transfer else first_rule(line, rules.services)
-    budget = first_rule(line, rules.budgets)
+class _Sets:
+    def __init__(self, rules: PartnerRules) -> None:
+        self.transfers = RuleSet(rules.transfers)
+        self.services = RuleSet(rules.services)
+        self.budgets = RuleSet(rules.budgets)
+
+
+def place(line: SpendLine, rules: PartnerRules | _Sets) -> Placed:
+    sets = rules if isinstance(rules, _Sets) else _Sets(rules)
+    transfer = sets.transfers.first(line)
+    service = None if transfer else sets.services.first(line)
+    budget = sets.budgets.first(line)
     return Placed(
         line,
         service.target if service else None,
@@ -95,7 +103,8 @@ def place(line: SpendLine, rules: PartnerRules) -> Placed:
 
 
 def identify(lines: Sequence[SpendLine], rules: Mapping[str, PartnerRules]) -> SpendView:
-    placed = tuple(place(line, rules[line.partner]) for line in lines)
+    sets = {partner: _Sets(r) for partner, r in rules.items()}
+    placed = tuple(place(line, sets[line.partner]) for line in lines)
     groups: dict[str, list[Placed]] = defaultdict(list)
     for p in placed:
         if p.transfer is not None:

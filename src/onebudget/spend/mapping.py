@@ -20,7 +20,7 @@ from onebudget.io.problems import ImportProblem, Problem
 from onebudget.io.tables import RawTable, read_table
 from onebudget.money import MoneyError, exact
 from onebudget.spend.engine import PartnerRules
-from onebudget.spend.rules import FIELDS, Rule, SpendLine, Test
+from onebudget.spend.rules import FIELDS, Match, Rule, SpendLine
 from onebudget.spend.taxonomy import Taxonomy, services
 
 TEXT_COLUMNS = ("cost_centre", "account", "description", "counterparty", "reference")
@@ -148,7 +148,7 @@ def _rules(specs: Any, path: str, target_key: str, allowed: Any, need: Any) -> t
     return tuple(out)
 
 
-def _test(spec: Any, column: str, path: str, need: Any) -> Test | None:
+def _test(spec: Any, column: str, path: str, need: Any) -> Match | None:
     if (
         not isinstance(spec, dict)
         or len(spec) != 1
@@ -164,7 +164,7 @@ def _test(spec: Any, column: str, path: str, need: Any) -> Test | None:
         except re.error as error:
             need(False, path, value, f"not a regular expression: {error}")
             return None
-    return Test(column, kind, str(value), compiled)  # type: ignore[arg-type]
+    return Match(column, kind, str(value), compiled)  # type: ignore[arg-type]
 
 
 def read_mapping(path: Path, taxonomy: Taxonomy | None = None) -> PartnerMapping:
