@@ -102,3 +102,29 @@ def test_a_seeded_defect_of_each_kind_is_reported_and_nothing_is_loaded(
         )
     assert "nothing was loaded" in result.output
     assert not out.exists()
+
+
+def test_a_council_area_gets_its_population_share_of_the_icb_ledger(tmp_path: Path) -> None:
+    out = tmp_path / "leeds"
+    result = runner.invoke(
+        app, ["synth", "--persons", "3000", "--seed", "2", "--like", "E08000035", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    mapping = tmp_path / "mapping"
+    mapping.mkdir()
+    for code, new in (("E06099001", "E08000035"), ("QZZ", "QWO")):
+        text = (EXAMPLES / f"{code}.yaml").read_text().replace("E06099001", "E08000035")
+        (mapping / f"{new}.yaml").write_text(text.replace("QZZ", "QWO"))
+    book = tmp_path / "spend.xlsx"
+    args = ["--ledgers", str(out / "ledgers"), "--mapping", str(mapping), "--out", str(book)]
+    result = runner.invoke(app, ["spend", *args, "--place", "E08000035"])
+    assert result.exit_code == 0, result.output
+    rows = sheet(book, "Spend for place")
+    icb = [r for r in rows if r["partner"] == "QWO"]
+    council = [r for r in rows if r["partner"] == "E08000035"]
+    assert icb
+    assert council
+    assert {r["place_share"] for r in council} == {1}
+    assert all(0 < r["place_share"] < 1 for r in icb)
+    assert all(r["place_amount"] == r["ledger_amount"] for r in council)
+    assert runner.invoke(app, ["spend", *args, "--place", "E99999999"]).exit_code == 2

@@ -14,6 +14,7 @@ from onebudget.io.tables import TableError
 from onebudget.spend import report
 from onebudget.spend.engine import SpendView, identify
 from onebudget.spend.mapping import LedgerError, MappingError, read_ledger, read_mapping
+from onebudget.spend.places import PlaceError, apportion, shares_for
 
 console = Console()
 err = Console(stderr=True)
@@ -23,6 +24,9 @@ def spend(
     ledgers: Path = typer.Option(..., help="Folder of the partners' ledger extracts."),
     mapping: Path = typer.Option(..., help="Folder of mapping files, one <partner>.yaml each."),
     out: Path = typer.Option(..., help="Write the spend workbook (.xlsx)."),
+    place: str = typer.Option(
+        "", help="A local authority district (GSS code): add its share of every ledger."
+    ),
 ) -> None:
     """One view of the spend: by service and partner, pooled or aligned, reconciled."""
     if out.suffix != ".xlsx":
@@ -49,7 +53,14 @@ def spend(
         err.print(f"{len(problems)} problems: nothing was loaded.", style="red")
         raise typer.Exit(2)
     view = identify(lines, {m.partner: m.rules for m in mappings})
-    write_sheets(out, report.sheets(view))
+    sheets = report.sheets(view)
+    if place:
+        try:
+            population, shares = shares_for(place, [m.partner for m in mappings])
+        except PlaceError as error:
+            raise typer.BadParameter(str(error)) from None
+        sheets["Spend for place"] = apportion(view, place, population, shares)
+    write_sheets(out, sheets)
     _summary(view)
     console.print(
         f"Wrote {out}: {len(lines):,} lines, {len(view.unmapped):,} unmapped, "

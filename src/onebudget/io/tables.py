@@ -2,19 +2,22 @@
 
 Values come back as text exactly as the file holds them (a spreadsheet's numbers as their
 shortest decimal form), so the caller parses and validates every cell and can name the row
-and column of each problem. Only .csv and .xlsx are read, and files over a size limit are
-refused before they are opened.
+and column of each problem. Only .csv and .xlsx are read; files over a size limit, workbooks
+that would unpack to too much (zip bombs) and workbooks declaring XML entities are refused
+before any parser opens them.
 """
 
 from __future__ import annotations
 
 import csv
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 512 * 1024 * 1024
 
 
 class TableError(ValueError):
@@ -51,8 +54,32 @@ def _csv(path: Path, header_row: int | None) -> RawTable:
     return _table(path.name, lines, header_row)
 
 
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not a zip, unpacks to more than ``MAX_UNPACKED`` bytes (a zip
+    bomb), or declares XML entities or a DOCTYPE (external entities): before any parser
+    reads it."""
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise TableError(f"{path.name}: not an XLSX workbook") from None
+    with book:
+        members = book.infolist()
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED:
+            size = unpacked // (1024 * 1024)
+            raise TableError(f"{path.name}: unpacks to {size} MB, over the limit; refused")
+        for member in members:
+            if member.filename.endswith((".xml", ".rels")):
+                with book.open(member) as handle:
+                    head = handle.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise TableError(f"{path.name}: declares XML entities; refused")
+
+
 def _xlsx(path: Path, sheet: str | None, header_row: int | None) -> RawTable:
     from python_calamine import CalamineWorkbook
+
+    check_workbook(path)
 
     try:
         book = CalamineWorkbook.from_path(str(path))

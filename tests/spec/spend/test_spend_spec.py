@@ -141,3 +141,18 @@ def test_every_problem_in_a_mapping_file_is_reported_at_once() -> None:
         "amount_sign",
         "budgets.0.budget",
     } <= paths
+
+
+def test_an_icb_line_is_apportioned_to_the_place_by_population_to_the_penny() -> None:
+    from onebudget.spend.places import Share, apportion
+
+    icb = mapping("I", "services:\n  - {id: acute, service: ACUTE, cost_centre: {prefix: ''}}\n")
+    council = mapping(
+        "C", "services:\n  - {id: care, service: CARERS, cost_centre: {prefix: ''}}\n"
+    )
+    lines = [line("I", "601100", "1000.01"), line("C", "ASC", "50.00")]
+    view = identify(lines, {"I": icb.rules, "C": council.rules})
+    rows = apportion(view, "P", D("3000"), {"I": Share(D("1000"), D("3000"))})
+    amounts = {r["partner"]: (r["place_amount"], r["per_head"]) for r in rows}
+    # a third of £1,000.01 is £333.337: the place gets 333.34, the rest 666.67
+    assert amounts == {"I": (D("333.34"), D("0.11")), "C": (D("50.00"), D("0.02"))}
