@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from onebudget.spend.taxonomy import Taxonomy, services
 
 TEXT_COLUMNS = ("cost_centre", "account", "description", "counterparty", "reference")
 BUDGETS = ("pooled", "aligned")
+AMOUNTS = ("amount", "debit", "credit")
 
 
 class MappingError(ValueError):
@@ -77,13 +79,21 @@ def load_mapping(text: str, *, source: str, taxonomy: Taxonomy | None = None) ->
     columns = data.get("columns") or {}
     month: dict[str, Any] = columns["month"] if isinstance(columns.get("month"), dict) else {}
     need(bool(ledger.get("file")), "ledger.file", ledger.get("file"), "the ledger's file name")
-    for name in ("amount", *TEXT_COLUMNS[:3]):
+    for name in TEXT_COLUMNS[:3]:
         need(
             isinstance(columns.get(name), str),
             f"columns.{name}",
             columns.get(name),
             "the heading of this column",
         )
+    one = isinstance(columns.get("amount"), str)
+    both = isinstance(columns.get("debit"), str) and isinstance(columns.get("credit"), str)
+    need(
+        one != both,
+        "columns.amount",
+        columns.get("amount"),
+        "the heading of the amount column, or debit and credit columns instead",
+    )
     need(
         bool(month.get("column")) and bool(month.get("format")),
         "columns.month",
@@ -98,7 +108,7 @@ def load_mapping(text: str, *, source: str, taxonomy: Taxonomy | None = None) ->
     if problems:
         raise MappingError(source, problems)
     text_columns = {
-        k: columns[k] for k in (*TEXT_COLUMNS, "amount") if isinstance(columns.get(k), str)
+        k: columns[k] for k in (*TEXT_COLUMNS, *AMOUNTS) if isinstance(columns.get(k), str)
     }
     return PartnerMapping(
         partner=str(data["partner"]),
@@ -206,15 +216,7 @@ def _line(
     problems: list[ImportProblem],
 ) -> SpendLine | None:
     before = len(problems)
-    raw_amount = cells[at["amount"]]
-    try:
-        amount = exact(raw_amount) * mapping.sign
-    except MoneyError as error:
-        problems.append(
-            ImportProblem(
-                source, row, mapping.columns["amount"], raw_amount, str(error).split(": ", 1)[-1]
-            )
-        )
+    amount = _amount(source, row, cells, at, mapping, problems)
     raw_month = cells[month_at]
     try:
         month = datetime.strptime(raw_month, mapping.month_format).strftime("%Y-%m")
@@ -233,9 +235,9 @@ def _line(
             problems.append(
                 ImportProblem(source, row, mapping.columns[name], "", "must not be empty")
             )
-    if len(problems) > before:
+    if len(problems) > before or amount is None:
         return None
-    text = {name: cells[i] for name, i in at.items() if name != "amount"}
+    text = {name: cells[i] for name, i in at.items() if name not in AMOUNTS}
     return SpendLine(
         mapping.partner,
         source,
@@ -244,3 +246,26 @@ def _line(
         amount=amount,
         **{k: text.get(k, "") for k in TEXT_COLUMNS},
     )
+
+
+def _amount(
+    source: str,
+    row: int,
+    cells: tuple[str, ...],
+    at: dict[str, int],
+    mapping: PartnerMapping,
+    problems: list[ImportProblem],
+) -> Decimal | None:
+    """One signed amount column, or debit less credit (an empty side is nothing)."""
+    found = {}
+    for name in [n for n in AMOUNTS if n in at]:
+        raw = cells[at[name]]
+        try:
+            found[name] = exact(raw or "0") if name != "amount" else exact(raw)
+        except MoneyError as error:
+            rule = str(error).split(": ", 1)[-1]
+            problems.append(ImportProblem(source, row, mapping.columns[name], raw, rule))
+    if len(found) != len([n for n in AMOUNTS if n in at]):
+        return None
+    value = found["amount"] if "amount" in found else found["debit"] - found["credit"]
+    return value * mapping.sign

@@ -156,3 +156,37 @@ def test_an_icb_line_is_apportioned_to_the_place_by_population_to_the_penny() ->
     amounts = {r["partner"]: (r["place_amount"], r["per_head"]) for r in rows}
     # a third of £1,000.01 is £333.337: the place gets 333.34, the rest 666.67
     assert amounts == {"I": (D("333.34"), D("0.11")), "C": (D("50.00"), D("0.02"))}
+
+
+def test_a_debit_and_credit_layout_with_title_rows_reconciles_with_its_loose_ends() -> None:
+    """The Westvale example: its ICB's ledger is not given, so its Section 75 income is
+    listed as unmatched; the suspense line is unmapped; both stay in the reconciliation."""
+    from pathlib import Path
+
+    from onebudget.spend.mapping import read_ledger, read_mapping
+
+    folder = Path(__file__).resolve().parents[3] / "docs" / "examples" / "spend" / "westvale"
+    m = read_mapping(folder / "E06099002.yaml")
+    lines = read_ledger(folder, m)
+    assert len(lines) == 17
+    assert lines[0].row == 4 and lines[0].month == "2025-04" and lines[0].amount == D("84210.55")
+    assert lines[1].amount == D("-21044.10")  # a credit is income
+    view = identify(lines, {m.partner: m.rules})
+    (r,) = view.reconciliations
+    assert r.balances
+    assert r.unmapped == D("1250.00")
+    assert r.unmatched == D("-114750.00")
+    assert {g.status for g in view.transfers} == {"unmatched"}
+    assert r.ledger_total == sum(line.amount for line in lines)
+    assert view.totals[("ASC_REABLEMENT", "E06099002", "pooled")] == D("30999.99")
+
+
+@pytest.mark.parametrize(
+    "columns",
+    ["  debit: Dr\n", "  amount: Amount\n  debit: Dr\n  credit: Cr\n"],
+)
+def test_an_amount_column_or_debit_and_credit_columns_but_not_both(columns: str) -> None:
+    text = HEAD.format(partner="A").replace("  amount: Amount\n", columns)
+    with pytest.raises(MappingError) as caught:
+        load_mapping(text, source="a.yaml")
+    assert "columns.amount" in {p.path for p in caught.value.problems}
