@@ -169,7 +169,9 @@ def test_a_debit_and_credit_layout_with_title_rows_reconciles_with_its_loose_end
     m = read_mapping(folder / "E06099002.yaml")
     lines = read_ledger(folder, m)
     assert len(lines) == 17
-    assert lines[0].row == 4 and lines[0].month == "2025-04" and lines[0].amount == D("84210.55")
+    assert lines[0].row == 4
+    assert lines[0].month == "2025-04"
+    assert lines[0].amount == D("84210.55")
     assert lines[1].amount == D("-21044.10")  # a credit is income
     view = identify(lines, {m.partner: m.rules})
     (r,) = view.reconciliations
