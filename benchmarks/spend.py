@@ -1,8 +1,9 @@
 """Benchmark: map, eliminate and reconcile 1,000,000 ledger lines (issue 6).
 
 Lines are drawn (seeded) from the synthetic council's and ICB's cost centres, accounts and
-references, mapped with the example mapping files in docs/examples/spend. Goal: under 30 s
-on 2 cores. Prints lines, seconds and lines per second, and checks every ledger reconciles.
+references, mapped with the example mapping files in src/onebudget/definitions/mappings.
+Goal: under 30 s on 2 cores. Prints lines, seconds and lines per second, and checks that
+every ledger reconciles.
 
     .venv/bin/python benchmarks/spend.py [--lines N]
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from onebudget.spend.engine import identify
-from onebudget.spend.mapping import read_mapping
+from onebudget.spend.mapping import EXAMPLES, read_mapping
 from onebudget.spend.rules import SpendLine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
     n = parser.parse_args().lines
-    mappings = [
-        read_mapping(ROOT / "docs/examples/spend" / f"{c}.yaml") for c in ("E06099001", "QZZ")
-    ]
+    mappings = [read_mapping(Path(str(EXAMPLES)) / f"{c}.yaml") for c in ("E06099001", "QZZ")]
     rules = {m.partner: m.rules for m in mappings}
     data = lines(n)
     started = time.perf_counter()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from onebudget.spend.engine import PartnerRules
 from onebudget.spend.rules import FIELDS, Match, Rule, SpendLine
 from onebudget.spend.taxonomy import Taxonomy, services
 
+# Mapping files for the synthetic ledgers (and a third, hand-written layout in westvale/)
+EXAMPLES = resources.files("onebudget") / "definitions" / "mappings"
 TEXT_COLUMNS = ("cost_centre", "account", "description", "counterparty", "reference")
 BUDGETS = ("pooled", "aligned")
 AMOUNTS = ("amount", "debit", "credit")

@@ -163,9 +163,9 @@ def test_a_debit_and_credit_layout_with_title_rows_reconciles_with_its_loose_end
     listed as unmatched; the suspense line is unmapped; both stay in the reconciliation."""
     from pathlib import Path
 
-    from onebudget.spend.mapping import read_ledger, read_mapping
+    from onebudget.spend.mapping import EXAMPLES, read_ledger, read_mapping
 
-    folder = Path(__file__).resolve().parents[3] / "docs" / "examples" / "spend" / "westvale"
+    folder = Path(str(EXAMPLES)) / "westvale"
     m = read_mapping(folder / "E06099002.yaml")
     lines = read_ledger(folder, m)
     assert len(lines) == 17
