@@ -5,6 +5,7 @@ from onebudget_web.api import api
 from onebudget_web.core import views as core
 from onebudget_web.funds import views as funds
 from onebudget_web.places import views as places
+from onebudget_web.spend import views as spend
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -36,6 +37,8 @@ urlpatterns = [
     path("funds/<slug:code>/monitoring/", funds.fund_monitoring, name="fund_monitoring"),
     path("funds/<slug:code>/agreement/", funds.fund_agreement_edit, name="fund_agreement_edit"),
     path("places/<slug:slug>/funds/new/", funds.place_new_fund, name="place_new_fund"),
+    path("places/<slug:slug>/spend/", spend.place_spend_page, name="place_spend"),
+    path("places/<slug:slug>/spend/upload/", spend.place_spend_upload, name="place_spend_upload"),
     path("funds/<slug:code>/settlement/", funds.fund_settlement, name="fund_settlement"),
     path(
         "funds/<slug:code>/settlement.xlsx",

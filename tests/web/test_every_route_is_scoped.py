@@ -66,6 +66,15 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         ("/funds/s75-a/agreement/", "a"),
         ("/funds/s75-b/agreement/", "b"),
     ],
+    "place_spend": lambda w: [
+        (f"/places/{w.place_a.slug}/spend/", "a"),
+        (f"/places/{w.place_b.slug}/spend/", "b"),
+    ],
+    # POST only: a GET answers 405; its scoping is tested in test_spend
+    "place_spend_upload": lambda w: [
+        (f"/places/{w.place_a.slug}/spend/upload/", None),
+        (f"/places/{w.place_b.slug}/spend/upload/", None),
+    ],
     "place_new_fund": lambda w: [
         (f"/places/{w.place_a.slug}/funds/new/", "a"),
         (f"/places/{w.place_b.slug}/funds/new/", "b"),

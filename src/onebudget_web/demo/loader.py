@@ -15,6 +15,7 @@ from onebudget import demo
 from onebudget.io.tables import read_table
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.writer import write
+from onebudget.spend.mapping import EXAMPLES, read_mapping
 from onebudget_web.accounts import actions as accounts
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.funds import actions as funds
@@ -22,6 +23,7 @@ from onebudget_web.funds import bookkeeping
 from onebudget_web.funds.models import Fund
 from onebudget_web.places import actions as places
 from onebudget_web.places.models import Place, PlaceDataset
+from onebudget_web.spend import actions as spend
 
 LOADER = "system:demo-loader"
 
@@ -122,3 +124,36 @@ def load_demo_fund(dataset: PlaceDataset) -> Fund | None:
         for month in [f"{fund.financial_year}-{m:02d}" for m in range(4, 13)]:
             funds.close_period(by=manager, fund=fund, period=month)
     return fund
+
+
+def load_demo_spend(dataset: PlaceDataset) -> int:
+    """Each partner's finance officer uploads the example mapping and the synthetic ledger
+    of the demo place (as a person would, through the same actions). Once only."""
+    place = dataset.place
+    if place.spend_ledgers.exists():
+        return 0
+    folder = Path(dataset.path) / "ledgers"
+    uploads = (("finance", demo.PLACES[0].gss_code), ("icb-finance", demo.DEMO_ICB))
+    count = 0
+    with transaction.atomic():
+        for username, code in uploads:
+            by = User.objects.get(username=username)
+            organisation = Organisation.objects.get(code=code)
+            mapping_file = Path(str(EXAMPLES)) / f"{code}.yaml"
+            spend.upload_mapping(
+                by=by,
+                place=place,
+                organisation=organisation,
+                text=mapping_file.read_text(encoding="utf-8"),
+                source=mapping_file.name,
+            )
+            mapping = read_mapping(mapping_file)
+            spend.upload_ledger(
+                by=by,
+                place=place,
+                organisation=organisation,
+                upload=folder / mapping.file,
+                name=mapping.file,
+            )
+            count += 1
+    return count

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "onebudget_web.accounts",
     "onebudget_web.places",
     "onebudget_web.funds",
+    "onebudget_web.spend",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from onebudget import demo
-from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
+from onebudget_web.demo.loader import (
+    load_demo_data,
+    load_demo_fund,
+    load_demo_place,
+    load_demo_spend,
+)
 
 
 class Command(BaseCommand):
@@ -33,3 +38,5 @@ class Command(BaseCommand):
             fund = load_demo_fund(dataset)
             if fund is not None:
                 self.stdout.write(f"Pooled fund: {fund.name}")
+            if load_demo_spend(dataset):
+                self.stdout.write("Ledgers: the council's and the ICB's, mapped and reconciled")

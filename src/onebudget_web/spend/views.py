@@ -1,0 +1,154 @@
+"""The place's spend page: totals of every partner (partners of a place see all its money),
+line-level detail only for the user's own organisations, and uploads for finance officers."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from onebudget.money import ZERO
+from onebudget.roles import Permission
+from onebudget.spend import report
+from onebudget.spend.charts import spend_svg
+from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
+from onebudget_web.funds.views import _xlsx
+from onebudget_web.places.models import Place
+from onebudget_web.places.selectors import get_place_for
+from onebudget_web.spend import actions
+from onebudget_web.spend.selectors import place_spend
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def _service_table(rows: list[dict[str, Any]], partners: list[str]) -> list[dict[str, Any]]:
+    by: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        entry = by.setdefault(
+            r["service"], {"name": r["service_name"], "amounts": defaultdict(lambda: ZERO)}
+        )
+        entry["amounts"][r["partner"]] += r["amount"]
+    table = [
+        {
+            "name": e["name"],
+            "amounts": [e["amounts"][p] for p in partners],
+            "total": sum(e["amounts"].values(), ZERO),
+        }
+        for e in by.values()
+    ]
+    return sorted(table, key=lambda t: -t["total"])
+
+
+def _context(request: HttpRequest, place: Place, errors: list[str] | None = None) -> dict[str, Any]:
+    found = place_spend(place)
+    mine = set(
+        place.partners.filter(id__in=visible_organisation_ids(request.user)).values_list(
+            "code", flat=True
+        )
+    )
+    uploadable = [
+        o
+        for o in place.partners.order_by("name")
+        if o.code in mine and has_permission(request.user, o, Permission.MANAGE_FINANCE)
+    ]
+    context: dict[str, Any] = {
+        "place": place,
+        "spend": found,
+        "errors": errors or [],
+        "uploadable": uploadable,
+    }
+    if found is not None:
+        view = found.view
+        rows = report.service_rows(view)
+        partners = sorted({r["partner"] for r in rows})
+        context |= {
+            "partners": partners,
+            "services": _service_table(rows, partners),
+            "total": sum((r["amount"] for r in rows), ZERO),
+            "reconciliations": report.reconciliation_rows(view),
+            "unmapped": [r for r in report.unmapped_rows(view) if r["partner"] in mine][:200],
+            "unresolved": [
+                g for g in view.unresolved if any(p.line.partner in mine for p in g.lines)
+            ],
+            "chart": spend_svg(f"Spend by service, {place.name}", rows),
+        }
+    return context
+
+
+@require_GET
+@login_required
+def place_spend_page(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_place_for(request.user, slug)
+    context = _context(request, place)
+    if request.GET.get("format") == "xlsx":
+        if context["spend"] is None:
+            raise Http404("No ledgers have been uploaded")
+        mine = set(
+            place.partners.filter(id__in=visible_organisation_ids(request.user)).values_list(
+                "code", flat=True
+            )
+        )
+        sheets = report.sheets(context["spend"].view)
+        for name in ("Unmapped lines", "Transfers"):
+            sheets[name] = [r for r in sheets[name] if r["partner"] in mine]
+        return _xlsx(f"{place.slug}-spend", sheets)
+    return render(request, "spend/place_spend.html", context)
+
+
+@require_POST
+@login_required
+def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_place_for(request.user, slug)
+    organisation = place.partners.filter(
+        code=request.POST.get("organisation", ""), id__in=visible_organisation_ids(request.user)
+    ).first()
+    upload = request.FILES.get("file")
+    if organisation is None:
+        raise Http404("No such partner")
+    errors: list[str] = []
+    try:
+        if upload is None or upload.size > MAX_UPLOAD:
+            raise ValidationError(["Choose a file (at most 50 MB)."])
+        if request.POST.get("kind") == "mapping":
+            text = upload.read().decode("utf-8", errors="replace")
+            actions.upload_mapping(
+                by=request.user,
+                place=place,
+                organisation=organisation,
+                text=text,
+                source=upload.name,
+            )  # type: ignore[arg-type]
+        else:
+            _upload_ledger(request, place, organisation, upload)
+    except ValidationError as refused:
+        errors = refused.messages
+    except PermissionDenied:
+        raise
+    if errors:
+        return render(
+            request, "spend/place_spend.html", _context(request, place, errors), status=400
+        )
+    messages.success(request, f"{upload.name} uploaded for {organisation.name}.")  # type: ignore[union-attr]
+    return redirect("place_spend", slug=place.slug)
+
+
+def _upload_ledger(request: HttpRequest, place: Place, organisation: Any, upload: Any) -> None:
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError([f"{upload.name}: a ledger is a .csv or .xlsx file"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        actions.upload_ledger(
+            by=request.user, place=place, organisation=organisation, upload=path, name=upload.name
+        )  # type: ignore[arg-type]

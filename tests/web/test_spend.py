@@ -1,0 +1,85 @@
+"""The place's spend page: every partner's ledger mapped, transfers eliminated once, each
+ledger reconciled; uploads checked in full by a finance officer of the partner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onebudget_web.accounts.models import User
+from onebudget_web.audit.models import AuditEvent
+from onebudget_web.demo.loader import load_demo_data, load_demo_place, load_demo_spend
+from onebudget_web.spend.models import LedgerFile, MappingFile
+
+
+@pytest.fixture
+def spend_place(db, tmp_path):
+    load_demo_place()
+    dataset = load_demo_data(tmp_path, persons=2000)
+    assert load_demo_spend(dataset) == 2
+    return dataset
+
+
+def sign_in(client, name: str):
+    client.force_login(User.objects.get(username=name))
+    return client
+
+
+def test_partners_see_the_place_spend_reconciled_and_others_do_not(client, spend_place) -> None:
+    page = sign_in(client, "viewer").get("/places/fernmouth/spend/").content.decode()
+    assert "Spend on health and care" in page
+    assert page.count('<td class="nhsuk-table__cell">yes</td>') == 2
+    assert "Every transfer between partners was matched and eliminated." in page
+    assert "Acute hospital care" in page
+    assert "<svg" in page
+    assert "Upload for" not in page  # a viewer uploads nothing
+    assert sign_in(client, "westvale").get("/places/fernmouth/spend/").status_code == 404
+    book = sign_in(client, "viewer").get("/places/fernmouth/spend/?format=xlsx")
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="spend.ledger_uploaded").count() == 2
+
+
+def test_a_bad_ledger_is_refused_with_every_problem_and_nothing_kept(
+    client, spend_place, tmp_path: Path
+) -> None:
+    bad = tmp_path / "council_gl_E06099001.csv"
+    good = Path(spend_place.path) / "ledgers" / "council_gl_E06099001.csv"
+    lines = good.read_text().splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[8], "12.345")
+    lines[2] = lines[2].replace(lines[2].split(",")[2], "31/02/2024")
+    bad.write_text("\n".join(lines) + "\n")
+    before = LedgerFile.objects.count()
+    c = sign_in(client, "finance")
+    page = c.get("/places/fernmouth/spend/").content.decode()
+    assert "Upload for Fernmouth Council" in page
+    assert "Upload for NHS" not in page
+    with bad.open("rb") as handle:
+        response = c.post(
+            "/places/fernmouth/spend/upload/",
+            {"organisation": "E06099001", "kind": "ledger", "file": handle},
+        )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "2 problems to fix" in text
+    assert "row 2, column Amount" in text
+    assert "row 3, column Posting Date" in text
+    assert LedgerFile.objects.count() == before
+
+
+def test_only_a_finance_officer_of_the_partner_uploads(client, spend_place, tmp_path: Path) -> None:
+    mapping = tmp_path / "QZZ.yaml"
+    mapping.write_text(MappingFile.objects.filter(organisation__code="QZZ").first().text)
+    with mapping.open("rb") as handle:
+        response = sign_in(client, "finance").post(
+            "/places/fernmouth/spend/upload/",
+            {"organisation": "QZZ", "kind": "mapping", "file": handle},
+        )
+    assert response.status_code in (403, 404)
+    with mapping.open("rb") as handle:
+        response = sign_in(client, "icb-finance").post(
+            "/places/fernmouth/spend/upload/",
+            {"organisation": "QZZ", "kind": "mapping", "file": handle},
+        )
+    assert response.status_code == 302
+    assert MappingFile.objects.filter(organisation__code="QZZ").count() == 2
