@@ -34,6 +34,8 @@ def test_partners_see_the_place_spend_reconciled_and_others_do_not(client, spend
     assert "Acute hospital care" in page
     assert "<svg" in page
     assert "Upload for" not in page  # a viewer uploads nothing
+    assert "a head</strong>, over 2000 people in the linked data" in page
+    assert "Pooled, aligned and in view" in page
     assert sign_in(client, "westvale").get("/places/fernmouth/spend/").status_code == 404
     book = sign_in(client, "viewer").get("/places/fernmouth/spend/?format=xlsx")
     assert book["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -83,3 +85,15 @@ def test_only_a_finance_officer_of_the_partner_uploads(client, spend_place, tmp_
         )
     assert response.status_code == 302
     assert MappingFile.objects.filter(organisation__code="QZZ").count() == 2
+
+
+def test_a_synthetic_place_is_per_head_of_its_linked_data_and_keeps_every_penny(
+    spend_place,
+) -> None:
+    from onebudget_web.spend.selectors import place_amounts, place_spend
+
+    place = spend_place.place
+    view = place_spend(place).view
+    found = place_amounts(place, view)
+    assert found.population == 2000
+    assert sum(r["place_amount"] for r in found.rows) == sum(view.totals.values())

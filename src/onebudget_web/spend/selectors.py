@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from onebudget.io.tables import read_table
 from onebudget.spend.engine import SpendView, identify
 from onebudget.spend.mapping import PartnerMapping, ledger_lines, load_mapping
+from onebudget.spend.places import PlaceError, apportion, shares_for
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.places.models import Place
 from onebudget_web.spend.models import LedgerFile, MappingFile
@@ -41,3 +43,29 @@ def place_spend(place: Place) -> PlaceSpend | None:
     if not ledgers:
         return None
     return PlaceSpend(identify(lines, rules), tuple(ledgers), tuple(missing))
+
+
+@dataclass(frozen=True)
+class PlaceAmounts:
+    """The place's part of each partner's spend, and who it is per head of."""
+
+    rows: tuple[dict[str, object], ...]
+    population: Decimal
+    population_source: str
+
+
+def place_amounts(place: Place, view: SpendView) -> PlaceAmounts | None:
+    """A real council area: its share of each ICB ledger by GP-registered population. A
+    synthetic place: its ledgers are its own, per head of the people in its linked data."""
+    partners = sorted({partner for (_, partner, _) in view.totals})
+    try:
+        population, shares = shares_for(place.gss_code, partners)
+        source = "people registered with the area's GP practices (2025/26)"
+    except PlaceError:
+        dataset = place.datasets.first()
+        if dataset is None:
+            return None
+        population, shares = Decimal(dataset.persons_at_start), {}
+        source = f"people in the linked data ({dataset.label})"
+    rows = apportion(view, place.gss_code or place.slug, population, shares)
+    return PlaceAmounts(tuple(rows), population, source)

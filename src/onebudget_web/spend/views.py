@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,13 @@ from onebudget.money import ZERO
 from onebudget.roles import Permission
 from onebudget.spend import report
 from onebudget.spend.charts import spend_svg
+from onebudget.spend.taxonomy import services
 from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
 from onebudget_web.funds.views import _xlsx
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 from onebudget_web.spend import actions
-from onebudget_web.spend.selectors import place_spend
+from onebudget_web.spend.selectors import PlaceAmounts, place_amounts, place_spend
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -45,6 +47,42 @@ def _service_table(rows: list[dict[str, Any]], partners: list[str]) -> list[dict
         for e in by.values()
     ]
     return sorted(table, key=lambda t: -t["total"])
+
+
+def _budget_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pooled, aligned and in-view-only money by partner."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        totals[(r["partner"], r["budget"])] += r["amount"]
+    partners = sorted({p for p, _ in totals})
+    return [
+        {"partner": p, **{b: totals[(p, b)] for b in ("pooled", "aligned", "view")}}
+        for p in partners
+    ]
+
+
+def _per_head(found: PlaceAmounts | None) -> dict[str, Any] | None:
+    if found is None or not found.population:
+        return None
+    by_service: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in found.rows:
+        by_service[str(r["service"])] += r["place_amount"]  # type: ignore[operator]
+    total = sum(by_service.values(), ZERO)
+    names = {s.code: s.name for s in services().services}
+    return {
+        "population": found.population,
+        "source": found.population_source,
+        "total": total,
+        "per_head": (total / found.population).quantize(Decimal("0.01")),
+        "services": [
+            {
+                "name": names.get(code, code),
+                "amount": amount,
+                "per_head": (amount / found.population).quantize(Decimal("0.01")),
+            }
+            for code, amount in sorted(by_service.items(), key=lambda kv: -kv[1])
+        ],
+    }
 
 
 def _context(request: HttpRequest, place: Place, errors: list[str] | None = None) -> dict[str, Any]:
@@ -79,6 +117,8 @@ def _context(request: HttpRequest, place: Place, errors: list[str] | None = None
                 g for g in view.unresolved if any(p.line.partner in mine for p in g.lines)
             ],
             "chart": spend_svg(f"Spend by service, {place.name}", rows),
+            "budgets": _budget_table(rows),
+            "per_head": _per_head(place_amounts(place, view)),
         }
     return context
 
