@@ -39,6 +39,12 @@ def test_partners_see_the_place_spend_reconciled_and_others_do_not(client, spend
     assert sign_in(client, "westvale").get("/places/fernmouth/spend/").status_code == 404
     book = sign_in(client, "viewer").get("/places/fernmouth/spend/?format=xlsx")
     assert book["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from python_calamine import CalamineWorkbook
+
+    names = CalamineWorkbook.from_filelike(BytesIO(book.content)).sheet_names
+    assert names[-1] == "Spend for place"
     assert AuditEvent.objects.filter(action="spend.ledger_uploaded").count() == 2
 
 

@@ -139,6 +139,9 @@ def place_spend_page(request: HttpRequest, slug: str) -> HttpResponse:
         sheets = report.sheets(context["spend"].view)
         for name in ("Unmapped lines", "Transfers"):
             sheets[name] = [r for r in sheets[name] if r["partner"] in mine]
+        share = place_amounts(place, context["spend"].view)
+        if share is not None:
+            sheets["Spend for place"] = list(share.rows)
         return _xlsx(f"{place.slug}-spend", sheets)
     return render(request, "spend/place_spend.html", context)
 
