@@ -8,8 +8,11 @@ from pathlib import Path
 
 import typer
 
+from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
 from onebudget.allocation.indices import PlaceError, icb_indices, place_indices
 from onebudget.allocation.populations import YEARS, YearError
+from onebudget.allocation.targets import AllocationError
+from onebudget.io.excel import write_sheets
 
 app = typer.Typer(help="Needs-based allocation.", no_args_is_help=True)
 
@@ -49,3 +52,21 @@ def indices(
     if out is not None:
         out.write_text(buffer.getvalue(), encoding="utf-8")
     typer.echo(buffer.getvalue(), nl=False)
+
+
+@app.command("budget")
+def budget(
+    config: Path = typer.Option(..., help="The allocation, as YAML (see the example shipped)."),
+    out: Path = typer.Option(..., help="Write the allocation workbook (.xlsx)."),
+) -> None:
+    """Allocate a budget to places by need, with pace of change, to the penny."""
+    try:
+        spec = load_budget(config.read_text(encoding="utf-8"), source=config.name)
+        result = allocate_budget(spec)
+    except (BudgetError, AllocationError, OSError) as error:
+        for line in [str(p) for p in getattr(error, "problems", [])] or [str(error)]:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    rows = result.rows()
+    write_sheets(out, {"Allocation": rows})
+    typer.echo(f"Allocated {spec.budget:,} to {len(rows)} places; wrote {out}")
