@@ -8,6 +8,7 @@ carriage return) is neutralised with a leading apostrophe.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,13 +45,23 @@ def write_rows(path: Path, sheet: str, rows: Sequence[Mapping[str, Any]]) -> Pat
 
 def write_sheets(path: Path, sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> Path:
     """One sheet per entry, in order. Text is always written as text, never as a formula."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    _write_book(xlsxwriter.Workbook(str(path), {"constant_memory": True}), sheets)
+    return path
+
+
+def workbook_bytes(sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
+    """The same workbook in memory, for a download (no file on disk)."""
+    buffer = io.BytesIO()
+    _write_book(xlsxwriter.Workbook(buffer, {"in_memory": True}), sheets)
+    return buffer.getvalue()
+
+
+def _write_book(workbook: Any, sheets: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
     workbook.set_properties({"created": FIXED_CREATED, "author": "OneBudget"})
     bold = workbook.add_format({"bold": True})
     for sheet, rows in sheets.items():
         _write_sheet(workbook.add_worksheet(sheet[:31]), rows, bold)
     workbook.close()
-    return path
 
 
 def _write_sheet(worksheet: Any, rows: Sequence[Mapping[str, Any]], bold: Any) -> None:

@@ -17,15 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onebudget.funds import report
 from onebudget.funds.monitoring import forecast_settlement, positions
 from onebudget.funds.settlement import SettlementError
-from onebudget.io.excel import write_sheets
 from onebudget.io.tables import TableError, read_table
 from onebudget.roles import Permission
 from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
+from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.funds import actions, bookkeeping, presenters, selectors
 from onebudget_web.funds.models import Fund
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _can_post(request: HttpRequest, fund: Fund) -> bool:
@@ -213,12 +212,12 @@ def _settlement_action(request: HttpRequest, fund: Fund) -> None:
 
 @require_GET
 @login_required
-def fund_settlement_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def fund_settlementxlsx_response(request: HttpRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     latest = fund.settlements.order_by("-prepared_at", "-pk").first()
     if latest is None:
         raise Http404("No settlement has been prepared")
-    return _xlsx(f"{fund.code}-settlement", presenters.statement_rows(latest.statement))
+    return xlsx_response(f"{fund.code}-settlement", presenters.statement_rows(latest.statement))
 
 
 @require_GET
@@ -237,7 +236,7 @@ def fund_monitoring(request: HttpRequest, code: str) -> HttpResponse:
     rows = report.position_rows(positions(agreement, figures, month))
     forecast = report.partner_rows(forecast_settlement(agreement, figures, month))
     if request.GET.get("format") == "xlsx":
-        return _xlsx(
+        return xlsx_response(
             f"{fund.code}-month-{month}", {"Schemes": rows, "Forecast by partner": forecast}
         )
     context = {
@@ -255,16 +254,6 @@ def fund_monitoring(request: HttpRequest, code: str) -> HttpResponse:
 def _month_name(financial_year: int, month: int) -> str:
     calendar = (month + 2) % 12 + 1
     return date(financial_year + (1 if calendar < 4 else 0), calendar, 1).strftime("%B %Y")
-
-
-def _xlsx(name: str, sheets: dict[str, list[dict[str, object]]]) -> HttpResponse:
-    path = _upload_dir() / f"{uuid.uuid4().hex}.xlsx"
-    write_sheets(path, sheets)
-    data = path.read_bytes()
-    path.unlink()
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ from onebudget.spend import report
 from onebudget.spend.charts import spend_svg
 from onebudget.spend.taxonomy import services
 from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
-from onebudget_web.funds.views import _xlsx
+from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 from onebudget_web.spend import actions
@@ -142,7 +142,7 @@ def place_spend_page(request: HttpRequest, slug: str) -> HttpResponse:
         share = place_amounts(place, context["spend"].view)
         if share is not None:
             sheets["Spend for place"] = list(share.rows)
-        return _xlsx(f"{place.slug}-spend", sheets)
+        return xlsx_response(f"{place.slug}-spend", sheets)
     return render(request, "spend/place_spend.html", context)
 
 
