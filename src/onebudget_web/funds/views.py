@@ -212,7 +212,7 @@ def _settlement_action(request: HttpRequest, fund: Fund) -> None:
 
 @require_GET
 @login_required
-def fund_settlementxlsx_response(request: HttpRequest, code: str) -> HttpResponse:
+def fund_settlement_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     latest = fund.settlements.order_by("-prepared_at", "-pk").first()
     if latest is None:
