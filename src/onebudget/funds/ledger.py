@@ -73,6 +73,22 @@ def problems(tx: Transaction) -> list[str]:
     return found
 
 
+def reversal_problems(tx: Transaction, original: Transaction | None, *, already: bool) -> list[str]:
+    """What is wrong with ``tx`` as the reversal of ``original`` (None: not in the ledger);
+    ``already``: whether the original has been reversed before. The service's database
+    checks use this too."""
+    if original is None:
+        return [f"reverses {tx.reverses}, which is not in the ledger"]
+    if original.reverses is not None:
+        return [f"{original.key} is itself a reversal"]
+    if already:
+        return [f"{tx.reverses} is already reversed"]
+    mirror = sorted((p.account, -p.amount) for p in original.postings)
+    if sorted((p.account, p.amount) for p in tx.postings) != mirror:
+        return [f"does not mirror the postings of {tx.reverses}"]
+    return []
+
+
 class Ledger:
     """The books of one fund. Append-only: ``post``, ``reverse`` and ``close`` add; nothing
     edits or removes. Reads (``balances``, ``transactions``) never change it."""
@@ -140,16 +156,7 @@ class Ledger:
 
     def _reversal_problems(self, tx: Transaction) -> list[str]:
         original = self._by_key.get(tx.reverses or "")
-        if original is None:
-            return [f"reverses {tx.reverses}, which is not in the ledger"]
-        if original.reverses is not None:
-            return [f"{original.key} is itself a reversal"]
-        if tx.reverses in self._reversed:
-            return [f"{tx.reverses} is already reversed"]
-        mirror = sorted((p.account, -p.amount) for p in original.postings)
-        if sorted((p.account, p.amount) for p in tx.postings) != mirror:
-            return [f"does not mirror the postings of {tx.reverses}"]
-        return []
+        return reversal_problems(tx, original, already=tx.reverses in self._reversed)
 
     def reverse(
         self, key: str, *, on: date, new_key: str, description: str = ""

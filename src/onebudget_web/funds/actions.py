@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from onebudget.funds.agreement import AgreementError
-from onebudget.funds.ledger import Transaction, period_of, problems
+from onebudget.funds.ledger import Transaction, period_of, problems, reversal_problems
 from onebudget.funds.validation import load_agreement
 from onebudget.money import to_pence
 from onebudget.roles import Permission
@@ -158,19 +158,12 @@ def _check_batch(fund: Fund, batch: Sequence[Transaction]) -> tuple[list[Transac
 def _reversal(
     tx: Transaction, stored: dict[str, Any], seen: dict[str, Transaction], done: set[str]
 ) -> list[str]:
+    """The library's reversal rules, against what is stored and what this batch posts."""
     original = (
         as_record(stored[tx.reverses]) if tx.reverses in stored else seen.get(tx.reverses or "")
     )
-    if original is None:
-        return [f"reverses {tx.reverses}, which is not in the ledger"]
-    if original.reverses is not None:
-        return [f"{original.key} is itself a reversal"]
-    if tx.reverses in done or any(t.reverses == tx.reverses for t in seen.values()):
-        return [f"{tx.reverses} is already reversed"]
-    mirror = sorted((p.account, -p.amount) for p in original.postings)
-    if sorted((p.account, p.amount) for p in tx.postings) != mirror:
-        return [f"does not mirror the postings of {tx.reverses}"]
-    return []
+    already = tx.reverses in done or any(t.reverses == tx.reverses for t in seen.values())
+    return reversal_problems(tx, original, already=already)
 
 
 def _insert(fund: Fund, new: list[Transaction], by: User) -> None:
