@@ -18,6 +18,7 @@ from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.io.problems import ImportProblem
 from onebudget.io.tables import RawTable, read_table
 from onebudget.money import MoneyError, exact
+from onebudget.periods import period_of, year_label
 
 REQUIRED = ("scheme_code", "month", "actual")
 
@@ -38,7 +39,7 @@ def parse_actuals(table: RawTable, agreement: Agreement) -> list[MonthlyFigure]:
     if missing:
         rule = f"the header must name {', '.join(REQUIRED)}"
         raise ActualsError([ImportProblem(table.source, 1, ", ".join(missing), "", rule)])
-    year = f"{agreement.financial_year}/{(agreement.financial_year + 1) % 100:02d}"
+    year = year_label(agreement.financial_year)
     figures: list[MonthlyFigure] = []
     seen: dict[tuple[str, int, str | None], int] = {}
     for line, cells in table.rows:
@@ -94,7 +95,7 @@ def _month(text: str, agreement: Agreement) -> int | None:
         year, month = (int(part) for part in text.split("-"))
     except ValueError:
         return None
-    index = (month - 4) % 12 + 1
+    index = period_of(month)
     expected = agreement.financial_year + (1 if month < 4 else 0)
     return index if 1 <= month <= 12 and year == expected else None
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.settlement import Outturn, Settlement, settle
 from onebudget.money import ZERO, allocate
+from onebudget.periods import month_start
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,7 @@ class SchemePosition:
 def instalment_dates(agreement: Agreement) -> list[date]:
     y = agreement.financial_year
     months = {"monthly": range(12), "quarterly": range(0, 12, 3), "annual": range(1)}
-    return [_month_start(y, m + 1) for m in months[agreement.instalments]]
-
-
-def _month_start(financial_year: int, month: int) -> date:
-    """The first day of month 1 (April) to 12 (March) of a financial year."""
-    calendar = (month + 2) % 12 + 1
-    return date(financial_year + (1 if calendar < 4 else 0), calendar, 1)
+    return [month_start(y, m + 1) for m in months[agreement.instalments]]
 
 
 def instalments(agreement: Agreement, scheme: str, partner: str) -> list[tuple[date, Decimal]]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from onebudget.periods import year_label
+
 Scalar = str | int | float | bool | None
 AGE = "__age__"  # the person's age in completed years at the source's date
 
@@ -161,7 +163,7 @@ class Period:
 
     @classmethod
     def financial_year(cls, year: int) -> Period:
-        return cls(f"{year}/{(year + 1) % 100:02d}", date(year, 4, 1), date(year + 1, 4, 1))
+        return cls(year_label(year), date(year, 4, 1), date(year + 1, 4, 1))
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:

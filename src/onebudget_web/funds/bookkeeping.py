@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from onebudget.funds.monitoring import MonthlyFigure, instalments
 from onebudget.funds.settlement import Outturn, SettlementError, settle
 from onebudget.io.tables import RawTable
 from onebudget.money import to_pence
+from onebudget.periods import month_end
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
@@ -54,13 +55,6 @@ def instalment_transactions(agreement: Agreement) -> list[Transaction]:
     return txs
 
 
-def _month_end(agreement: Agreement, month: int) -> date:
-    calendar = (month + 2) % 12 + 1
-    year = agreement.financial_year + (1 if calendar < 4 else 0)
-    following = date(year + calendar // 12, calendar % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
 def actual_transactions(
     agreement: Agreement, figures: Sequence[MonthlyFigure]
 ) -> list[Transaction]:
@@ -70,7 +64,7 @@ def actual_transactions(
     for f in figures:
         if not f.actual:
             continue
-        on = _month_end(agreement, f.month)
+        on = month_end(agreement.financial_year, f.month)
         if f.partner is None:
             legs = (Posting(f"{f.scheme}:expenditure", f.actual), Posting("bank", -f.actual))
             key = f"actual:{f.scheme}:{on:%Y-%m}"

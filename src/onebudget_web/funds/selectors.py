@@ -14,6 +14,7 @@ from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
+from onebudget.periods import period_of
 from onebudget_web.accounts.selectors import get_scoped, scoped
 from onebudget_web.funds.models import AgreementVersion, Fund, LedgerEntry, LedgerTransaction
 
@@ -91,7 +92,7 @@ def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
         scheme, _, rest = r["account"].partition(":")
         partner = rest.removeprefix("aligned-spend:") if rest.startswith("aligned-spend:") else None
         month = int(r["transaction__period"][5:7])
-        index = (month - 4) % 12 + 1
+        index = period_of(month)
         key = (scheme, index, partner)
         figures[key] = figures.get(key, Decimal("0.00")) + from_pence(r["total"])
     for scheme, month in forecasts:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from onebudget.funds import report
 from onebudget.funds.monitoring import forecast_settlement, positions
 from onebudget.funds.settlement import SettlementError
 from onebudget.io.tables import TableError, read_table
+from onebudget.periods import month_start
 from onebudget.roles import Permission
 from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
 from onebudget_web.core.downloads import xlsx_response
@@ -252,8 +252,7 @@ def fund_monitoring(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _month_name(financial_year: int, month: int) -> str:
-    calendar = (month + 2) % 12 + 1
-    return date(financial_year + (1 if calendar < 4 else 0), calendar, 1).strftime("%B %Y")
+    return month_start(financial_year, month).strftime("%B %Y")
 
 
 @require_http_methods(["GET", "POST"])

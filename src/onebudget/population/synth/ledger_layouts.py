@@ -17,6 +17,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from onebudget.periods import month_start, year_label
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -29,15 +31,15 @@ class FinanceMonth:
 
     @property
     def year(self) -> int:
-        return self.financial_year + (self.period > 9)
+        return month_start(self.financial_year, self.period).year
 
     @property
     def month(self) -> int:
-        return (self.period + 2) % 12 + 1
+        return month_start(self.financial_year, self.period).month
 
     @property
     def label(self) -> str:
-        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
+        return year_label(self.financial_year)
 
     @property
     def iso(self) -> str:
