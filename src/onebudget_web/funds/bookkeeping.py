@@ -24,6 +24,7 @@ from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.monitoring import MonthlyFigure, instalments
 from onebudget.funds.settlement import Outturn, SettlementError, settle
+from onebudget.funds.settlement import Settlement as SettlementResult
 from onebudget.io.tables import RawTable
 from onebudget.money import to_pence
 from onebudget.periods import month_end
@@ -158,7 +159,7 @@ def prepare_settlement(*, by: User, fund: Fund) -> Settlement:
     if not has_permission(by, fund.host, Permission.POST_TO_POOL):
         raise PermissionDenied("Preparing a settlement is for the pool manager")
     try:
-        sheets = _recomputed(fund)
+        sheets = _sheets(_settle_now(fund))
     except SettlementError as error:
         raise ValidationError([str(error)]) from None
     found = Settlement.objects.create(
@@ -191,7 +192,8 @@ def approve_settlement(
         problems.append(f"{organisation.code} has already approved this settlement")
     if settlement.pk != fund.settlements.order_by("-prepared_at", "-pk").first().pk:  # type: ignore[union-attr]
         problems.append("a newer settlement has been prepared; approve that one")
-    if not problems and _recomputed(fund) != settlement.statement:
+    result = None if problems else _settle_now(fund)
+    if result is not None and _sheets(result) != settlement.statement:
         problems.append("the fund's books have changed since this was prepared; prepare it again")
     if problems:
         raise ValidationError(problems)
@@ -208,14 +210,19 @@ def approve_settlement(
         organisation=organisation,
         detail={"fund": fund.code},
     )
-    if is_approved(settlement):
-        _post_settlement(by, settlement)
+    if result is not None and is_approved(settlement):
+        _post_settlement(settlement, result)
     return approval
 
 
-def _recomputed(fund: Fund) -> Any:
+def _settle_now(fund: Fund) -> SettlementResult:
+    """The settlement the fund's agreement and ledger give now."""
     agreement = agreement_of(fund)
-    result = settle(agreement, outturn_from_ledger(fund, agreement))
+    return settle(agreement, outturn_from_ledger(fund, agreement))
+
+
+def _sheets(result: SettlementResult) -> Any:
+    """The statement as stored: the report's rows, money as text."""
     return json.loads(json.dumps(report.sheets(result), default=str))
 
 
@@ -224,19 +231,12 @@ def is_approved(settlement: Settlement) -> bool:
     return partners <= set(settlement.approvals.values_list("organisation_id", flat=True))
 
 
-def _post_settlement(by: User, settlement: Settlement) -> None:
-    fund = settlement.fund
-    agreement = agreement_of(fund)
-    result = settle(agreement, outturn_from_ledger(fund, agreement))
-    journal = statement.journal(result, agreement.end - timedelta(days=1))
+def _post_settlement(settlement: Settlement, result: SettlementResult) -> None:
+    """Post the approved settlement (the one just checked against the books) in the name of
+    the pool manager who prepared it."""
+    journal = statement.journal(result, result.agreement.end - timedelta(days=1))
     txs = [
         Transaction(f"{tx.key}:{settlement.pk}", tx.on, tx.description, tx.postings)
         for tx in journal
     ]
-    post_transactions(by=_poster(fund, by), fund=fund, transactions=txs)
-
-
-def _poster(fund: Fund, approver: User) -> Any:
-    """The settlement is posted in the pool manager's name (they prepared it)."""
-    latest = fund.settlements.order_by("-prepared_at", "-pk").first()
-    return latest.prepared_by if latest is not None else approver
+    post_transactions(by=settlement.prepared_by, fund=settlement.fund, transactions=txs)
