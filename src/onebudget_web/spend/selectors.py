@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from onebudget.io.tables import read_table
@@ -29,20 +30,33 @@ class PlaceSpend:
 
 def place_spend(place: Place) -> PlaceSpend | None:
     """The one view of the place's spend, or None if no partner has uploaded a ledger."""
-    lines, rules, ledgers, missing = [], {}, [], []
+    used, ledgers, missing = [], [], []
     for organisation in place.partners.order_by("code"):
-        mapping = current_mapping(place, organisation)
+        mapping = MappingFile.objects.filter(place=place, organisation=organisation).first()
         ledger = LedgerFile.objects.filter(place=place, organisation=organisation).first()
         if mapping is None or ledger is None:
             missing.append(organisation)
             continue
-        table = read_table(Path(ledger.path), sheet=mapping.sheet, header_row=mapping.header_row)
-        lines += ledger_lines(table.__class__(ledger.name, table.header, table.rows), mapping)
-        rules[mapping.partner] = mapping.rules
+        used.append(
+            (f"{organisation.code}.yaml", mapping.text, ledger.name, ledger.path, ledger.sha256)
+        )
         ledgers.append(ledger)
     if not ledgers:
         return None
-    return PlaceSpend(identify(lines, rules), tuple(ledgers), tuple(missing))
+    return PlaceSpend(_view(tuple(used)), tuple(ledgers), tuple(missing))
+
+
+@lru_cache(maxsize=16)
+def _view(uploads: tuple[tuple[str, str, str, str, str], ...]) -> SpendView:
+    """The view from these uploads, each (mapping name, mapping text, ledger name, path,
+    SHA-256): keyed by content, so the ledgers are read and mapped once, not on every page."""
+    lines, rules = [], {}
+    for source, text, name, path, _ in uploads:
+        mapping = load_mapping(text, source=source)
+        table = read_table(Path(path), sheet=mapping.sheet, header_row=mapping.header_row)
+        lines += ledger_lines(table.__class__(name, table.header, table.rows), mapping)
+        rules[mapping.partner] = mapping.rules
+    return identify(lines, rules)
 
 
 @dataclass(frozen=True)

@@ -87,11 +87,7 @@ def _per_head(found: PlaceAmounts | None) -> dict[str, Any] | None:
 
 def _context(request: HttpRequest, place: Place, errors: list[str] | None = None) -> dict[str, Any]:
     found = place_spend(place)
-    mine = set(
-        place.partners.filter(id__in=visible_organisation_ids(request.user)).values_list(
-            "code", flat=True
-        )
-    )
+    mine = _mine(request, place)
     uploadable = [
         o
         for o in place.partners.order_by("name")
@@ -127,23 +123,30 @@ def _context(request: HttpRequest, place: Place, errors: list[str] | None = None
 @login_required
 def place_spend_page(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
-    context = _context(request, place)
     if request.GET.get("format") == "xlsx":
-        if context["spend"] is None:
-            raise Http404("No ledgers have been uploaded")
-        mine = set(
-            place.partners.filter(id__in=visible_organisation_ids(request.user)).values_list(
-                "code", flat=True
-            )
-        )
-        sheets = report.sheets(context["spend"].view)
-        for name in ("Unmapped lines", "Transfers"):
-            sheets[name] = [r for r in sheets[name] if r["partner"] in mine]
-        share = place_amounts(place, context["spend"].view)
-        if share is not None:
-            sheets["Spend for place"] = list(share.rows)
-        return xlsx_response(f"{place.slug}-spend", sheets)
-    return render(request, "spend/place_spend.html", context)
+        return _workbook(request, place)
+    return render(request, "spend/place_spend.html", _context(request, place))
+
+
+def _workbook(request: HttpRequest, place: Place) -> HttpResponse:
+    """The spend as a workbook: line detail only for the user's own organisations."""
+    found = place_spend(place)
+    if found is None:
+        raise Http404("No ledgers have been uploaded")
+    mine = _mine(request, place)
+    sheets = report.sheets(found.view)
+    for name in ("Unmapped lines", "Transfers"):
+        sheets[name] = [r for r in sheets[name] if r["partner"] in mine]
+    share = place_amounts(place, found.view)
+    if share is not None:
+        sheets["Spend for place"] = list(share.rows)
+    return xlsx_response(f"{place.slug}-spend", sheets)
+
+
+def _mine(request: HttpRequest, place: Place) -> set[str]:
+    """Codes of the place's partners the user belongs to."""
+    visible = visible_organisation_ids(request.user)
+    return set(place.partners.filter(id__in=visible).values_list("code", flat=True))
 
 
 @require_POST
