@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from onebudget.allocation.populations import INDICES, PracticeNeed, practices
 from onebudget.allocation.targets import Component, Paced, by_components, pace_of_change
-from onebudget.funds import yamlio
+from onebudget.io import yamlio
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO
 from onebudget.population.reference import council_profiles

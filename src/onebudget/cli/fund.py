@@ -70,7 +70,7 @@ def settle_command(
     if as_json:
         typer.echo(json.dumps(sheets, default=_money, indent=2))
         return
-    _print(f"{found.name}: year-end settlement", sheets["Partners"])
+    print_across(console, f"{found.name}: year-end settlement", sheets["Partners"])
     for p in sheets["Payments"]:
         console.print(f"{p['from']} pays {p['to']} £{p['amount']:,}")
 
@@ -89,19 +89,11 @@ def quarter_report(
     forecast = report.partner_rows(forecast_settlement(found, figures, month))
     if out is not None:
         write_sheets(out, {"Schemes": rows, "Forecast by partner": forecast})
-    _print_rows(f"{found.name}: quarter {quarter}", rows)
-    _print("Forecast settlement", forecast)
+    print_rows(console, f"{found.name}: quarter {quarter}", rows)
+    print_across(console, "Forecast settlement", forecast)
 
 
 def _money(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     raise TypeError(type(value).__name__)
-
-
-def _print(title: str, rows: list[dict[str, Any]]) -> None:
-    print_across(console, title, rows)
-
-
-def _print_rows(title: str, rows: list[dict[str, Any]]) -> None:
-    print_rows(console, title, rows)

@@ -15,13 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from onebudget.funds import riskshare as rs
-from onebudget.funds import yamlio
 from onebudget.funds.agreement import (
     Agreement,
     AgreementError,
     parse_rule,
     parse_underspend,
 )
+from onebudget.io import yamlio
 from onebudget.io.problems import Problem
 from onebudget.money import PENNY, ZERO
 

@@ -88,8 +88,7 @@ class _Sets:
         self.budgets = RuleSet(rules.budgets)
 
 
-def place(line: SpendLine, rules: PartnerRules | _Sets) -> Placed:
-    sets = rules if isinstance(rules, _Sets) else _Sets(rules)
+def _place(line: SpendLine, sets: _Sets) -> Placed:
     transfer = sets.transfers.first(line)
     service = None if transfer else sets.services.first(line)
     budget = sets.budgets.first(line)
@@ -104,7 +103,7 @@ def place(line: SpendLine, rules: PartnerRules | _Sets) -> Placed:
 
 def identify(lines: Sequence[SpendLine], rules: Mapping[str, PartnerRules]) -> SpendView:
     sets = {partner: _Sets(r) for partner, r in rules.items()}
-    placed = tuple(place(line, sets[line.partner]) for line in lines)
+    placed = tuple(_place(line, sets[line.partner]) for line in lines)
     groups: dict[str, list[Placed]] = defaultdict(list)
     for p in placed:
         if p.transfer is not None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from onebudget.funds import yamlio
+from onebudget.io import yamlio
 from onebudget.money import ZERO, allocate
 from onebudget.population.synth import ledger_layouts as lay
 
