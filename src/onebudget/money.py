@@ -13,8 +13,17 @@ PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+FRACTION_OF_A_PENNY = "more than two decimal places (whole pence)"
+
+
 class MoneyError(ValueError):
-    """An amount that cannot be money: a float, text that is not a number, or NaN."""
+    """An amount that cannot be money: a float, text that is not a number, or NaN.
+    ``rule`` is the broken rule on its own, for messages that name file, row and column."""
+
+    def __init__(self, value: object, rule: str | None = None) -> None:
+        """``MoneyError(value, rule)``, or ``MoneyError(message)`` when no value is at fault."""
+        self.rule = str(value) if rule is None else rule
+        super().__init__(self.rule if rule is None else f"{value!r}: {rule}")
 
 
 def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 (beancount's name for it)
@@ -24,15 +33,15 @@ def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 (beancount's name fo
     Decimals. Refuses floats and anything that is not a finite number.
     """
     if isinstance(value, bool | float):
-        raise MoneyError(f"{value!r}: money is never a float; pass text or a Decimal")
+        raise MoneyError(value, "money is never a float; pass text or a Decimal")
     if isinstance(value, str):
         value = _parse(value)
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError) as error:
-        raise MoneyError(f"{value!r}: not an amount of money") from error
+        raise MoneyError(value, "not an amount of money") from error
     if not amount.is_finite():
-        raise MoneyError(f"{value!r}: not a finite amount")
+        raise MoneyError(value, "not a finite amount")
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
@@ -42,7 +51,7 @@ def exact(value: str | int | Decimal) -> Decimal:
     amount = D(value)
     raw = _parse(value) if isinstance(value, str) else Decimal(value)
     if raw != amount:
-        raise MoneyError(f"{value!r}: more than two decimal places (whole pence)")
+        raise MoneyError(value, FRACTION_OF_A_PENNY)
     return amount
 
 
@@ -54,7 +63,7 @@ def _parse(text: str) -> Decimal:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation as error:
-        raise MoneyError(f"{text!r}: not an amount of money") from error
+        raise MoneyError(text, "not an amount of money") from error
     return -amount if negative else amount
 
 

@@ -17,7 +17,7 @@ from onebudget.funds.agreement import Agreement
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.io.problems import ImportProblem
 from onebudget.io.tables import RawTable, read_table
-from onebudget.money import MoneyError, exact
+from onebudget.money import FRACTION_OF_A_PENNY, MoneyError, exact
 from onebudget.periods import period_of, year_label
 
 REQUIRED = ("scheme_code", "month", "actual")
@@ -104,6 +104,6 @@ def _money(text: str, column: str, bad: Callable[[str, str], None]) -> Decimal |
     try:
         return exact(text)
     except MoneyError as error:
-        rule = "whole pence" if "decimal places" in str(error) else "an amount in pounds"
+        rule = "whole pence" if error.rule == FRACTION_OF_A_PENNY else "an amount in pounds"
         bad(column, f"{rule}, e.g. 1234.56")
         return None

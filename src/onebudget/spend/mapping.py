@@ -266,8 +266,7 @@ def _amount(
         try:
             found[name] = exact(raw or "0") if name != "amount" else exact(raw)
         except MoneyError as error:
-            rule = str(error).split(": ", 1)[-1]
-            problems.append(ImportProblem(source, row, mapping.columns[name], raw, rule))
+            problems.append(ImportProblem(source, row, mapping.columns[name], raw, error.rule))
     if len(found) != len([n for n in AMOUNTS if n in at]):
         return None
     value = found["amount"] if "amount" in found else found["debit"] - found["credit"]
