@@ -28,8 +28,9 @@ from typing import Any
 
 from onebudget.money import from_pence
 from onebudget.outcomes import disclosure
-from onebudget.outcomes.engines.sql import literal, periods_cte
-from onebudget.outcomes.model import Period
+from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.engines.sql import SqlCompiler, literal, periods_cte
+from onebudget.outcomes.model import Period, Spend, Total
 from onebudget.population.schema import CONDITIONS
 
 SEGMENTS = {
@@ -46,41 +47,15 @@ LTCS = CONDITIONS  # every condition on a QOF register in the linked data
 DISABILITY_REASONS = ("Learning Disability Support", "Physical Support: Personal Care Support")
 
 
-def _dated_costs(table: str, date: str) -> str:
-    return (
-        f"SELECT per.label AS period, t.person_id, CAST(t.cost * 100 AS BIGINT) AS pence "
-        f"FROM t_{table} t "
-        f"JOIN periods per ON t.{date} >= per.start AND t.{date} < per.stop"
-    )
-
-
-# Money stays in whole pence: DuckDB divides decimals in floating point. A week's cost times
-# the days it ran, over 7, rounded half up, is (2 x pence x days + 7) // 14 in integers.
-SOCIAL_CARE_COSTS = """
-SELECT per.label AS period, c.person_id,
-       (2 * CAST(c.Weekly_Cost * 100 AS BIGINT) * date_diff('day',
-             greatest(c.Event_Start_Date, per.start),
-             least(coalesce(c.Event_End_Date + 1, per.stop), per.stop)) + 7) // 14 AS pence
-FROM t_asc_cld c JOIN periods per
-  ON c.Event_Start_Date < per.stop AND (c.Event_End_Date IS NULL OR c.Event_End_Date >= per.start)
-WHERE c.Weekly_Cost IS NOT NULL
-UNION ALL
-SELECT per.label, c.person_id, CAST(c.Unit_Cost * 100 AS BIGINT) FROM t_asc_cld c
-  JOIN periods per ON c.Event_Start_Date >= per.start AND c.Event_Start_Date < per.stop
-WHERE c.Cost_Frequency_Unit_Type = 'One-off'
-"""
+def whole_person_cost() -> tuple[Spend, ...]:
+    """The costed records of the whole-person cost indicator: one definition of a person's
+    health and care cost, used by the indicator and by the segments."""
+    numerator = indicators()["whole-person-cost"].numerator
+    return numerator.parts if isinstance(numerator, Total) else (numerator,)  # type: ignore[return-value]
 
 
 def segmentation_sql(periods: Sequence[Period]) -> str:
-    costs = " UNION ALL ".join(
-        [
-            _dated_costs("apc_spells", "admidate"),
-            _dated_costs("ae_attendances", "arrival_date"),
-            _dated_costs("op_appointments", "apptdate"),
-            _dated_costs("community_contacts", "contact_date"),
-            SOCIAL_CARE_COSTS,
-        ]
-    )
+    costs = SqlCompiler().person_spend(whole_person_cost())
     any_ltc = " OR ".join(f"p.ltc_{c}" for c in LTCS)
     reasons = ", ".join(literal(r) for r in DISABILITY_REASONS)
     age = (

@@ -170,6 +170,16 @@ class SqlCompiler:
             f"{self._from(source, self._followed(measure), person)} GROUP BY ALL"
         )
 
+    def person_spend(self, parts: Sequence[Spend]) -> str:
+        """Each person's money in each period, one row per costed record (period, person_id,
+        pence): the same arithmetic as the measure, for per-person analyses such as the
+        segmentation. Needs the ``periods`` CTE."""
+        return " UNION ALL ".join(
+            f"SELECT per.label AS period, e.person_id, {spend_sql(part)} AS pence "
+            f"{self._from(part.source, '', uses_age(part.source.where))}"
+            for part in parts
+        )
+
     @staticmethod
     def _age(source: Source) -> str:
         on = "per.mid" if source.end else f"e.{ident(source.date)}"
