@@ -1,4 +1,4 @@
-"""Copy the compiled NHS.UK frontend from node_modules into the service's static files.
+"""Copy the compiled NHS.UK frontend and Leaflet from node_modules into the service's static files.
 
 Run by ``make vendor`` after ``npm ci``. The output is committed (ADR 0004), so a fresh clone
 serves the NHS.UK look with only Python. Paths are rewritten so nothing is fetched from
@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "node_modules" / "nhsuk-frontend"
 TARGET = ROOT / "src" / "onebudget_web" / "static" / "vendor" / "nhsuk-frontend"
+LEAFLET = ROOT / "node_modules" / "leaflet"
+LEAFLET_TARGET = TARGET.parent / "leaflet"
 
 _FONT_FACE = re.compile(r"@font-face\{[^}]*assets\.nhs\.uk[^}]*\}")
 _SOURCE_MAP = re.compile(r"/[*/]# sourceMappingURL=\S+?(?: \*/)?\s*$", re.MULTILINE)
@@ -28,7 +30,35 @@ def rewrite_css(css: str) -> str:
     return _SOURCE_MAP.sub("", css)
 
 
+def vendor_leaflet() -> int:
+    """Leaflet's built files as published; the map draws no tiles unless a tile URL is set."""
+    dist = LEAFLET / "dist"
+    if not dist.is_dir():
+        print("node_modules/leaflet is missing: run `npm ci` first", file=sys.stderr)
+        return 1
+    version = json.loads((LEAFLET / "package.json").read_text())["version"]
+    if LEAFLET_TARGET.exists():
+        shutil.rmtree(LEAFLET_TARGET)
+    LEAFLET_TARGET.mkdir(parents=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        text = _SOURCE_MAP.sub("", (dist / name).read_text())
+        (LEAFLET_TARGET / name).write_text(text)
+    shutil.copytree(dist / "images", LEAFLET_TARGET / "images")
+    note = (
+        f"leaflet {version}, BSD 2-Clause licence.\n"
+        "Copied from the npm package by scripts/vendor_assets.py.\n"
+    )
+    (LEAFLET_TARGET / "VERSION").write_text(f"{version}\n")
+    (LEAFLET_TARGET / "NOTICE").write_text(note + (LEAFLET / "LICENSE").read_text())
+    print(f"vendored leaflet {version} into {LEAFLET_TARGET.relative_to(ROOT)}")
+    return 0
+
+
 def main() -> int:
+    return vendor_nhsuk() or vendor_leaflet()
+
+
+def vendor_nhsuk() -> int:
     dist = SOURCE / "dist" / "nhsuk"
     if not dist.is_dir():
         print("node_modules/nhsuk-frontend is missing: run `npm ci` first", file=sys.stderr)

@@ -29,3 +29,18 @@ def test_css_refers_only_to_files_that_are_vendored() -> None:
 def test_no_source_map_comments_remain() -> None:
     for name in ("nhsuk-frontend.min.css", "nhsuk-frontend.min.js"):
         assert "sourceMappingURL" not in (VENDOR / name).read_text()
+
+
+LEAFLET = VENDOR.parent / "leaflet"
+
+
+def test_leaflet_is_the_pinned_version_and_its_css_refers_only_to_vendored_images() -> None:
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["leaflet"]
+    assert (LEAFLET / "VERSION").read_text().strip() == pinned
+    css = (LEAFLET / "leaflet.css").read_text()
+    urls = {u.strip("\"'") for u in re.findall(r"url\(([^)]+)\)", css)} - {"#default#VML"}
+    assert urls
+    for url in urls:
+        assert "://" not in url, url
+        assert (LEAFLET / url).is_file(), url
+    assert "sourceMappingURL" not in (LEAFLET / "leaflet.js").read_text()

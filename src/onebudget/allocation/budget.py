@@ -3,38 +3,43 @@
     year: 2025/26
     budget: 2500000000.00
     icb: QWO
-    places:                       # each a local authority district or a list of practices
+    places:                       # each by practices, pcn, lad or council (one code or a list)
       Leeds: {lad: E08000035}
+      Kirklees: {council: E08000034}
       Central Bradford: {practices: [B82001, B82005]}
     components:                   # shares add up to 1
       - {name: Core NHS services, share: 0.85, index: Overall core}
-      - {name: Primary medical care, share: 0.10, index: Primary medical care}
+      - {name: Public health, share: 0.05, population: registered, deprivation_weight: 1}
       - name: Adult social care
-        share: 0.05
-        population: registered    # need: registered population...
-        deprivation_weight: 0.5   # ...raised or lowered by the area's IMD 2025 score
+        share: 0.10
+        population: by_age        # need: people in each age group times its weight...
+        age_weights: {18-64: 1, 65-84: 4, 85+: 12}
+        population_by_age: {Leeds: {18-64: 520000, 65-84: 110000, 85+: 16000}, ...}
+        deprivation_weight: 0.5   # ...raised or lowered by the place's IMD 2025 score
         area_cost: {Leeds: 1.02}  # an area cost adjustment, default 1
-    baseline: {Leeds: 2000000000.00, Central Bradford: 100000000.00}   # optional
-    pace: {floor: 0.02, cap: 0.05}                                      # with a baseline
+    baseline: {Leeds: 2000000000.00, Kirklees: 400000000.00, ...}   # optional
+    pace: {floor: 0.02, cap: 0.05}                                    # with a baseline
 
-Needs come from the year's GP-practice weighted populations (an index's weighted
-population, summed over the place's practices). Money is split with ``money.allocate``.
+NHS needs come from the year's GP-practice weighted populations (an index's weighted
+population, summed over the place's practices); the formulae are in ``needs``. Money is
+split with ``money.allocate``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from onebudget.allocation.populations import INDICES, PracticeNeed, practices
+from onebudget.allocation.needs import Formula, needs
+from onebudget.allocation.places import Choice, choose, icb_practices
+from onebudget.allocation.populations import INDICES, YEARS, PracticeNeed
 from onebudget.allocation.targets import Component, Paced, by_components, pace_of_change
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO
-from onebudget.population.reference import council_profiles
 
 
 class BudgetError(ValueError):
@@ -47,18 +52,42 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Codes = Annotated[list[str], BeforeValidator(_listed)]
+
+
 class PlaceSpec(_Strict):
-    lad: str | None = None
-    practices: list[str] | None = None
+    practices: Codes = Field(default_factory=list)
+    pcn: Codes = Field(default_factory=list)
+    lad: Codes = Field(default_factory=list)
+    council: Codes = Field(default_factory=list)
+
+    def choice(self) -> Choice:
+        return Choice(tuple(self.practices), tuple(self.pcn), tuple(self.lad), tuple(self.council))
 
 
 class ComponentSpec(_Strict):
     name: str
     share: Decimal = Field(gt=0, le=1)
     index: Literal[tuple(INDICES)] | None = None  # type: ignore[valid-type]
-    population: Literal["registered"] | None = None
+    population: Literal["registered", "by_age"] | None = None
+    age_weights: dict[str, Decimal] = Field(default_factory=dict)
+    population_by_age: dict[str, dict[str, Decimal]] = Field(default_factory=dict)
     deprivation_weight: Decimal = Decimal(0)
     area_cost: dict[str, Decimal] = Field(default_factory=dict)
+
+    def formula(self) -> Formula:
+        return Formula(
+            index=self.index,
+            registered=self.population == "registered",
+            age_weights=self.age_weights,
+            population_by_age=self.population_by_age,
+            deprivation_weight=self.deprivation_weight,
+            area_cost=self.area_cost,
+        )
 
 
 class Pace(_Strict):
@@ -67,7 +96,7 @@ class Pace(_Strict):
 
 
 class BudgetConfig(_Strict):
-    year: str
+    year: Literal[YEARS]  # type: ignore[valid-type]
     budget: Decimal = Field(gt=0)
     icb: str
     places: dict[str, PlaceSpec] = Field(min_length=1)
@@ -118,100 +147,69 @@ def load_budget(text: str, *, source: str) -> BudgetConfig:
 def _check(c: BudgetConfig) -> list[Problem]:
     problems = []
     if sum((x.share for x in c.components), ZERO) != 1:
-        problems.append(
-            Problem(
-                path="components",
-                value=[str(x.share) for x in c.components],
-                rule="shares add up to 1",
-            )
-        )
+        shares = [str(x.share) for x in c.components]
+        problems.append(Problem(path="components", value=shares, rule="shares add up to 1"))
     for i, x in enumerate(c.components):
-        if (x.index is None) == (x.population is None):
-            problems.append(
-                Problem(
-                    path=f"components.{i}",
-                    value=x.name,
-                    rule="give an index or population: registered",
-                )
-            )
+        problems += _check_component(f"components.{i}", x)
     for name, spec in c.places.items():
-        if (spec.lad is None) == (spec.practices is None):
-            problems.append(
-                Problem(path=f"places.{name}", value=None, rule="give lad or practices")
-            )
+        if not (spec.practices or spec.pcn or spec.lad or spec.council):
+            rule = "give practices, pcn, lad or council"
+            problems.append(Problem(path=f"places.{name}", value=None, rule=rule))
     if (c.baseline is None) != (c.pace is None):
         problems.append(Problem(path="pace", value=None, rule="a baseline and pace go together"))
     elif c.baseline is not None and set(c.baseline) != set(c.places):
-        problems.append(
-            Problem(path="baseline", value=sorted(c.baseline), rule="one baseline for each place")
-        )
+        rule = "one baseline for each place"
+        problems.append(Problem(path="baseline", value=sorted(c.baseline), rule=rule))
     return problems
 
 
+def _check_component(path: str, x: ComponentSpec) -> list[Problem]:
+    if (x.index is None) == (x.population is None):
+        return [Problem(path=path, value=x.name, rule="give an index or a population")]
+    by_age = x.population == "by_age"
+    if by_age != bool(x.age_weights) or by_age != bool(x.population_by_age):
+        rule = "age_weights and population_by_age go with population: by_age"
+        return [Problem(path=path, value=x.name, rule=rule)]
+    return []
+
+
 def _members(config: BudgetConfig) -> dict[str, list[PracticeNeed]]:
-    icb = [p for p in practices(config.year) if p.icb == config.icb]
-    problems = (
-        [] if icb else [Problem(path="icb", value=config.icb, rule=f"an ICB in {config.year}")]
-    )
-    out = {}
+    problems, out = [], {}
     for name, spec in config.places.items():
-        if spec.lad is not None:
-            chosen = [p for p in icb if p.lad == spec.lad]
-        else:
-            codes = set(spec.practices or ())
-            chosen = [p for p in icb if p.code in codes]
-            missing = codes - {p.code for p in chosen}
-            if missing:
-                problems.append(
-                    Problem(
-                        path=f"places.{name}.practices",
-                        value=sorted(missing),
-                        rule=f"practices of {config.icb}",
-                    )
-                )
-        if not chosen:
-            problems.append(
-                Problem(
-                    path=f"places.{name}", value=spec.lad, rule=f"has practices in {config.icb}"
-                )
-            )
-        out[name] = chosen
+        place, found = choose(config.year, config.icb, name, spec.choice())
+        problems += [p.model_copy(update={"path": _config_path(p.path)}) for p in found]
+        if place is not None:
+            codes = set(place.practices)
+            out[name] = [p for p in icb_practices(config.year, config.icb) if p.code in codes]
     if problems:
         raise BudgetError("budget", problems)
     return out
 
 
+_KEYS = {"pcns": "pcn", "districts": "lad", "councils": "council"}
+
+
+def _config_path(path: str) -> str:
+    """``Leeds.districts`` (the library's word) -> ``places.Leeds.lad`` (the file's key)."""
+    head, _, kind = path.rpartition(".")
+    return f"places.{head}.{_KEYS.get(kind, kind)}" if head else f"places.{path}"
+
+
 def allocate_budget(config: BudgetConfig) -> BudgetResult:
     members = _members(config)
     population = {n: sum((p.population for p in ps), ZERO) for n, ps in members.items()}
-    components = [_component(config, x, members, population) for x in config.components]
+    components, problems = [], []
+    for i, spec in enumerate(config.components):
+        found, wrong = needs(spec.formula(), members, f"components.{i}")
+        components.append(Component(spec.name, spec.share, found))
+        problems += wrong
+    if problems:
+        raise BudgetError("budget", problems)
     by_place = by_components(config.budget, components)
     paced = None
     if config.baseline is not None and config.pace is not None:
-        needs = {n: sum(parts.values(), ZERO) for n, parts in by_place.items()}
+        totals = {n: sum(parts.values(), ZERO) for n, parts in by_place.items()}
         paced = pace_of_change(
-            config.budget, config.baseline, needs, floor=config.pace.floor, cap=config.pace.cap
+            config.budget, config.baseline, totals, floor=config.pace.floor, cap=config.pace.cap
         )
     return BudgetResult(config, population, by_place, paced)
-
-
-def _component(
-    config: BudgetConfig,
-    spec: ComponentSpec,
-    members: dict[str, list[PracticeNeed]],
-    population: dict[str, Decimal],
-) -> Component:
-    if spec.index is not None:
-        at = list(INDICES).index(spec.index)
-        needs = {n: sum((p.weighted[at] for p in ps), ZERO) for n, ps in members.items()}
-    else:
-        needs = dict(population)
-    profiles = council_profiles()
-    mean = Decimal(str(sum(p.imd_average_score for p in profiles.values()) / len(profiles)))
-    for name in needs:
-        lad = config.places[name].lad
-        if spec.deprivation_weight and lad in profiles:
-            score = Decimal(str(profiles[lad].imd_average_score))
-            needs[name] *= 1 + spec.deprivation_weight * (score / mean - 1)
-        needs[name] *= spec.area_cost.get(name, Decimal(1))
-    return Component(spec.name, spec.share, needs)

@@ -27,6 +27,7 @@ HEADINGS = {
     "icb": ("ICB", "ICS22"),
     "icb_name": ("ICBname", "ICS22name"),
     "lad": ("LAD", "LAD21"),
+    "lad_name": ("LTLA", "LTLA21"),
     "population": ("Population", "pop 2022/23"),
 }
 
@@ -42,7 +43,7 @@ class PracticeNeed:
     icb: str
     icb_name: str
     lad: str
-    pcn: str
+    lad_name: str
     latitude: float | None
     longitude: float | None
     population: Decimal
@@ -82,7 +83,7 @@ def practices(year: str) -> tuple[PracticeNeed, ...]:
             icb=_field(r, "icb"),
             icb_name=_field(r, "icb_name"),
             lad=_field(r, "lad"),
-            pcn=r.get("PCN_Code", ""),
+            lad_name=_field(r, "lad_name"),
             latitude=_coordinate(r["Latitude"]),
             longitude=_coordinate(r["Longitude"]),
             population=Decimal(_field(r, "population")),

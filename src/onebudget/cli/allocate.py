@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
 from onebudget.allocation.indices import PlaceError, icb_indices, place_indices
+from onebudget.allocation.places import (
+    Choice,
+    Place,
+    PlacesError,
+    areas,
+    choose,
+    read_session,
+    write_session,
+)
 from onebudget.allocation.populations import YEARS, YearError
 from onebudget.allocation.targets import AllocationError
 from onebudget.io.excel import write_sheets
@@ -17,41 +28,105 @@ from onebudget.io.excel import write_sheets
 app = typer.Typer(help="Needs-based allocation.", no_args_is_help=True)
 
 
-def parse_place(text: str) -> tuple[str, list[str]]:
-    """``"Name=B85005,B85022"`` -> ("Name", ["B85005", "B85022"])."""
-    name, sep, codes = text.partition("=")
-    found = [c.strip().upper() for c in codes.split(",") if c.strip()]
-    if not sep or not name.strip() or not found:
-        raise typer.BadParameter('a place is "Name=PRACTICE,PRACTICE,..."')
-    return name.strip(), found
+_KINDS = {"pcn": "pcns", "lad": "districts", "council": "councils"}
+
+
+def parse_place(text: str) -> tuple[str, Choice]:
+    """``"Name=B85005,pcn:U12345,council:E08000034"`` -> the name and what it is made of
+    (practice codes unless marked ``pcn:``, ``lad:`` or ``council:``)."""
+    name, sep, items = text.partition("=")
+    chosen: dict[str, list[str]] = {"practices": [], "pcns": [], "districts": [], "councils": []}
+    for item in (i.strip() for i in items.split(",") if i.strip()):
+        kind, colon, code = item.rpartition(":")
+        if colon and kind.lower() not in _KINDS:
+            raise typer.BadParameter(f"{item}: mark a code pcn:, lad: or council: (or none)")
+        chosen[_KINDS[kind.lower()] if colon else "practices"].append(code.strip().upper())
+    if not sep or not name.strip() or not any(chosen.values()):
+        raise typer.BadParameter('a place is "Name=PRACTICE,pcn:CODE,lad:CODE,council:CODE,..."')
+    return name.strip(), Choice(**{k: tuple(v) for k, v in chosen.items()})
+
+
+def _places(year: str, icb: str, specs: list[str], session: Path | None) -> list[Place]:
+    if session is not None:
+        return read_session(session.read_text(encoding="utf-8"), year=year, source=session.name)
+    places, problems = [], []
+    for spec in specs:
+        name, choice = parse_place(spec)
+        place, found = choose(year, icb, name, choice)
+        problems += found
+        if place is not None:
+            places.append(place)
+    if problems or not places:
+        raise PlacesError("--place", problems)
+    return places
+
+
+def _fail(problems: list[str]) -> NoReturn:
+    for line in problems:
+        typer.echo(line, err=True)
+    raise typer.Exit(2)
 
 
 @app.command("indices")
 def indices(
     year: str = typer.Option(..., help=f"Allocation year: {', '.join(YEARS)}."),
-    icb: str = typer.Option(..., help="ICB code, e.g. QWO."),
-    place: str = typer.Option(..., help='The place: "Name=B85005,B85022,..." (its practices).'),
+    icb: str = typer.Option("", help="ICB code, e.g. QWO (not needed with --session)."),
+    place: list[str] = typer.Option(
+        [], help='A place: "Name=B85005,B85022,pcn:U12345,council:E08000034" (repeatable).'
+    ),
+    session: Path | None = typer.Option(
+        None, help="Places from NHS England's place-based tool (its session JSON)."
+    ),
     whole_people: bool = typer.Option(
         False, "--whole-people", help="Round each sum to whole people before dividing."
     ),
     out: Path | None = typer.Option(None, help="Also write the table to a CSV file."),
+    save: Path | None = typer.Option(None, help="Save the places as session JSON."),
 ) -> None:
-    """The nine need indices as CSV (index,icb,place): the ICB's relative to England, the
-    place's relative to its ICB, rounded half up to three decimals."""
-    _, codes = parse_place(place)
+    """The nine need indices as CSV (index,icb,<each place>): the ICB's relative to England,
+    each place's relative to its ICB, rounded half up to three decimals."""
     try:
-        of_icb = icb_indices(year, icb.upper(), whole_people=whole_people)
-        of_place = place_indices(year, icb.upper(), codes, whole_people=whole_people)
-    except (PlaceError, YearError) as error:
-        raise typer.BadParameter(str(error)) from None
-    rows = [(index, of_icb[index], of_place[index]) for index in of_icb]
+        places = _places(year, icb.upper(), place, session)
+        if len({p.icb for p in places}) > 1:
+            _fail([f"{session}: places of one ICB at a time"])
+        of_icb = icb_indices(year, places[0].icb, whole_people=whole_people)
+        columns = [
+            place_indices(year, p.icb, p.practices, whole_people=whole_people) for p in places
+        ]
+    except (PlaceError, PlacesError, YearError, OSError) as error:
+        _fail([str(p) for p in getattr(error, "problems", [])] or [str(error)])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["index", "icb", "place"])
-    writer.writerows((i, f"{a:.3f}", f"{b:.3f}") for i, a, b in rows)
+    writer.writerow(
+        ["index", "icb", *(p.name for p in places)]
+        if len(places) > 1
+        else ["index", "icb", "place"]
+    )
+    writer.writerows([i, f"{of_icb[i]:.3f}", *(f"{c[i]:.3f}" for c in columns)] for i in of_icb)
     if out is not None:
         out.write_text(buffer.getvalue(), encoding="utf-8")
+    if save is not None:
+        save.write_text(write_session(places, year=year), encoding="utf-8")
     typer.echo(buffer.getvalue(), nl=False)
+
+
+@app.command("areas")
+def list_areas(
+    year: str = typer.Option(..., help=f"Allocation year: {', '.join(YEARS)}."),
+    icb: str = typer.Option(..., help="ICB code, e.g. QWO."),
+) -> None:
+    """The PCNs, districts and councils with practices in the ICB, as CSV (kind,code,name),
+    to build places from."""
+    try:
+        found = areas(year, icb.upper())
+    except YearError as error:
+        _fail([str(error)])
+    if not found["districts"]:
+        _fail([f"{icb}: no ICB with this code in {year}"])
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["kind", "code", "name"])
+    for kind, label in (("pcns", "pcn"), ("districts", "lad"), ("councils", "council")):
+        writer.writerows([label, a.code, a.name] for a in found[kind])
 
 
 @app.command("budget")
@@ -64,9 +139,7 @@ def budget(
         spec = load_budget(config.read_text(encoding="utf-8"), source=config.name)
         result = allocate_budget(spec)
     except (BudgetError, AllocationError, OSError) as error:
-        for line in [str(p) for p in getattr(error, "problems", [])] or [str(error)]:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
+        _fail([str(p) for p in getattr(error, "problems", [])] or [str(error)])
     rows = result.rows()
     write_sheets(out, {"Allocation": rows})
     typer.echo(f"Allocated {spec.budget:,} to {len(rows)} places; wrote {out}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,89 @@ def test_every_problem_in_a_budget_config_is_named() -> None:
         load_budget(text, source="x.yaml")
     paths = {p.path for p in caught.value.problems}
     assert {"components", "places.Leeds"} <= paths
+
+
+def _config(components: str, places: str = "") -> str:
+    places = places or "  Calderdale: {council: E08000033}\n  Kirklees: {lad: E08000034}\n"
+    return f"year: 2025/26\nbudget: 900.00\nicb: QWO\nplaces:\n{places}components:\n{components}"
+
+
+def test_social_care_need_by_age_group_worked_by_hand() -> None:
+    """Weights 1 and 5: Calderdale 100 + 20 x 5 = 200, Kirklees 200 + 40 x 5 = 400.
+    £900 splits 1:2, so £300.00 and £600.00."""
+    text = _config(
+        "  - name: Adult social care\n    share: 1\n    population: by_age\n"
+        "    age_weights: {18-64: 1, 65+: 5}\n    population_by_age:\n"
+        "      Calderdale: {18-64: 100, 65+: 20}\n      Kirklees: {18-64: 200, 65+: 40}\n"
+    )
+    result = allocate_budget(load_budget(text, source="x.yaml"))
+    assert result.by_place == {
+        "Calderdale": {"Adult social care": D("300.00")},
+        "Kirklees": {"Adult social care": D("600.00")},
+    }
+
+
+def test_deprivation_and_area_cost_adjust_need_as_the_imd_scores_say() -> None:
+    """Public health by registered population, deprivation weight 1, Leeds's area cost 1.10.
+    Each need is population x (1 + (score / England's mean score - 1)) x cost, with scores
+    from the IMD 2025 district file (Leeds 24.115; Wakefield read from the same file)."""
+    text = _config(
+        "  - {name: Public health, share: 1, population: registered, deprivation_weight: 1,"
+        " area_cost: {Leeds: 1.10}}\n",
+        places="  Leeds: {lad: E08000035}\n  Wakefield: {council: E08000036}\n",
+    )
+    result = allocate_budget(load_budget(text, source="x.yaml"))
+    rows = {r["ltla24_code"]: r for r in _imd_districts()}
+    mean = sum(D(r["imd_average_score"]) for r in rows.values()) / len(rows)
+    need = {
+        "Leeds": result.population["Leeds"] * D("24.115") / mean * D("1.10"),
+        "Wakefield": result.population["Wakefield"]
+        * D(rows["E08000036"]["imd_average_score"])
+        / mean,
+    }
+    leeds = (D("900.00") * need["Leeds"] / sum(need.values())).quantize(D("0.01"))
+    assert result.by_place["Leeds"]["Public health"] == leeds
+    assert sum(p["Public health"] for p in result.by_place.values()) == D("900.00")
+
+
+def test_an_abolished_district_takes_its_successors_deprivation() -> None:
+    """Copeland (abolished 2023) is scored as Cumberland; before, it silently had none."""
+    text = (
+        "year: 2025/26\nbudget: 100.00\nicb: QHM\nplaces:\n"
+        "  Copeland: {lad: E07000029}\n  Darlington: {council: E06000005}\ncomponents:\n"
+        "  - {name: PH, share: 1, population: registered, deprivation_weight: 1}\n"
+    )
+    result = allocate_budget(load_budget(text, source="x.yaml"))
+    plain = allocate_budget(load_budget(text.replace("deprivation_weight: 1", ""), source="y"))
+    assert result.by_place["Copeland"] != plain.by_place["Copeland"]
+
+
+def test_every_problem_in_a_formula_or_place_is_named() -> None:
+    text = _config(
+        "  - name: Adult social care\n    share: 1\n    population: by_age\n"
+        "    age_weights: {18-64: 1, 65+: 5}\n    area_cost: {Leeds: 1.1}\n"
+        "    population_by_age:\n      Calderdale: {18-64: 100}\n"
+        "      Bradford: {18-64: 1, 65+: 1}\n",
+        places="  Calderdale: {council: E08000033}\n  Kirklees: {lad: E08000034}\n"
+        "  Nowhere: {pcn: [U00000], council: E09000001}\n",
+    )
+    with pytest.raises(BudgetError) as caught:
+        allocate_budget(load_budget(text, source="x.yaml"))
+    assert {p.path for p in caught.value.problems} == {
+        "places.Nowhere.pcn",
+        "places.Nowhere.council",
+    }
+    fixed = text.replace("  Nowhere: {pcn: [U00000], council: E09000001}\n", "")
+    with pytest.raises(BudgetError) as caught:
+        allocate_budget(load_budget(fixed, source="x.yaml"))
+    assert {p.path for p in caught.value.problems} == {
+        "components.0.population_by_age.Calderdale",
+        "components.0.population_by_age.Kirklees",
+        "components.0.population_by_age",
+        "components.0.area_cost",
+    }
+
+
+def _imd_districts() -> list[dict[str, str]]:
+    text = (resources.files("onebudget") / "data" / "imd2025_ltla24.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))

@@ -1,0 +1,186 @@
+"""Places: named groups of one ICB's GP practices, chosen by practice, primary care network,
+local authority district or council, and saved in NHS England's session format.
+
+The place-based allocation tool saves a session as JSON: one object per place, keyed by its
+name, with ``gps`` (``"B85005: Shepley Health Centre"``) and ``icb`` (the ICB's name), and
+the list of names under ``places`` (``group_list`` in the earliest version). We read both and
+write the current one, so people can bring the places they already defined and take them back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from onebudget.allocation.geography import Area, district_councils, memberships
+from onebudget.allocation.populations import PracticeNeed, practices
+from onebudget.io.problems import Problem
+
+
+class PlacesError(ValueError):
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    icb: str
+    practices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a place is made of; it is the union of all of them."""
+
+    practices: tuple[str, ...] = ()
+    pcns: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    councils: tuple[str, ...] = ()
+
+
+def icb_practices(year: str, icb: str) -> list[PracticeNeed]:
+    return [p for p in practices(year) if p.icb == icb]
+
+
+def icbs(year: str) -> list[Area]:
+    """Every ICB of the year, by name."""
+    found = {p.icb: p.icb_name for p in practices(year)}
+    return sorted((Area(code, name) for code, name in found.items()), key=lambda a: a.name)
+
+
+def areas(year: str, icb: str) -> dict[str, list[Area]]:
+    """The PCNs, districts and councils that have practices in the ICB, by name."""
+    pcns, districts, councils = {}, {}, {}
+    known, lookup = memberships(), district_councils(year)
+    for p in icb_practices(year, icb):
+        if p.code in known and known[p.code].pcn.code:
+            pcns[known[p.code].pcn.code] = known[p.code].pcn.name
+        districts[p.lad] = p.lad_name
+        if p.lad in lookup:
+            councils[lookup[p.lad].code] = lookup[p.lad].name
+    return {
+        kind: sorted((Area(c, n) for c, n in found.items()), key=lambda a: a.name)
+        for kind, found in (("pcns", pcns), ("districts", districts), ("councils", councils))
+    }
+
+
+def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None, list[Problem]]:
+    """The place, or the problems that stop it: every code must pick practices of the ICB."""
+    members = icb_practices(year, icb)
+    if not members:
+        return None, [Problem(path="icb", value=icb, rule=f"an ICB in {year}")]
+    known, lookup = memberships(), district_councils(year)
+    tests: dict[str, Callable[[PracticeNeed, str], bool]] = {
+        "practices": lambda p, code: p.code == code,
+        "pcns": lambda p, code: p.code in known and known[p.code].pcn.code == code,
+        "districts": lambda p, code: p.lad == code,
+        "councils": lambda p, code: p.lad in lookup and lookup[p.lad].code == code,
+    }
+    chosen: dict[str, None] = {}
+    problems = [] if name.strip() else [Problem(path="name", value=name, rule="a place has a name")]
+    for kind, test in tests.items():
+        for code in getattr(choice, kind):
+            found = [p.code for p in members if test(p, code)]
+            if not found:
+                rule = f"has practices in {icb} in {year}"
+                problems.append(Problem(path=f"{name}.{kind}", value=code, rule=rule))
+            chosen |= dict.fromkeys(found)
+    if not chosen and not problems:
+        problems.append(Problem(path=name, value=None, rule="a place has at least one practice"))
+    if problems:
+        return None, problems
+    return Place(name.strip(), icb, tuple(sorted(chosen))), []
+
+
+def write_session(places: Iterable[Place], *, year: str) -> str:
+    """The national tool's session JSON, practices shown as it shows them."""
+    everyone = {p.code: p for p in practices(year)}
+    session: dict[str, Any] = {}
+    for place in places:
+        session[place.name] = {
+            "gps": [f"{c}: {everyone[c].name}" for c in place.practices],
+            "icb": everyone[place.practices[0]].icb_name,
+            "year": year.replace("/", "_20"),
+        }
+    session["places"] = list(session)
+    return json.dumps(session, indent=4)
+
+
+def read_session(text: str, *, year: str, source: str) -> list[Place]:
+    """Places from a session file; every problem is collected and nothing is returned if any."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlacesError(source, [Problem(path="", value=error.msg, rule="valid JSON")]) from None
+    if not isinstance(data, dict):
+        raise PlacesError(source, [Problem(path="", value=type(data).__name__, rule="an object")])
+    names = data.get("places", data.get("group_list"))
+    if names is None:
+        names = [k for k, v in data.items() if isinstance(v, dict) and "gps" in v]
+    problems: list[Problem] = []
+    places = []
+    for name in _names(names, problems):
+        place = _session_place(data, name, year, problems)
+        if place is not None:
+            places.append(place)
+    if not places and not problems:
+        problems.append(Problem(path="places", value=[], rule="at least one place"))
+    if problems:
+        raise PlacesError(source, problems)
+    return places
+
+
+def _names(names: Any, problems: list[Problem]) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        problems.append(Problem(path="places", value=names, rule="a list of place names"))
+        return []
+    return list(dict.fromkeys(names))
+
+
+def _session_place(
+    data: dict[str, Any], name: str, year: str, problems: list[Problem]
+) -> Place | None:
+    entry = data.get(name)
+    gps = entry.get("gps") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or not isinstance(gps, list) or not gps:
+        problems.append(Problem(path=f"{name}.gps", value=gps, rule="a list of GP practices"))
+        return None
+    if not all(isinstance(g, str) for g in gps):
+        problems.append(Problem(path=f"{name}.gps", value=gps, rule="a list of GP practices"))
+        return None
+    codes = [g.partition(":")[0].strip().upper() for g in gps]
+    icb = _icb_of(entry, codes, year, name, problems)
+    if icb is None:
+        return None
+    place, found = choose(year, icb, name, Choice(practices=tuple(codes)))
+    problems.extend(found)
+    return place
+
+
+def _icb_of(
+    entry: dict[str, Any], codes: Sequence[str], year: str, name: str, problems: list[Problem]
+) -> str | None:
+    """The ICB the practices are in; the session's ICB name must agree when we know it."""
+    everyone = {p.code: p for p in practices(year)}
+    unknown = [c for c in codes if c not in everyone]
+    if unknown:
+        rule = f"GP practices in the {year} data"
+        problems.append(Problem(path=f"{name}.gps", value=unknown, rule=rule))
+        return None
+    icbs_found = {everyone[c].icb for c in codes}
+    if len(icbs_found) > 1:
+        rule = "practices of one ICB"
+        problems.append(Problem(path=f"{name}.gps", value=sorted(icbs_found), rule=rule))
+        return None
+    icb = icbs_found.pop()
+    given = str(entry.get("icb", "")).strip()
+    names = {a.name.casefold(): a.code for a in icbs(year)} | {icb.casefold(): icb}
+    if given.casefold() in names and names[given.casefold()] != icb:
+        rule = f"the ICB of its practices ({everyone[codes[0]].icb_name})"
+        problems.append(Problem(path=f"{name}.icb", value=given, rule=rule))
+        return None
+    return icb
