@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onebudget_web.accounts import views as accounts
+from onebudget_web.allocation import views as allocation
 from onebudget_web.api import api
 from onebudget_web.core import views as core
 from onebudget_web.funds import views as funds
@@ -44,6 +45,27 @@ urlpatterns = [
         "funds/<slug:code>/settlement.xlsx",
         funds.fund_settlement_xlsx,
         name="fund_settlement_xlsx",
+    ),
+    path("places/<slug:slug>/allocation/", allocation.place_allocation, name="place_allocation"),
+    path(
+        "places/<slug:slug>/allocation/builder/",
+        allocation.place_allocation_builder,
+        name="place_allocation_builder",
+    ),
+    path(
+        "places/<slug:slug>/allocation/session.json",
+        allocation.place_allocation_session,
+        name="place_allocation_session",
+    ),
+    path(
+        "places/<slug:slug>/allocation/budget/",
+        allocation.place_allocation_budget,
+        name="place_allocation_budget",
+    ),
+    path(
+        "places/<slug:slug>/allocation/places/<int:pk>/delete/",
+        allocation.place_allocation_delete,
+        name="place_allocation_delete",
     ),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),

@@ -87,6 +87,27 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         ("/funds/s75-a/settlement.xlsx", "a"),
         ("/funds/s75-b/settlement.xlsx", "b"),
     ],
+    "place_allocation": lambda w: [
+        (f"/places/{w.place_a.slug}/allocation/", "a"),
+        (f"/places/{w.place_b.slug}/allocation/", "b"),
+    ],
+    "place_allocation_builder": lambda w: [
+        (f"/places/{w.place_a.slug}/allocation/builder/", "a"),
+        (f"/places/{w.place_b.slug}/allocation/builder/", "b"),
+    ],
+    "place_allocation_session": lambda w: [
+        (f"/places/{w.place_a.slug}/allocation/session.json", "a"),
+        (f"/places/{w.place_b.slug}/allocation/session.json", "b"),
+    ],
+    # POST only: a GET answers 405; saving and deleting are tested in test_allocation
+    "place_allocation_budget": lambda w: [
+        (f"/places/{w.place_a.slug}/allocation/budget/", None),
+        (f"/places/{w.place_b.slug}/allocation/budget/", None),
+    ],
+    "place_allocation_delete": lambda w: [
+        (f"/places/{w.place_a.slug}/allocation/places/1/delete/", None),
+        (f"/places/{w.place_b.slug}/allocation/places/2/delete/", None),
+    ],
     "api:api-root": lambda w: [("/api/", None)],
     "api:openapi-json": lambda w: [("/api/openapi.json", None)],
     "api:openapi-view": lambda w: [("/api/docs", None)],
@@ -146,7 +167,25 @@ def with_data(world, tmp_path):
         ("b", world.place_b, world.org_b, world.bob),
     ):
         _fund(side, place, org, user)
+        _allocation(place, user)
     return world
+
+
+def _allocation(place, user) -> None:
+    """A saved place named after the side's place, and a budget for it."""
+    from onebudget.allocation.places import Choice
+    from onebudget_web.allocation import actions as allocation
+
+    name = f"{place.name} practices"
+    allocation.save_place(
+        by=user, place=place, name=name, year="2025/26", icb="QWO",
+        choice=Choice(practices=("B85005", "B85022")),
+    )  # fmt: skip
+    text = (
+        f"year: 2025/26\nbudget: 1000.00\nicb: QWO\nplaces:\n  {name}: {{practices: [B85005]}}\n"
+        "  Other: {practices: [B85022]}\ncomponents:\n  - {name: C, share: 1, index: G&A}\n"
+    )
+    allocation.save_budget(by=user, place=place, text=text, source="budget.yaml")
 
 
 def _fund(side: str, place, org, user) -> None:

@@ -10,7 +10,7 @@ write the current one, so people can bring the places they already defined and t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,15 +96,17 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
     return Place(name.strip(), icb, tuple(sorted(chosen))), []
 
 
-def write_session(places: Iterable[Place], *, year: str) -> str:
-    """The national tool's session JSON, practices shown as it shows them."""
-    everyone = {p.code: p for p in practices(year)}
+def write_session(places: Iterable[Place], *, year: str | Mapping[str, str]) -> str:
+    """The national tool's session JSON, practices shown as it shows them. ``year`` is one
+    year for every place, or each place's own (by name)."""
     session: dict[str, Any] = {}
     for place in places:
+        its_year = year if isinstance(year, str) else year[place.name]
+        everyone = {p.code: p for p in practices(its_year)}
         session[place.name] = {
             "gps": [f"{c}: {everyone[c].name}" for c in place.practices],
             "icb": everyone[place.practices[0]].icb_name,
-            "year": year.replace("/", "_20"),
+            "year": its_year.replace("/", "_20"),
         }
     session["places"] = list(session)
     return json.dumps(session, indent=4)

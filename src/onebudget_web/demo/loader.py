@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
@@ -12,12 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from onebudget import demo
+from onebudget.allocation.budget import load_budget
+from onebudget.allocation.places import Choice
 from onebudget.io.tables import read_table
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.writer import write
 from onebudget.spend.mapping import EXAMPLES, read_mapping
 from onebudget_web.accounts import actions as accounts
 from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.allocation import actions as allocation
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping
 from onebudget_web.funds.models import Fund
@@ -157,3 +161,26 @@ def load_demo_spend(dataset: PlaceDataset) -> int:
             )
             count += 1
     return count
+
+
+def load_demo_allocation() -> int:
+    """The ICB analyst saves NHS England's default place (four Kirklees practices) and the
+    five West Yorkshire council areas, and allocates the shipped example budget. Once only."""
+    place = Place.objects.get(slug=demo.PLACES[0].slug)
+    if place.allocation_places.exists():
+        return 0
+    by = User.objects.get(username="analyst")
+    example = resources.files("onebudget") / "definitions" / "allocation"
+    config = (example / "west-yorkshire-2025-26.yaml").read_text(encoding="utf-8")
+    councils = load_budget(config, source="example").places
+    with transaction.atomic():
+        allocation.save_place(
+            by=by, place=place, name="Huddersfield South", year="2025/26", icb="QWO",
+            choice=Choice(practices=("B85005", "B85022", "B85061", "B85026")),
+        )  # fmt: skip
+        for name, spec in councils.items():
+            allocation.save_place(
+                by=by, place=place, name=name, year="2025/26", icb="QWO", choice=spec.choice()
+            )
+        allocation.save_budget(by=by, place=place, text=config, source="west-yorkshire.yaml")
+    return 1 + len(councils)

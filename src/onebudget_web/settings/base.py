@@ -48,6 +48,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 ONEBUDGET_ALLOW_DEMO = env_bool("ONEBUDGET_ALLOW_DEMO", True)
 # Trust X-Forwarded-For for the audit log's "from where" only behind a known proxy.
 ONEBUDGET_TRUST_X_FORWARDED_FOR = env_bool("ONEBUDGET_TRUST_X_FORWARDED_FOR", False)
+# Map tiles for the place builder: none unless a tile server is configured (no calls out).
+ONEBUDGET_MAP_TILES = os.environ.get(
+    "ONEBUDGET_MAP_TILES", ""
+)  # e.g. https://{s}.tile.../{z}/{x}/{y}.png
+ONEBUDGET_MAP_ATTRIBUTION = os.environ.get("ONEBUDGET_MAP_ATTRIBUTION", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,6 +70,7 @@ INSTALLED_APPS = [
     "onebudget_web.places",
     "onebudget_web.funds",
     "onebudget_web.spend",
+    "onebudget_web.allocation",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from onebudget import demo
 from onebudget_web.demo.loader import (
+    load_demo_allocation,
     load_demo_data,
     load_demo_fund,
     load_demo_place,
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         loaded = load_demo_place()
         verb = "Loaded" if loaded.created else "Already loaded:"
         self.stdout.write(f"{verb} {loaded.places} places, {loaded.users} demo users.")
+        if load_demo_allocation():
+            self.stdout.write("Allocation: West Yorkshire places saved and a budget allocated")
         if options["persons"] > 0:
             self.stdout.write(
                 f"Synthetic linked data for {demo.PLACES[0].name} "
