@@ -16,6 +16,7 @@ from onebudget import __version__
 from onebudget_web.accounts.actions import token_digest
 from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken
+from onebudget_web.allocation.api import router as allocation_router
 from onebudget_web.funds.api import router as funds_router
 from onebudget_web.places.api import router as places_router
 
@@ -51,4 +52,5 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/places", places_router)
+api.add_router("/places", allocation_router)
 api.add_router("/funds", funds_router)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from onebudget.allocation.budget import allocate_budget, load_budget
 from onebudget.allocation.targets import (
     AllocationError,
     Component,
@@ -15,7 +16,8 @@ from onebudget.allocation.targets import (
     cascade,
     pace_of_change,
 )
-from onebudget.money import ZERO
+from onebudget.io import yamlio
+from onebudget.money import ZERO, allocate
 
 money = st.integers(0, 10**12).map(lambda p: Decimal(p) / 100)
 need = st.integers(0, 10**9).map(lambda n: Decimal(n) / 1000)
@@ -83,3 +85,46 @@ def test_nation_icb_place_council_add_up_at_every_level(
                 check(f"{path}/{k}", v)
 
     check("England", tree)
+
+
+COUNCILS = ["E08000032", "E08000033", "E08000034", "E08000035", "E08000036"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 10**12).map(lambda p: Decimal(p) / 100), st.data())
+def test_a_configured_budget_with_every_need_formula_adds_up_by_place(
+    budget: Decimal, data: st.DataObject
+) -> None:
+    """Real West Yorkshire places; an index, registered population with deprivation, and
+    population by age with weights and area costs, in random shares."""
+    places = data.draw(st.lists(st.sampled_from(COUNCILS), min_size=1, max_size=5, unique=True))
+    groups = ["0-17", "18-64", "65-84", "85+"]
+    weight = st.integers(1, 10**4).map(lambda n: Decimal(n) / 100)
+    people = st.integers(0, 10**6).map(Decimal)
+    split = data.draw(st.lists(st.integers(1, 100), min_size=3, max_size=3))
+    shares = [Decimal(s) / sum(split) for s in split]
+    shares[-1] = 1 - sum(shares[:-1], ZERO)
+    assume(all(s > 0 for s in shares))
+    config = {
+        "year": "2025/26",
+        "budget": budget,
+        "icb": "QWO",
+        "places": {c: {"council": c} for c in places},
+        "components": [
+            {"name": "NHS", "share": shares[0], "index": "Overall core"},
+            {"name": "PH", "share": shares[1], "population": "registered",
+             "deprivation_weight": data.draw(weight)},
+            {"name": "ASC", "share": shares[2], "population": "by_age",
+             "age_weights": {g: data.draw(weight) for g in groups},
+             "population_by_age": {c: {g: data.draw(people) for g in groups} for c in places},
+             "area_cost": {c: data.draw(weight) for c in places}},
+        ],
+    }  # fmt: skip
+    spec = load_budget(yamlio.dump(config), source="generated")
+    try:
+        result = allocate_budget(spec)
+    except AllocationError:
+        return  # every place had no one in any age group: refused, not mis-shared
+    assert sum(sum(parts.values(), ZERO) for parts in result.by_place.values()) == budget
+    totals = [sum(parts[n] for parts in result.by_place.values()) for n in ("NHS", "PH", "ASC")]
+    assert totals == allocate(budget, shares)  # each component gets its share to the penny

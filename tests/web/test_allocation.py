@@ -4,6 +4,7 @@ indices, the budget by need with pace of change; saving needs an analyst of a pa
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -139,3 +140,12 @@ def test_a_budget_with_problems_is_refused_with_every_problem_and_nothing_saved(
     assert BudgetConfiguration.objects.count() == before + 1
     page = client.get(PAGE).content.decode()
     assert "£100.00 shared between 2 places" in page
+
+
+def test_the_api_gives_the_indices_and_budget_as_exact_text(client, demo) -> None:
+    body = sign_in(client, "viewer").get("/api/places/fernmouth/allocation").json()
+    assert body["icb_indices"]["QWO 2025/26"]["Overall core"] == "1.017"
+    check = next(p for p in body["places"] if p["name"] == "Huddersfield South")
+    assert check["indices"]["Overall core"] == "0.946"
+    assert sum(Decimal(r["target"]) for r in body["budget"]) == Decimal("5400000000.00")
+    assert sign_in(client, "westvale").get("/api/places/fernmouth/allocation").status_code == 404

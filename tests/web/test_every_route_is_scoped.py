@@ -124,6 +124,10 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
         ("/api/funds/s75-a/settlement", "a"),
         ("/api/funds/s75-b/settlement", "b"),
     ],
+    "api:get_allocation": lambda w: [
+        (f"/api/places/{w.place_a.slug}/allocation", "a"),
+        (f"/api/places/{w.place_b.slug}/allocation", "b"),
+    ],
     "api:get_place": lambda w: [
         (f"/api/places/{w.place_a.slug}", "a"),
         (f"/api/places/{w.place_b.slug}", "b"),

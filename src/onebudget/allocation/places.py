@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from onebudget.allocation.geography import Area, district_councils, memberships
@@ -43,13 +44,31 @@ class Choice:
 
 
 def icb_practices(year: str, icb: str) -> list[PracticeNeed]:
-    return [p for p in practices(year) if p.icb == icb]
+    return list(_members(year).get(icb, ()))
+
+
+@cache
+def _members(year: str) -> dict[str, tuple[PracticeNeed, ...]]:
+    grouped: dict[str, list[PracticeNeed]] = {}
+    for p in practices(year):
+        grouped.setdefault(p.icb, []).append(p)
+    return {icb: tuple(ps) for icb, ps in grouped.items()}
+
+
+@cache
+def _by_code(year: str) -> dict[str, PracticeNeed]:
+    return {p.code: p for p in practices(year)}
+
+
+@cache
+def _icbs(year: str) -> tuple[Area, ...]:
+    found = {p.icb: p.icb_name for p in practices(year)}
+    return tuple(sorted((Area(code, name) for code, name in found.items()), key=lambda a: a.name))
 
 
 def icbs(year: str) -> list[Area]:
     """Every ICB of the year, by name."""
-    found = {p.icb: p.icb_name for p in practices(year)}
-    return sorted((Area(code, name) for code, name in found.items()), key=lambda a: a.name)
+    return list(_icbs(year))
 
 
 def areas(year: str, icb: str) -> dict[str, list[Area]]:
@@ -75,16 +94,20 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
         return None, [Problem(path="icb", value=icb, rule=f"an ICB in {year}")]
     known, lookup = memberships(), district_councils(year)
     tests: dict[str, Callable[[PracticeNeed, str], bool]] = {
-        "practices": lambda p, code: p.code == code,
         "pcns": lambda p, code: p.code in known and known[p.code].pcn.code == code,
         "districts": lambda p, code: p.lad == code,
         "councils": lambda p, code: p.lad in lookup and lookup[p.lad].code == code,
     }
     chosen: dict[str, None] = {}
     problems = [] if name.strip() else [Problem(path="name", value=name, rule="a place has a name")]
-    for kind, test in tests.items():
+    everyone = _by_code(year)
+    for kind in ("practices", *tests):
         for code in getattr(choice, kind):
-            found = [p.code for p in members if test(p, code)]
+            if kind == "practices":
+                is_member = code in everyone and everyone[code].icb == icb
+                found = [code] if is_member else []
+            else:
+                found = [p.code for p in members if tests[kind](p, code)]
             if not found:
                 rule = f"has practices in {icb} in {year}"
                 problems.append(Problem(path=f"{name}.{kind}", value=code, rule=rule))
@@ -102,7 +125,7 @@ def write_session(places: Iterable[Place], *, year: str | Mapping[str, str]) -> 
     session: dict[str, Any] = {}
     for place in places:
         its_year = year if isinstance(year, str) else year[place.name]
-        everyone = {p.code: p for p in practices(its_year)}
+        everyone = _by_code(its_year)
         session[place.name] = {
             "gps": [f"{c}: {everyone[c].name}" for c in place.practices],
             "icb": everyone[place.practices[0]].icb_name,
@@ -167,7 +190,7 @@ def _icb_of(
     entry: dict[str, Any], codes: Sequence[str], year: str, name: str, problems: list[Problem]
 ) -> str | None:
     """The ICB the practices are in; the session's ICB name must agree when we know it."""
-    everyone = {p.code: p for p in practices(year)}
+    everyone = _by_code(year)
     unknown = [c for c in codes if c not in everyone]
     if unknown:
         rule = f"GP practices in the {year} data"
