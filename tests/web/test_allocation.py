@@ -130,6 +130,9 @@ def test_a_budget_with_problems_is_refused_with_every_problem_and_nothing_saved(
     assert response.status_code == 400
     page = response.content.decode()
     assert "shares add up to 1" in page
+    not_yaml = client.post(PAGE + "budget/", {"text": "year: [\n"})
+    assert not_yaml.status_code == 400
+    assert "not YAML" in not_yaml.content.decode()
     fixed = text.replace("share: 0.5", "share: 1")
     response = client.post(PAGE + "budget/", {"text": fixed})
     assert response.status_code == 400

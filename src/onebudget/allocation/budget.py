@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from onebudget.allocation.needs import Formula, needs
@@ -131,7 +132,12 @@ class BudgetResult:
 
 def load_budget(text: str, *, source: str) -> BudgetConfig:
     try:
-        config = BudgetConfig.model_validate(yamlio.load(text))
+        data = yamlio.load(text)
+    except yaml.YAMLError as error:
+        problem = Problem(path="(file)", value=None, rule=f"not YAML: {error}")
+        raise BudgetError(source, [problem]) from None
+    try:
+        config = BudgetConfig.model_validate(data)
     except ValidationError as error:
         problems = [
             Problem(path=".".join(str(x) for x in e["loc"]), value=e.get("input"), rule=e["msg"])

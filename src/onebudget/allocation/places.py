@@ -141,6 +141,9 @@ def read_session(text: str, *, year: str, source: str) -> list[Place]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise PlacesError(source, [Problem(path="", value=error.msg, rule="valid JSON")]) from None
+    except RecursionError:
+        problem = Problem(path="", value="nested too deeply", rule="valid JSON")
+        raise PlacesError(source, [problem]) from None
     if not isinstance(data, dict):
         raise PlacesError(source, [Problem(path="", value=type(data).__name__, rule="an object")])
     names = data.get("places", data.get("group_list"))

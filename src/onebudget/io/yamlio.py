@@ -13,7 +13,17 @@ import yaml
 
 
 class MoneyLoader(yaml.SafeLoader):
-    """Safe loading, with floats as Decimals (integers stay integers)."""
+    """Safe loading, with floats as Decimals (integers stay integers). Aliases are refused:
+    a few lines of anchors and aliases can expand to billions of nodes, and files people
+    write for OneBudget have no need of them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out", mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:

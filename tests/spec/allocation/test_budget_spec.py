@@ -156,3 +156,15 @@ def test_every_problem_in_a_formula_or_place_is_named() -> None:
 def _imd_districts() -> list[dict[str, str]]:
     text = (resources.files("onebudget") / "data" / "imd2025_ltla24.csv").read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+def test_a_file_that_is_not_yaml_or_uses_aliases_is_a_named_problem(tmp_path: Path) -> None:
+    for text in ("year: [\n", "a: &x [1, 2]\nb: *x\n"):
+        with pytest.raises(BudgetError) as caught:
+            load_budget(text, source="x.yaml")
+        assert [p.path for p in caught.value.problems] == ["(file)"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("year: [\n")
+    result = CliRunner().invoke(app, ["allocate", "budget", "--config", str(bad), "--out", "x"])
+    assert result.exit_code == 2
+    assert "not YAML" in result.output

@@ -102,7 +102,7 @@ def test_every_problem_in_a_session_is_named_and_nothing_is_read() -> None:
         ("Wrong ICB.icb", "NHS Humber and North Yorkshire ICB"),
         ("Empty.gps", "[]"),
     }
-    for text in ("{not json", "[1, 2]", '{"places": "one"}'):
+    for text in ("{not json", "[1, 2]", '{"places": "one"}', "[" * 100_000 + "]" * 100_000):
         with pytest.raises(PlacesError):
             read_session(text, year="2025/26", source="bad.json")
 

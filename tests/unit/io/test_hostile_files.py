@@ -5,9 +5,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from python_calamine import CalamineWorkbook
 
-from onebudget.io import tables
+from onebudget.funds.agreement import AgreementError
+from onebudget.funds.validation import load_agreement
+from onebudget.io import tables, yamlio
 from onebudget.io.excel import write_sheets
 from onebudget.io.tables import TableError, read_table
 
@@ -66,3 +69,15 @@ def test_exported_text_that_looks_like_a_formula_is_neutralised(tmp_path: Path, 
     path = write_sheets(tmp_path / "out.xlsx", {"S": [{"text": text}]})
     (_, (cell,)) = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python()
     assert cell == "'" + text
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand() -> None:
+    """A "billion laughs": nine lines that would expand to 10^9 items if aliases were followed."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb = "\n".join(lines) + "\n"
+    with pytest.raises(yaml.YAMLError, match="aliases"):
+        yamlio.load(bomb)
+    with pytest.raises(AgreementError, match="aliases"):
+        load_agreement(bomb)
+    assert yamlio.load("a: [1, 2]\nb: 1.10\n") == {"a": [1, 2], "b": Decimal("1.10")}
