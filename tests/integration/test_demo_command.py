@@ -67,3 +67,4 @@ def test_demo_creates_the_database_loads_the_place_and_serves(tmp_path: Path) ->
     assert (tmp_path / "data" / "onebudget.sqlite3").exists()
     assert (tmp_path / "data" / "places" / "fernmouth" / "manifest.json").exists()
     assert "Synthetic linked data for Fernmouth (2,000 people)" in output
+    assert "Allocation: West Yorkshire places saved and a budget allocated" in output
