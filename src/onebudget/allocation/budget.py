@@ -39,14 +39,12 @@ from onebudget.allocation.places import Choice, choose, icb_practices
 from onebudget.allocation.populations import INDICES, YEARS, PracticeNeed
 from onebudget.allocation.targets import Component, Paced, by_components, pace_of_change
 from onebudget.io import yamlio
-from onebudget.io.problems import Problem
+from onebudget.io.problems import Problem, ProblemsError
 from onebudget.money import ZERO
 
 
-class BudgetError(ValueError):
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+class BudgetError(ProblemsError):
+    """Problems in a budget configuration or its places and formulae."""
 
 
 class _Strict(BaseModel):

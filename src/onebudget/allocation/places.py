@@ -17,13 +17,11 @@ from typing import Any
 
 from onebudget.allocation.geography import Area, district_councils, memberships
 from onebudget.allocation.populations import PracticeNeed, practices
-from onebudget.io.problems import Problem
+from onebudget.io.problems import Problem, ProblemsError
 
 
-class PlacesError(ValueError):
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+class PlacesError(ProblemsError):
+    """Problems in a session file or a place's definition."""
 
 
 @dataclass(frozen=True)

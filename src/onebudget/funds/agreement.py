@@ -16,17 +16,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from onebudget.funds import riskshare as rs
-from onebudget.io.problems import Problem
+from onebudget.io.problems import Problem, ProblemsError
 from onebudget.money import ZERO
 
 Money = Decimal
 
 
-class AgreementError(ValueError):
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+class AgreementError(ProblemsError):
+    """Problems in a Section 75 agreement."""
 
 
 class _Strict(BaseModel):

@@ -22,6 +22,15 @@ class Problem(BaseModel):
         return f"{self.path}: {self.value!r}: {self.rule}"
 
 
+class ProblemsError(ValueError):
+    """Every problem found in one source (a file, or an option): raised with all of them."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     file: str

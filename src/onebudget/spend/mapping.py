@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from onebudget.io.problems import ImportProblem, Problem
+from onebudget.io.problems import ImportProblem, Problem, ProblemsError
 from onebudget.io.tables import RawTable, read_table
 from onebudget.money import MoneyError, exact
 from onebudget.spend.engine import PartnerRules
@@ -32,10 +32,8 @@ BUDGETS = ("pooled", "aligned")
 AMOUNTS = ("amount", "debit", "credit")
 
 
-class MappingError(ValueError):
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(str(p) for p in problems))
+class MappingError(ProblemsError):
+    """Problems in a partner's mapping file."""
 
 
 class LedgerError(ValueError):
