@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from onebudget.allocation.needs import Formula, needs
-from onebudget.allocation.places import Choice, choose, icb_practices
+from onebudget.allocation.places import Choice, choose, practices_by_code
 from onebudget.allocation.populations import INDICES, YEARS, PracticeNeed
 from onebudget.allocation.targets import Component, Paced, by_components, pace_of_change
 from onebudget.io import yamlio
@@ -183,8 +183,8 @@ def _members(config: BudgetConfig) -> dict[str, list[PracticeNeed]]:
         place, found = choose(config.year, config.icb, name, spec.choice())
         problems += [p.model_copy(update={"path": _config_path(p.path)}) for p in found]
         if place is not None:
-            codes = set(place.practices)
-            out[name] = [p for p in icb_practices(config.year, config.icb) if p.code in codes]
+            everyone = practices_by_code(config.year)
+            out[name] = [everyone[code] for code in place.practices]
     if problems:
         raise BudgetError("budget", problems)
     return out

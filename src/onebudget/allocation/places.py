@@ -54,7 +54,8 @@ def _members(year: str) -> dict[str, tuple[PracticeNeed, ...]]:
 
 
 @cache
-def _by_code(year: str) -> dict[str, PracticeNeed]:
+def practices_by_code(year: str) -> dict[str, PracticeNeed]:
+    """Every practice of the year by its code (built once)."""
     return {p.code: p for p in practices(year)}
 
 
@@ -98,7 +99,7 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
     }
     chosen: dict[str, None] = {}
     problems = [] if name.strip() else [Problem(path="name", value=name, rule="a place has a name")]
-    everyone = _by_code(year)
+    everyone = practices_by_code(year)
     for kind in ("practices", *tests):
         for code in getattr(choice, kind):
             if kind == "practices":
@@ -123,7 +124,7 @@ def write_session(places: Iterable[Place], *, year: str | Mapping[str, str]) -> 
     session: dict[str, Any] = {}
     for place in places:
         its_year = year if isinstance(year, str) else year[place.name]
-        everyone = _by_code(its_year)
+        everyone = practices_by_code(its_year)
         session[place.name] = {
             "gps": [f"{c}: {everyone[c].name}" for c in place.practices],
             "icb": everyone[place.practices[0]].icb_name,
@@ -171,11 +172,9 @@ def _session_place(
     data: dict[str, Any], name: str, year: str, problems: list[Problem]
 ) -> Place | None:
     entry = data.get(name)
-    gps = entry.get("gps") if isinstance(entry, dict) else None
-    if not isinstance(entry, dict) or not isinstance(gps, list) or not gps:
-        problems.append(Problem(path=f"{name}.gps", value=gps, rule="a list of GP practices"))
-        return None
-    if not all(isinstance(g, str) for g in gps):
+    entry = entry if isinstance(entry, dict) else {}
+    gps = entry.get("gps")
+    if not isinstance(gps, list) or not gps or not all(isinstance(g, str) for g in gps):
         problems.append(Problem(path=f"{name}.gps", value=gps, rule="a list of GP practices"))
         return None
     codes = [g.partition(":")[0].strip().upper() for g in gps]
@@ -191,7 +190,7 @@ def _icb_of(
     entry: dict[str, Any], codes: Sequence[str], year: str, name: str, problems: list[Problem]
 ) -> str | None:
     """The ICB the practices are in; the session's ICB name must agree when we know it."""
-    everyone = _by_code(year)
+    everyone = practices_by_code(year)
     unknown = [c for c in codes if c not in everyone]
     if unknown:
         rule = f"GP practices in the {year} data"

@@ -61,8 +61,10 @@ def _places(year: str, icb: str, specs: list[str], session: Path | None) -> list
     return places
 
 
-def _fail(problems: list[str]) -> NoReturn:
-    for line in problems:
+def _fail(error: Exception | str) -> NoReturn:
+    """One line per problem the error carries (or the error itself), then exit code 2."""
+    problems = getattr(error, "problems", None)
+    for line in [str(p) for p in problems] if problems else [str(error)]:
         typer.echo(line, err=True)
     raise typer.Exit(2)
 
@@ -88,13 +90,13 @@ def indices(
     try:
         places = _places(year, icb.upper(), place, session)
         if len({p.icb for p in places}) > 1:
-            _fail([f"{session}: places of one ICB at a time"])
+            _fail(f"{session}: places of one ICB at a time")
         of_icb = icb_indices(year, places[0].icb, whole_people=whole_people)
         columns = [
             place_indices(year, p.icb, p.practices, whole_people=whole_people) for p in places
         ]
     except (PlaceError, PlacesError, YearError, OSError) as error:
-        _fail([str(p) for p in getattr(error, "problems", [])] or [str(error)])
+        _fail(error)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -120,9 +122,9 @@ def list_areas(
     try:
         found = areas(year, icb.upper())
     except YearError as error:
-        _fail([str(error)])
+        _fail(error)
     if not found["districts"]:
-        _fail([f"{icb}: no ICB with this code in {year}"])
+        _fail(f"{icb}: no ICB with this code in {year}")
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["kind", "code", "name"])
     for kind, label in (("pcns", "pcn"), ("districts", "lad"), ("councils", "council")):
@@ -139,7 +141,7 @@ def budget(
         spec = load_budget(config.read_text(encoding="utf-8"), source=config.name)
         result = allocate_budget(spec)
     except (BudgetError, AllocationError, OSError) as error:
-        _fail([str(p) for p in getattr(error, "problems", [])] or [str(error)])
+        _fail(error)
     rows = result.rows()
     write_sheets(out, {"Allocation": rows})
     typer.echo(f"Allocated {spec.budget:,} to {len(rows)} places; wrote {out}")

@@ -10,7 +10,7 @@ from typing import Any
 from onebudget.allocation.budget import BudgetResult, allocate_budget, load_budget
 from onebudget.allocation.charts import indices_svg
 from onebudget.allocation.indices import icb_indices, place_indices
-from onebudget.allocation.populations import practices
+from onebudget.allocation.places import icbs, practices_by_code
 from onebudget.io import yamlio
 from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
 
@@ -24,7 +24,7 @@ def index_groups(saved: Iterable[AllocationPlace], *, chart: bool = True) -> lis
     for (year, icb), members in groups.items():
         of_icb = icb_indices(year, icb)
         columns = {s.name: place_indices(year, icb, s.practices) for s in members}
-        icb_name = next(p.icb_name for p in practices(year) if p.icb == icb)
+        icb_name = next(a.name for a in icbs(year) if a.code == icb)
         rows = [
             {"index": i, "icb": of_icb[i], "places": [columns[s.name][i] for s in members]}
             for i in of_icb
@@ -62,11 +62,16 @@ def budget_tables(result: BudgetResult) -> dict[str, Any]:
 
 
 def workbook(saved: list[AllocationPlace], result: BudgetResult | None) -> dict[str, list[Any]]:
-    names = {(p.code): p.name for s in {x.year for x in saved} for p in practices(s)}
     sheets: dict[str, list[Any]] = {
         "Indices": [row for g in index_groups(saved, chart=False) for row in _long(g)],
         "Places": [
-            {"place": s.name, "year": s.year, "icb": s.icb, "practice": c, "name": names.get(c, "")}
+            {
+                "place": s.name,
+                "year": s.year,
+                "icb": s.icb,
+                "practice": c,
+                "name": practices_by_code(s.year)[c].name,
+            }
             for s in saved
             for c in s.practices
         ],
