@@ -11,16 +11,16 @@ from onebudget.allocation.places import Choice, Place, choose
 from onebudget.allocation.targets import AllocationError
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
-from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
+from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
 from onebudget_web.audit.log import record
 from onebudget_web.places.models import Place as Partnership
+from onebudget_web.places.selectors import partners_for
 
 
 def acting_organisation(by: User, place: Partnership) -> Organisation:
     """The user's partner organisation that may analyse for the place, or refusal."""
-    mine = place.partners.filter(id__in=visible_organisation_ids(by)).order_by("name")
-    for organisation in mine:
+    for organisation in partners_for(by, place):
         if has_permission(by, organisation, Permission.ANALYSE):
             return organisation
     raise PermissionDenied(f"Saving allocations for {place.name} needs an analyst's role")

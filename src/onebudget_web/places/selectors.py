@@ -26,6 +26,11 @@ def places_of(user: Any, organisation: Organisation) -> QuerySet[Place]:
     return places_for(user).filter(partners=organisation)
 
 
+def partners_for(user: Any, place: Place) -> QuerySet[Organisation]:
+    """The place's partners that the user belongs to, by name."""
+    return place.partners.filter(id__in=visible_organisation_ids(user)).order_by("name")
+
+
 def partners_of(place: Place, user: Any) -> list[tuple[Organisation, bool]]:
     """A place's partners, each with whether the user may open that organisation's page.
 

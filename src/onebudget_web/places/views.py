@@ -14,7 +14,6 @@ from onebudget_web.accounts.actions import record_unsuppressed_view
 from onebudget_web.accounts.selectors import (
     active_waiver,
     has_permission,
-    visible_organisation_ids,
 )
 from onebudget_web.funds.selectors import funds_for
 from onebudget_web.places import selectors
@@ -46,7 +45,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
-    mine = place.partners.filter(id__in=visible_organisation_ids(request.user))
+    mine = selectors.partners_for(request.user, place)
     waiver = active_waiver(request.user, mine)
     unsuppressed = request.GET.get("unsuppressed") == "1"
     if unsuppressed and waiver is None:

@@ -21,10 +21,10 @@ from onebudget.roles import Permission
 from onebudget.spend import report
 from onebudget.spend.charts import spend_svg
 from onebudget.spend.taxonomy import services
-from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
+from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.places.models import Place
-from onebudget_web.places.selectors import get_place_for
+from onebudget_web.places.selectors import get_place_for, partners_for
 from onebudget_web.spend import actions
 from onebudget_web.spend.selectors import PlaceAmounts, place_amounts, place_spend
 
@@ -145,17 +145,15 @@ def _workbook(request: HttpRequest, place: Place) -> HttpResponse:
 
 def _mine(request: HttpRequest, place: Place) -> set[str]:
     """Codes of the place's partners the user belongs to."""
-    visible = visible_organisation_ids(request.user)
-    return set(place.partners.filter(id__in=visible).values_list("code", flat=True))
+    return set(partners_for(request.user, place).values_list("code", flat=True))
 
 
 @require_POST
 @login_required
 def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
-    organisation = place.partners.filter(
-        code=request.POST.get("organisation", ""), id__in=visible_organisation_ids(request.user)
-    ).first()
+    code = request.POST.get("organisation", "")
+    organisation = partners_for(request.user, place).filter(code=code).first()
     upload = request.FILES.get("file")
     if organisation is None:
         raise Http404("No such partner")
