@@ -11,30 +11,35 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.outcomes.model import (
     AGE,
+    AGE_CLD,
     All,
     AnyOf,
+    Cluster,
     Col,
     Compare,
     Const,
     Count,
     Expr,
-    FollowedBy,
+    Highest,
     In,
     IsNull,
     Measure,
     Not,
-    Period,
     Persons,
     Population,
+    Related,
+    Relation,
     Source,
     Spend,
     StartsWith,
     Sum,
     Total,
+    followed_by,
 )
 from tests.spec.outcomes.conftest import SPARK, make_tables
 
@@ -80,6 +85,30 @@ def spells(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any
     return rows
 
 
+@st.composite
+def services(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(draw(st.integers(0, 20))):
+        start = START + timedelta(days=draw(days))
+        runs = st.integers(0, 120).map(lambda d, s=start: s + timedelta(days=d))
+        rows.append(
+            {
+                "person_id": draw(st.sampled_from([p["person_id"] for p in persons])),
+                "Event_Reference": f"E{i:03d}",
+                "Event_Type": "Service",
+                "Event_Start_Date": start,
+                "Event_End_Date": draw(st.one_of(st.none(), runs)),
+                "Service_Type": draw(st.sampled_from(SERVICE_TYPES)),
+                "Event_Outcome": draw(
+                    st.sampled_from([None, "NFA: Other", "Admitted to hospital"])
+                ),
+                "Delivery_Mechanism": draw(st.sampled_from([None, "Direct payment"])),
+            }
+        )
+    return rows
+
+
+SERVICE_TYPES = ["Long term support: Community", "Short term support: ST-Max"]
 leaves = st.one_of(
     st.builds(
         Compare,
@@ -92,6 +121,9 @@ leaves = st.one_of(
         st.sampled_from([">=", "<"]),
         st.just(Col(AGE)),
         st.sampled_from([Const(18), Const(65), Const(85)]),
+    ),
+    st.builds(
+        Compare, st.sampled_from([">=", "<"]), st.just(Col(AGE_CLD)), st.sampled_from([Const(65)])
     ),
     st.builds(In, st.just(Col("diag_4_02")), st.sampled_from([("W19X",), ("I10X", "E119")])),
     st.builds(StartsWith, st.just(Col("admimeth")), st.sampled_from([("2",), ("1", "2")])),
@@ -106,22 +138,91 @@ conditions: st.SearchStrategy[Expr] = st.recursive(
     ),
     max_leaves=5,
 )
+relations = st.builds(
+    Relation,
+    st.sampled_from(["date", "end"]),
+    st.sampled_from(["<", "<=", ">", ">=", "="]),
+    st.sampled_from(["date", "end", "admidate", "disdate"]),
+    st.integers(-400, 400),
+)
+related_rows = st.one_of(
+    st.builds(Source, st.just("apc_spells"), st.just("admidate"), conditions),
+    st.builds(Source, st.just("apc_spells"), st.just("admidate"), conditions, st.just("disdate")),
+    st.just(Source("persons", "date_of_death")),
+)
+related = st.builds(
+    Related,
+    st.tuples(related_rows),
+    st.lists(relations, min_size=1, max_size=2).map(tuple),
+    st.booleans(),
+)
 sources = st.builds(
-    Source, st.just("apc_spells"), st.sampled_from(["admidate", "disdate"]), conditions
+    Source,
+    st.just("apc_spells"),
+    st.sampled_from(["admidate", "disdate"]),
+    conditions,
+    related=st.lists(related, max_size=2).map(tuple),
 )
 stays = st.builds(
-    Source, st.just("apc_spells"), st.just("admidate"), conditions, st.just("disdate")
+    Source,
+    st.just("apc_spells"),
+    st.just("admidate"),
+    conditions,
+    st.just("disdate"),
+    st.booleans(),
+    st.sampled_from([None, "date", "end", "period_mid", "period_last_day"]),
+)
+service_conditions = st.sampled_from(
+    [
+        All(()),
+        Compare("=", Col("Service_Type"), Const("Short term support: ST-Max")),
+        Compare("!=", Col("Event_Outcome"), Const("Admitted to hospital")),
+        Compare(">=", Col(AGE_CLD), Const(65)),
+        IsNull(Col("Delivery_Mechanism")),
+    ]
+)
+clusters = st.builds(
+    Cluster,
+    st.just("Event_Start_Date"),
+    st.just("Event_End_Date"),
+    st.integers(0, 10),
+    service_conditions,
+    st.just("Event_Reference"),
+    st.sampled_from([None, "Event_Outcome"]),
+    st.just(("NFA: Other", "Admitted to hospital")),
+)
+episodes = st.one_of(
+    st.builds(
+        Source,
+        st.just("asc_cld"),
+        st.just("Event_End_Date"),
+        service_conditions,
+        cluster=clusters,
+    ),
+    st.builds(
+        Source,
+        st.just("asc_cld"),
+        st.just("Event_Start_Date"),
+        service_conditions,
+        st.just("Event_End_Date"),
+        st.booleans(),
+        cluster=st.one_of(st.none(), clusters),
+    ),
+)
+counted = st.lists(st.integers(0, 3), min_size=1, max_size=2, unique=True).map(tuple)
+plain = st.builds(
+    Source, st.just("apc_spells"), st.sampled_from(["admidate", "disdate"]), conditions
 )
 spends = st.one_of(
     st.builds(Spend, sources, st.just("cost")),
     st.builds(Spend, stays, st.just("cost"), st.integers(1, 14)),
 )
 measures: st.SearchStrategy[Measure] = st.one_of(
-    st.builds(Count, sources),
+    st.builds(Count, st.one_of(sources, episodes)),
     spends,
     st.builds(Total, st.tuples(spends, spends)),
     st.builds(Sum, sources, st.just("speldur")),
-    st.builds(Persons, sources),
+    st.builds(Persons, st.one_of(sources, stays, episodes)),
     st.builds(
         Population,
         st.one_of(
@@ -132,12 +233,21 @@ measures: st.SearchStrategy[Measure] = st.one_of(
         ),
     ),
     st.builds(
-        FollowedBy,
+        followed_by,
         sources,
-        st.tuples(sources),
+        st.tuples(plain),
         st.integers(1, 60),
         st.sampled_from([None, "disdate"]),
         st.booleans(),
+    ),
+    st.builds(
+        Highest,
+        st.one_of(sources, stays),
+        st.lists(conditions, min_size=1, max_size=3).map(tuple),
+        counted,
+    ),
+    st.builds(
+        Highest, episodes, st.lists(service_conditions, min_size=1, max_size=3).map(tuple), counted
     ),
 )
 breakdowns = st.lists(
@@ -151,7 +261,11 @@ def agrees(
     engine: Callable[[dict[str, Any]], Any], data: st.DataObject, measure: Measure, by: list[str]
 ) -> None:
     persons = data.draw(people())
-    tables = make_tables(persons=persons, apc_spells=data.draw(spells(persons)))
+    tables = make_tables(
+        persons=persons,
+        apc_spells=data.draw(spells(persons)),
+        asc_cld=data.draw(services(persons)),
+    )
     reference = MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     assert engine(tables).evaluate(measure, PERIODS, by) == reference.evaluate(measure, PERIODS, by)
 

@@ -74,3 +74,43 @@ class YearOne:
 
     def in_ages(self, low: int, high: int) -> np.ndarray:
         return (self.age >= low) & (self.age <= high) & self.at_start
+
+
+class Cld:
+    """The CLD table of a generated place as arrays, one entry per row, with each row's
+    person as an index into the persons table."""
+
+    def __init__(self, year: YearOne) -> None:
+        self.year = year
+        table = year.data.tables["asc_cld"]
+        self.rows = table.num_rows
+        self.person = year.person_index("asc_cld")
+        self.start = year.column("asc_cld", "Event_Start_Date")
+        self.end = year.column("asc_cld", "Event_End_Date")
+        self.text = {
+            name: np.array(table.column(name).fill_null("").to_pylist(), dtype=str)
+            for name in table.column_names
+            if pa.types.is_string(table.column(name).type)
+        }
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.text[name]
+
+    def users(self) -> np.ndarray:
+        return self["Client_Type"] == "Service user"
+
+    def services(self, *types: str) -> np.ndarray:
+        """Service user service rows whose service type starts with one of ``types``."""
+        kind = np.zeros(self.rows, dtype=bool)
+        for t in types:
+            kind |= np.char.startswith(self["Service_Type"], t)
+        return (self["Event_Type"] == "Service") & self.users() & kind
+
+    def open_on(self, day: np.datetime64) -> np.ndarray:
+        return (self.start <= day) & (np.isnat(self.end) | (self.end >= day))
+
+    def ages_on(self, day: np.datetime64) -> np.ndarray:
+        """Each row's person's age on ``day``, the ASCOF way: whole years from the first of
+        the birth month (DHSC has only the year and month of birth)."""
+        born = self.year.dob[self.person].astype("M8[M]").astype("M8[D]")
+        return (day - born).astype(np.int64) * 4 // 1461

@@ -16,24 +16,28 @@ from rich.console import Console
 from onebudget.cli.progress import steps
 from onebudget.cli.synth import parse_years
 from onebudget.io.excel import write_rows
+from onebudget.outcomes.calendar import PERIOD_KINDS, Period, periods_of
 from onebudget.outcomes.compute import BreakdownError, compute
 from onebudget.outcomes.definitions import indicators as all_indicators
 from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
-from onebudget.outcomes.model import PERIOD_KINDS, Period, periods_of
 from onebudget.outcomes.segments import segmentation
-from onebudget.population import schema
+from onebudget.population.defined_lists import canonical_cld
+from onebudget.population.extract import ExtractError, read_extract
 
 console = Console()
 FORMATS = (".csv", ".xlsx", ".parquet")
 
 
 def _engine(name: str, folder: Path) -> Engine:
-    missing = [t.name for t in schema.TABLES if not (folder / f"{t.name}.parquet").exists()]
-    if missing:
-        raise typer.BadParameter(f"{folder}: no {', '.join(m + '.parquet' for m in missing)}")
-    tables = {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in schema.TABLES}
+    """The extract read and conformed to the schema (CLD values in their defined-list
+    spelling), in the chosen engine; an unreadable extract is a clear error."""
+    try:
+        tables = read_extract(folder)
+    except ExtractError as error:
+        raise typer.BadParameter(str(error)) from None
+    tables["asc_cld"] = canonical_cld(tables["asc_cld"])
     if name == "memory":
         return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     if name == "spark":

@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from onebudget.outcomes import disclosure, stats
+from onebudget.outcomes.calendar import ESP_BANDS, Period
 from onebudget.outcomes.definitions import Indicator
 from onebudget.outcomes.engines import Engine, Key
-from onebudget.outcomes.model import ESP_BANDS, FollowedBy, Period
+from onebudget.outcomes.model import Measure, Population, Source, Total
 
 VALUE_COLUMNS = ("value", "lower", "upper")
 
@@ -69,12 +70,24 @@ def _crude(
     return numerator / denominator * multiplier, low * multiplier, high * multiplier
 
 
+def _sources(measure: Measure) -> list[Source]:
+    if isinstance(measure, Total):
+        return [p.source for p in measure.parts]
+    return [] if isinstance(measure, Population) else [measure.source]
+
+
 def follow_up_days(indicator: Indicator) -> int:
-    """Days of data needed after a period ends to see every outcome of its index events."""
-    return max(
-        (m.days for m in (indicator.numerator, indicator.denominator) if isinstance(m, FollowedBy)),
-        default=0,
+    """Days of data needed after a period ends to see every related row that may follow
+    its rows (a readmission up to 30 days after a discharge, say)."""
+    later = (
+        r.days
+        for m in (indicator.numerator, indicator.denominator)
+        for s in _sources(m)
+        for related in s.related
+        for r in related.when
+        if r.op in ("<", "<=", "=") and r.days > 0
     )
+    return max(later, default=0)
 
 
 def complete_periods(

@@ -18,14 +18,23 @@ HOW_TO_ADD = """\
 1. Write `src/onebudget/definitions/indicators/<id>.yaml`: copy the closest existing file.
    Give its owner, source (the published specification) and review dates.
 2. Describe the numerator and denominator as measures: `count`, `sum` (with `column`),
-   `persons` (distinct people; add `end:` for services that run over an interval),
-   `population` (people alive at the middle of the period) or `followed_by` (index rows
-   followed, or with `negate: true` not followed, by an outcome within `days`), or `spend`
-   (a list of sources with a money `column`, in whole pence; `per_days: 7` with `end:`
-   charges a weekly price for the days a service ran in the period).
+   `persons` (distinct people; add `end:` for services that run over an interval, and
+   `snapshot: true` for those open on the period's last day), `population` (people alive
+   on 30 June, the ONS mid-year date), `highest` (people once each by the highest of named
+   `tiers` their rows reach, counting the tiers named in `count`), `followed_by` (index rows
+   followed, or with `negate: true` not followed, by an outcome 1 to `days` days later), or
+   `spend` (a list of sources with a money `column`, in whole pence; `per_days: 7` with
+   `end:` charges a weekly price for the days a service ran in the period).
+   A source may add `age_on` (`date`, `end`, `period_mid`, `period_last_day`), `related`
+   (`has` or `has_no` a row of other sources with each relation of `when` holding, such as
+   `"date < Event_Start_Date"` or `"end > Event_Start_Date - 365"`; an empty end is a row
+   still running) and `cluster` (episodes of the person's `members` rows, a row joining when
+   it starts at most `gap_days` after the latest end so far).
    Conditions: `{column: C, is: V}`, `is_not`, `in: [...]`, `not_in`, `starts_with: [...]`,
    `at_least`, `below`, `is_empty: true|false`, `{age_at_least: N}`, `{age_below: N}`,
-   and `all: [...]`, `any: [...]`, `not: {...}`. A list means all of them.
+   `{cld_age_at_least: N}`, `{cld_age_below: N}` (DHSC's age from CLD: days since the first
+   of the birth month over 365.25), and `all: [...]`, `any: [...]`, `not: {...}`. A list
+   means all of them.
 3. Choose `method`: `proportion` (Wilson interval), `rate` (Byar's interval) or `dsr`
    (directly standardised to the 2013 European Standard Population, Dobson's interval),
    or `mean` (a `spend` over a count, in pounds: a whole population's figure, no interval).
@@ -43,6 +52,11 @@ def indicator_page(indicator: Indicator) -> str:
         "",
         spec.description.strip(),
         "",
+        *(
+            ["**Interim**: not yet the published method in full; see the notes.", ""]
+            if spec.interim
+            else []
+        ),
         "| | |",
         "|---|---|",
         f"| Unit | {spec.unit} |",

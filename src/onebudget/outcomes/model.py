@@ -2,9 +2,12 @@
 
 An indicator is a numerator and a denominator, each a *measure* over the linked tables:
 count the rows of a *source* in a period, sum a column, count distinct people, count the
-people alive at the middle of the period, or count index rows that are (or are not)
-followed by another event within so many days. A source is a table, the date that places
-each row in a period (and at which the person's age is taken), and a condition on the row.
+people alive on the ONS mid-year date, or count people once each by the highest tier their
+rows reach. A source is a table, the date that places each row in a period (and the day the
+person's age is taken on), a condition on the row and conditions on the person's *related*
+rows (has, or has not, another row dated relative to this one: a readmission within 30
+days, a care-home placement in the 365 days before), optionally after merging the person's
+rows into *clusters* (episodes of short-term support with gaps of at most a week).
 
 Nothing here knows SQL or Python loops: the engines (``engines/``) do, and the spec tests
 hold them to the same answers (after OpenSAFELY's ehrQL).
@@ -12,14 +15,12 @@ hold them to the same answers (after OpenSAFELY's ehrQL).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from onebudget.periods import year_label
-
 Scalar = str | int | float | bool | None
-AGE = "__age__"  # the person's age in completed years at the source's date
+AGE = "__age__"  # the person's age in completed years on the source's age day
+AGE_CLD = "__age_cld__"  # the same day's age as DHSC derives it from CLD (calendar.age_cld)
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,80 @@ Expr = Compare | In | StartsWith | IsNull | Not | All | AnyOf
 TRUE = All(())
 
 
+AgeDay = Literal["date", "end", "period_mid", "period_last_day"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One comparison between a related row and the row being tested: ``inner`` (a column
+    of the related row, or ``date``/``end`` for its source's date and end columns) ``op``
+    ``outer`` (the same, of the tested row) plus ``days``. An empty end date is a row still
+    running, so it compares as later than any day (as DHSC's 9999-01-01)."""
+
+    inner: str
+    op: Literal["<", "<=", ">", ">=", "="]
+    outer: str
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class Related:
+    """The tested row's person has (``negate``: has no) row of any of ``sources`` meeting
+    every relation. Related sources are not cut to the period: a readmission after the
+    period ends still counts for a discharge inside it."""
+
+    sources: tuple[Source, ...]
+    when: tuple[Relation, ...]
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Merge each person's ``members`` rows into episodes before anything else: in order of
+    ``start``, a row starting at most ``gap_days`` after the latest ``end`` of the person's
+    earlier rows joins their episode (DHSC's ST-Max clustering). An episode's ``start`` is
+    its first, its ``end`` its last (empty if any row is open); its other columns are those
+    of the row that ends last, ties going to the row whose ``rank_column`` comes first in
+    ``rank`` (unlisted values last), then to the greatest ``row_id``."""
+
+    start: str
+    end: str
+    gap_days: int
+    members: Expr
+    row_id: str
+    rank_column: str | None = None
+    rank: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Source:
-    """Rows of ``table`` whose ``date`` falls in the period (or, with ``end``, whose
-    ``date``..``end`` interval overlaps it; an empty end means still open)."""
+    """Rows of ``table`` whose ``date`` falls in the period (with ``end``: whose date..end
+    interval overlaps it, an empty end meaning still open; with ``snapshot`` too: that are
+    open on the period's last day). ``age_on`` is the day a person's age is taken on: the
+    row's date by default, the middle of the period for rows that run over time."""
 
     table: str
     date: str
     where: Expr = TRUE
     end: str | None = None
+    snapshot: bool = False
+    age_on: AgeDay | None = None
+    related: tuple[Related, ...] = ()
+    cluster: Cluster | None = None
+
+    @property
+    def age_day(self) -> AgeDay:
+        if self.age_on is not None:
+            return self.age_on
+        return "period_mid" if self.end else "date"
+
+    def column(self, name: str) -> str:
+        """A real column name for ``date``/``end`` or any other column."""
+        if name == "date":
+            return self.date
+        if name == "end":
+            return self.end or self.date
+        return name
 
 
 @dataclass(frozen=True)
@@ -107,21 +173,38 @@ class Persons:
 
 @dataclass(frozen=True)
 class Population:
-    """People alive at the middle of the period (the mid-year population), age taken then."""
+    """People alive on the ONS mid-year date of the period (``Period.mid_year``: 30 June),
+    their age taken then, as the ONS mid-year estimates a published rate is over count."""
 
     where: Expr = TRUE
 
 
 @dataclass(frozen=True)
-class FollowedBy:
-    """Index rows in the period whose person has an outcome row dated within ``days`` after
-    the index row's ``after`` column (``negate``: index rows with no such outcome)."""
+class Highest:
+    """People, each counted once, by the highest of ``tiers`` (the first is highest) that
+    any of their rows of ``source`` in the period meets, if that tier is one of
+    ``counted`` (indexes into ``tiers``). A person's breakdown is that of their earliest
+    row at the tier (then the youngest age). Examples: ASCOF 3D's highest setting on 31
+    March; ASCOF 2B/2C, where a person admitted in both age bands counts once, in 18-64."""
 
-    index: Source
-    outcomes: tuple[Source, ...]
-    days: int
-    after: str | None = None
-    negate: bool = False
+    source: Source
+    tiers: tuple[Expr, ...]
+    counted: tuple[int, ...]
+
+
+def followed_by(
+    index: Source,
+    outcomes: tuple[Source, ...],
+    days: int,
+    after: str | None = None,
+    negate: bool = False,
+) -> Count:
+    """Index rows whose person has an outcome row dated 1 to ``days`` days after the index
+    row's ``after`` column (``negate``: index rows with no such outcome)."""
+    anchor = after or "date"
+    window = (Relation("date", ">", anchor), Relation("date", "<=", anchor, days))
+    related = Related(outcomes, window, negate)
+    return Count(replace(index, related=(*index.related, related)))
 
 
 @dataclass(frozen=True)
@@ -143,86 +226,5 @@ class Total:
     parts: tuple[Spend, ...]
 
 
-Measure = Count | Sum | Persons | Population | FollowedBy | Spend | Total
+Measure = Count | Sum | Persons | Population | Highest | Spend | Total
 Method = Literal["proportion", "rate", "dsr", "mean"]
-
-
-@dataclass(frozen=True)
-class Period:
-    label: str
-    start: date
-    end: date  # the day after the last day
-
-    @property
-    def mid(self) -> date:
-        return self.start + timedelta(days=(self.end - self.start).days // 2)
-
-    @classmethod
-    def calendar_year(cls, year: int) -> Period:
-        return cls(str(year), date(year, 1, 1), date(year + 1, 1, 1))
-
-    @classmethod
-    def financial_year(cls, year: int) -> Period:
-        return cls(year_label(year), date(year, 4, 1), date(year + 1, 4, 1))
-
-    @classmethod
-    def quarter(cls, year: int, quarter: int) -> Period:
-        start = date(year, 3 * quarter - 2, 1)
-        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        return cls(f"{year} Q{quarter}", start, end)
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return cls(f"{year}-{month:02d}", date(year, month, 1), following)
-
-
-PERIOD_KINDS = ("calendar-year", "financial-year", "quarter", "month")
-
-
-def periods_of(kind: str, first_year: int, last_year: int) -> list[Period]:
-    """Periods of one kind from ``first_year`` to ``last_year`` (financial years starting in
-    them; quarters and months of the calendar years)."""
-    years = range(first_year, last_year + 1)
-    if kind == "calendar-year":
-        return [Period.calendar_year(y) for y in years]
-    if kind == "financial-year":
-        return [Period.financial_year(y) for y in years]
-    if kind == "quarter":
-        return [Period.quarter(y, q) for y in years for q in range(1, 5)]
-    if kind == "month":
-        return months(first_year, last_year)
-    raise ValueError(f"{kind!r}: a period is one of {', '.join(PERIOD_KINDS)}")
-
-
-def months(first_year: int, last_year: int) -> list[Period]:
-    """Every calendar month of the years, in order (for SPC charts)."""
-    return [Period.month(y, m) for y in range(first_year, last_year + 1) for m in range(1, 13)]
-
-
-BREAKDOWNS = ("local_authority", "gp_practice_code", "sex", "age_band", "imd_quintile")
-AGE_BANDS = ((0, "0-17"), (18, "18-64"), (65, "65-74"), (75, "75-84"), (85, "85+"))
-ESP_BANDS = tuple(range(0, 95, 5))  # lower bounds 0, 5, ..., 90 (90+)
-
-
-def age_band(age: int) -> str:
-    label = AGE_BANDS[0][1]
-    for low, name in AGE_BANDS:
-        if age >= low:
-            label = name
-    return label
-
-
-def esp_band(age: int) -> int:
-    return min(age // 5 * 5, 90)
-
-
-def prorated_pence(price_pence: int, days: int, per_days: int) -> int:
-    """``price_pence`` per ``per_days`` for ``days``, rounded half up: the one rule in every
-    engine, in integers so no engine rounds differently."""
-    return (2 * price_pence * days + per_days) // (2 * per_days)
-
-
-def age_on(born: date, day: date) -> int:
-    """Age in completed years: the same rule in every engine."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

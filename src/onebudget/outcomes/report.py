@@ -16,12 +16,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from onebudget.outcomes.calendar import Period, months
 from onebudget.outcomes.charts import funnel_svg, trend_svg
 from onebudget.outcomes.compute import compute
 from onebudget.outcomes.definitions import Indicator, indicators
 from onebudget.outcomes.disclosure import Waiver
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
-from onebudget.outcomes.model import Period, months
 from onebudget.outcomes.segments import segmentation
 from onebudget.population import schema
 

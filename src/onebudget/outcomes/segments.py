@@ -28,9 +28,11 @@ from typing import Any
 
 from onebudget.money import from_pence
 from onebudget.outcomes import disclosure
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.definitions import indicators
-from onebudget.outcomes.engines.sql import SqlCompiler, literal, periods_cte
-from onebudget.outcomes.model import Period, Spend, Total
+from onebudget.outcomes.engines.sql import SqlCompiler, periods_cte
+from onebudget.outcomes.engines.sql_sources import literal
+from onebudget.outcomes.model import Spend, Total
 from onebudget.population.schema import CONDITIONS
 
 SEGMENTS = {
@@ -44,7 +46,7 @@ SEGMENTS = {
     8: "Frailty and dementia",
 }
 LTCS = CONDITIONS  # every condition on a QOF register in the linked data
-DISABILITY_REASONS = ("Learning Disability Support", "Physical Support: Personal Care Support")
+DISABILITY_REASONS = ("Learning disability support", "Physical support: Personal care support")
 
 
 def whole_person_cost() -> tuple[Spend, ...]:
@@ -74,7 +76,7 @@ maternity AS (SELECT DISTINCT per.label AS period, a.person_id FROM t_apc_spells
     WHERE a.diag_4_01 LIKE 'O%'),
 disabled AS (SELECT DISTINCT per.label AS period, c.person_id FROM t_asc_cld c JOIN periods per
     ON c.Event_Start_Date < per.stop AND (c.Event_End_Date IS NULL OR c.Event_End_Date >= per.start)
-    WHERE c.Service_Type LIKE 'Long Term%' AND c.Primary_Support_Reason IN ({reasons})),
+    WHERE c.Service_Type LIKE 'Long term support:%' AND c.Primary_Support_Reason IN ({reasons})),
 costs AS (SELECT period, person_id, sum(pence) AS pence FROM ({costs}) GROUP BY ALL),
 segmented AS (
   SELECT p.period, p.person_id, coalesce(k.pence, 0) AS pence,

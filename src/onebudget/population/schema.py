@@ -161,49 +161,81 @@ COMMUNITY = Table(
 
 CLD = Table(
     "asc_cld",
-    "Adult social care Client Level Data (CLD)",
-    "One row per request, assessment or service event.",
+    "Adult social care Client Level Data (CLD), Release 2",
+    "One row per request, assessment, service or review event, in the CLD specification's "
+    "field names and Release 2 defined lists (definitions/cld/release-2.yaml).",
     (
         C("LA_Code", S, "GSS code of the council"),
         C("LA_Person_Unique_Identifier", S, "The council's own identifier for the person"),
         PERSON,
-        C("Gender", S, "Male or Female"),
+        C("Client_Type", S, "Service user, Unpaid carer or Unpaid carer known by association"),
+        C("Gender", S, "Male, Female or Unknown"),
+        C("Primary_Support_Reason", S, "Primary support reason of the person"),
+        C(
+            "Accommodation_Status",
+            S,
+            "The person's accommodation status as recorded on this event (defined list)",
+            True,
+        ),
+        C("Event_Type", S, "Request, Assessment, Service or Review"),
         C("Event_Reference", S, "Identifier of the event"),
-        C("Event_Type", S, "Request, Assessment or Service"),
         C("Event_Start_Date", D, "Start date of the event"),
         C("Event_End_Date", D, "End date, empty while a service continues", True),
-        C("Event_Outcome", S, "Outcome of a request, assessment or short-term support", True),
-        C("Request_Route_of_Access", S, "Discharge from Hospital or Community (requests)", True),
-        C("Assessment_Type", S, "Type of assessment (assessments)", True),
+        C("Event_Outcome", S, "Outcome of the event (defined list)", True),
+        C(
+            "Request_Route_of_Access",
+            S,
+            "Route of access of a request: Discharge from hospital, Community or other route...",
+            True,
+        ),
+        C("Assessment_Type", S, "Short term assessment or Long term assessment", True),
         C(
             "Service_Type",
             S,
-            "Long Term Support: Nursing Care / Residential Care / Community, or "
-            "Short Term Support: ST-Max",
+            "Long term support: Nursing care / Residential care / Community / Prison, Short "
+            "term support: ST-Max / Ongoing low level / Other short term, or Unpaid carer "
+            "support",
             True,
         ),
         C(
             "Service_Component",
             S,
-            "Nursing Care, Residential Care, Home Care, Supported Living, "
-            "Direct Payment or Reablement",
+            "Long term nursing care, Long term residential care, Home support or domiciliary "
+            "care, Community supported living, Direct payment, Reablement, Equipment...",
             True,
         ),
-        C("Delivery_Mechanism", S, "Direct Payment or CASSR Managed Personal Budget", True),
-        C("Primary_Support_Reason", S, "Primary support reason of the person"),
-        C("Unit_Cost", MONEY, "Cost per unit, pounds", True),
-        C("Cost_Frequency_Unit_Type", S, "Weekly, Hourly or One-off", True),
         C(
-            "Planned_Units_Per_Week",
+            "Delivery_Mechanism",
+            S,
+            "Direct payment, CASSR managed personal budget or CASSR commissioned support",
+            True,
+        ),
+        C(
+            "Adult_1_Linked_Person_ID",
+            S,
+            "For an unpaid carer: the LA_Person_Unique_Identifier of the person cared for",
+            True,
+        ),
+        C("Unit_Cost", MONEY, "Cost per unit, pounds", True),
+        C("Cost_Frequency_Unit_Type", S, "Weekly, Hourly or One-off (defined list)", True),
+        C(
+            "Planned_units_per_week",
             pa.decimal128(6, 1),
             "Units a week (hours for home care)",
             True,
         ),
-        C("Weekly_Cost", MONEY, "Cost a week, pounds (empty for one-off costs)", True),
+        C(
+            "Weekly_Cost",
+            MONEY,
+            "OneBudget's derived field, not in CLD: Unit_Cost a week, pounds (empty for "
+            "one-off costs)",
+            True,
+        ),
         C(
             "Funding_Source",
             S,
-            "council, joint (council and NHS) or nhs_chc (continuing healthcare)",
+            "OneBudget's field, not in CLD: council, joint (council and NHS) or nhs_chc "
+            "(continuing healthcare)",
             True,
         ),
     ),

@@ -34,7 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "LA_Code": "E06099001",
     "Gender": "Female",
     "LA_Person_Unique_Identifier": "LA1",
-    "Primary_Support_Reason": "Physical Support",
+    "Primary_Support_Reason": "Physical support: Personal care support",
+    "Client_Type": "Service user",
 }
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from onebudget.outcomes import stats
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.compute import BreakdownError, compute
 from onebudget.outcomes.definitions import indicators
-from onebudget.outcomes.model import Period
 from tests.spec.outcomes.conftest import make_tables
 
 Y2024 = [Period.calendar_year(2024)]

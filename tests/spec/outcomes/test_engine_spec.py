@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.model import (
     AGE,
     All,
@@ -12,11 +13,9 @@ from onebudget.outcomes.model import (
     Compare,
     Const,
     Count,
-    FollowedBy,
     In,
     IsNull,
     Not,
-    Period,
     Persons,
     Population,
     Source,
@@ -24,6 +23,7 @@ from onebudget.outcomes.model import (
     StartsWith,
     Sum,
     Total,
+    followed_by,
 )
 from tests.spec.outcomes.conftest import make_tables
 
@@ -69,20 +69,23 @@ def test_age_is_taken_on_the_event_date_in_completed_years(engine_for) -> None:
     assert engine.evaluate(Count(older), Y2024, ["age_band"]) == {("2024", "65-74"): 1}
 
 
-def test_population_is_alive_at_mid_period_with_age_then(engine_for) -> None:
+def test_population_is_alive_on_the_ons_mid_year_date_with_age_then(engine_for) -> None:
+    """ONS mid-year estimates count usual residents on 30 June, their age taken then."""
     tables = make_tables(
         persons=[
-            {"person_id": "born-late", "date_of_birth": date(2024, 8, 1)},
-            {"person_id": "died-early", "date_of_death": date(2024, 3, 1)},
-            {"person_id": "died-late", "date_of_death": date(2024, 11, 1), "imd_decile": 1},
-            {"person_id": "turns-65-after-mid", "date_of_birth": date(1959, 7, 3)},
-            {"person_id": "turns-65-on-mid", "date_of_birth": date(1959, 7, 2)},
+            {"person_id": "born-after-30-june", "date_of_birth": date(2024, 7, 1)},
+            {"person_id": "died-before", "date_of_death": date(2024, 6, 30)},
+            {"person_id": "died-after", "date_of_death": date(2024, 7, 1), "imd_decile": 1},
+            {"person_id": "turns-65-after", "date_of_birth": date(1959, 7, 1)},
+            {"person_id": "turns-65-on-30-june", "date_of_birth": date(1959, 6, 30)},
         ]
     )
     engine = engine_for(tables)
     assert engine.evaluate(Population(), Y2024, []) == {("2024",): 3}
     aged = Population(Compare(">=", Col(AGE), Const(65)))
     assert engine.evaluate(aged, Y2024, ["imd_quintile"]) == {("2024", 1): 1, ("2024", 3): 1}
+    financial = [Period.financial_year(2024)]  # 2024/25 is over the mid-2024 estimate
+    assert engine.evaluate(Population(), financial, []) == {("2024/25",): 3}
 
 
 def test_nulls_follow_sql_three_valued_logic(engine_for) -> None:
@@ -211,9 +214,9 @@ def test_followed_by_counts_outcomes_strictly_after_and_up_to_the_day_limit(engi
     emergency = Source("apc_spells", "disdate", EMERGENCY)
     again = Source("apc_spells", "admidate", EMERGENCY)
     engine = engine_for(tables)
-    followed = FollowedBy(emergency, (again,), 30)
+    followed = followed_by(emergency, (again,), 30)
     assert engine.evaluate(followed, Y2024, []) == {("2024",): 1}
-    not_followed = FollowedBy(emergency, (again,), 30, negate=True)
+    not_followed = followed_by(emergency, (again,), 30, negate=True)
     assert engine.evaluate(not_followed, Y2024, []) == {("2024",): 4}
 
 
@@ -251,12 +254,12 @@ def test_followed_by_death_or_a_care_home_within_91_days(engine_for) -> None:
             )
         ),
     )
-    at_home = FollowedBy(index, (died, care_home), 91, negate=True)
+    at_home = followed_by(index, (died, care_home), 91, negate=True)
     assert engine_for(tables).evaluate(at_home, Y2024, []) == {("2024",): 1}
 
 
 def test_quarters_and_financial_years_cut_the_calendar_correctly() -> None:
-    from onebudget.outcomes.model import periods_of
+    from onebudget.outcomes.calendar import periods_of
 
     q4 = Period.quarter(2024, 4)
     assert (q4.start, q4.end) == (date(2024, 10, 1), date(2025, 1, 1))

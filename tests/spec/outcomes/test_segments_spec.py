@@ -9,8 +9,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.disclosure import TOTAL
-from onebudget.outcomes.model import Period
 from onebudget.outcomes.segments import DISABILITY_REASONS, LTCS, segment_table, segmentation_sql
 from onebudget.population.synth.generate import SynthConfig, generate
 
@@ -51,7 +51,7 @@ def twin(tables: dict[str, pa.Table]) -> dict[tuple[str, int], tuple[int, Decima
             cost[c["person_id"]] = cost.get(c["person_id"], Decimal(0)) + c["Unit_Cost"]
         if (
             overlaps
-            and (c["Service_Type"] or "").startswith("Long Term")
+            and (c["Service_Type"] or "").startswith("Long term support:")
             and (c["Primary_Support_Reason"] in DISABILITY_REASONS)
         ):
             disabled.add(c["person_id"])

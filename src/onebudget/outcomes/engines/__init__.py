@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from onebudget.outcomes.model import Measure, Period
+from onebudget.outcomes.calendar import Period
+from onebudget.outcomes.model import Measure
 
 Key = tuple[Any, ...]  # (period label, *breakdown values)
 

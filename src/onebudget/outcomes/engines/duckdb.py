@@ -8,9 +8,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.engines import Key
 from onebudget.outcomes.engines.sql import SqlCompiler
-from onebudget.outcomes.model import Measure, Period
+from onebudget.outcomes.model import Measure
 
 
 class DuckDBEngine:

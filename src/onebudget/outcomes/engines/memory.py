@@ -13,35 +13,43 @@ from datetime import date, timedelta
 from typing import Any
 
 from onebudget.money import to_pence
+from onebudget.outcomes.calendar import (
+    Period,
+    age_band,
+    age_cld,
+    age_on,
+    esp_band,
+    prorated_pence,
+)
 from onebudget.outcomes.engines import Key
+from onebudget.outcomes.engines.clusters import OPEN_END, cluster_rows
 from onebudget.outcomes.model import (
     AGE,
+    AGE_CLD,
     All,
+    Cluster,
     Compare,
     Const,
     Count,
     Expr,
-    FollowedBy,
+    Highest,
     In,
     IsNull,
     Measure,
     Not,
-    Period,
     Persons,
     Population,
+    Related,
     Source,
     Spend,
     StartsWith,
     Sum,
     Total,
     Value,
-    age_band,
-    age_on,
-    esp_band,
-    prorated_pence,
 )
 
 Row = Mapping[str, Any]
+Ages = tuple[int, int]  # (completed years, CLD years) on the source's age day
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -53,28 +61,30 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 SEX = {1: "male", 2: "female"}
 
 
-def value(v: Value, row: Row, age: int) -> Any:
+def value(v: Value, row: Row, ages: Ages) -> Any:
     if isinstance(v, Const):
         return v.value
-    return age if v.name == AGE else row[v.name]
+    if v.name == AGE:
+        return ages[0]
+    return ages[1] if v.name == AGE_CLD else row[v.name]
 
 
-def truth(e: Expr, row: Row, age: int) -> bool | None:
+def truth(e: Expr, row: Row, ages: Ages) -> bool | None:
     """SQL's three-valued logic: None where SQL would give NULL."""
     if isinstance(e, Compare):
-        left, right = value(e.left, row, age), value(e.right, row, age)
+        left, right = value(e.left, row, ages), value(e.right, row, ages)
         return None if left is None or right is None else OPERATORS[e.op](left, right)
     if isinstance(e, In | StartsWith | IsNull):
-        v = value(e.column, row, age)
+        v = value(e.column, row, ages)
         if isinstance(e, IsNull):
             return v is None
         if v is None:
             return None
         return v in e.values if isinstance(e, In) else any(v.startswith(p) for p in e.prefixes)
     if isinstance(e, Not):
-        inner = truth(e.expr, row, age)
+        inner = truth(e.expr, row, ages)
         return None if inner is None else not inner
-    results = [truth(x, row, age) for x in e.exprs]
+    results = [truth(x, row, ages) for x in e.exprs]
     decisive, other = (False, True) if isinstance(e, All) else (True, False)
     if decisive in results:
         return decisive
@@ -93,34 +103,104 @@ def dimension(name: str, person: Row, age: int) -> Any:
     return person[name]
 
 
+def ages_on(born: date, day: date) -> Ages:
+    return age_on(born, day), age_cld(born, day)
+
+
+def _day(row: Row, source: Source, name: str) -> date:
+    """A date of a row for a relation; an empty end is a row still running."""
+    found = row[source.column(name)]
+    if found is None and name in ("end", source.end):
+        return OPEN_END
+    return found  # type: ignore[no-any-return]
+
+
+def _plus(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
 class MemoryEngine:
     name = "memory"
 
     def __init__(self, tables: Mapping[str, Sequence[Row]]) -> None:
         self.tables = tables
         self.persons = {p["person_id"]: p for p in tables["persons"]}
+        self._by_person: dict[Source, dict[Any, list[Row]]] = {}
+        self._episodes: dict[tuple[str, Cluster], list[dict[str, Any]]] = {}
+
+    def _table(self, source: Source) -> Sequence[Row]:
+        found = source.cluster
+        if found is None:
+            return self.tables[source.table]
+        if (source.table, found) not in self._episodes:
+
+            def member(row: Row) -> bool:
+                born = self.persons[row["person_id"]]["date_of_birth"]
+                return truth(found.members, row, ages_on(born, row[found.start])) is True
+
+            rows = cluster_rows(self.tables[source.table], found, member)
+            self._episodes[(source.table, found)] = rows
+        return self._episodes[(source.table, found)]
 
     def _person(self, source: Source, row: Row) -> Row:
         return row if source.table == "persons" else self.persons[row["person_id"]]
 
-    def rows(self, source: Source, period: Period | None) -> Iterator[tuple[Row, Row, int]]:
-        """(row, person, age) for each row of the source in the period (all if None)."""
-        for row in self.tables[source.table]:
-            start = row[source.date]
-            if start is None:
+    def _age_day(self, source: Source, row: Row, period: Period | None) -> date:
+        rule = source.age_day
+        if period is None or rule == "date":
+            return row[source.date]  # type: ignore[no-any-return]
+        if rule == "end":
+            end: date | None = row[source.column("end")]
+            return end or period.last_day
+        return period.mid if rule == "period_mid" else period.last_day
+
+    @staticmethod
+    def _in_period(source: Source, row: Row, period: Period) -> bool:
+        start: date = row[source.date]
+        if source.end is None:
+            return period.start <= start < period.end
+        end = row[source.end]
+        if source.snapshot:
+            return start <= period.last_day and (end is None or end >= period.last_day)
+        return start < period.end and (end is None or end >= period.start)
+
+    def rows(self, source: Source, period: Period | None) -> Iterator[tuple[Row, Row, Ages]]:
+        """(row, person, ages) for each row of the source in the period (all if None)."""
+        for row in self._table(source):
+            if row[source.date] is None:
                 continue
-            on = start
-            if period is not None and source.end is not None:
-                end = row[source.end]
-                if not (start < period.end and (end is None or end >= period.start)):
-                    continue
-                on = period.mid
-            elif period is not None and not period.start <= start < period.end:
+            if period is not None and not self._in_period(source, row, period):
                 continue
             person = self._person(source, row)
-            age = age_on(person["date_of_birth"], on)
-            if truth(source.where, row, age) is True:
-                yield row, person, age
+            ages = ages_on(person["date_of_birth"], self._age_day(source, row, period))
+            if truth(source.where, row, ages) is True and self._related_hold(source, row):
+                yield row, person, ages
+
+    def _related_hold(self, source: Source, row: Row) -> bool:
+        return all(self._has(related, source, row) != related.negate for related in source.related)
+
+    def _has(self, related: Related, outer: Source, row: Row) -> bool:
+        for inner in related.sources:
+            if inner.cluster is not None or inner.related:
+                raise ValueError("a related source is a plain table's rows")
+            for other in self._rows_of(inner).get(row["person_id"], ()):
+                if all(
+                    OPERATORS[r.op](
+                        _day(other, inner, r.inner), _plus(_day(row, outer, r.outer), r.days)
+                    )
+                    for r in related.when
+                ):
+                    return True
+        return False
+
+    def _rows_of(self, source: Source) -> dict[Any, list[Row]]:
+        """A related source's rows (not cut to any period) by person, computed once."""
+        if source not in self._by_person:
+            found: dict[Any, list[Row]] = defaultdict(list)
+            for row, person, _ in self.rows(source, None):
+                found[person["person_id"]].append(row)
+            self._by_person[source] = found
+        return self._by_person[source]
 
     def evaluate(
         self, measure: Measure, periods: Sequence[Period], by: Sequence[str]
@@ -138,29 +218,49 @@ class MemoryEngine:
         totals: dict[Key, Any] = defaultdict(int)
         if isinstance(measure, Population):
             for person in self.tables["persons"]:
-                alive = person["date_of_death"] is None or person["date_of_death"] > period.mid
-                if person["date_of_birth"] <= period.mid and alive:
-                    age = age_on(person["date_of_birth"], period.mid)
-                    if truth(measure.where, person, age) is True:
-                        totals[key(person, age)] += 1
+                day = period.mid_year
+                alive = person["date_of_death"] is None or person["date_of_death"] > day
+                if person["date_of_birth"] <= day and alive:
+                    ages = ages_on(person["date_of_birth"], day)
+                    if truth(measure.where, person, ages) is True:
+                        totals[key(person, ages[0])] += 1
         elif isinstance(measure, Count | Sum):
-            for row, person, age in self.rows(measure.source, period):
+            for row, person, ages in self.rows(measure.source, period):
                 add = 1 if isinstance(measure, Count) else row[measure.column]
                 if add is not None:
-                    totals[key(person, age)] += add
+                    totals[key(person, ages[0])] += add
         elif isinstance(measure, Spend | Total):
             for part in measure.parts if isinstance(measure, Total) else (measure,):
-                for row, person, age in self.rows(part.source, period):
+                for row, person, ages in self.rows(part.source, period):
                     pence = self._pence(part, row, period)
                     if pence is not None:
-                        totals[key(person, age)] += pence
+                        totals[key(person, ages[0])] += pence
         elif isinstance(measure, Persons):
             people: dict[Key, set[Any]] = defaultdict(set)
-            for row, person, age in self.rows(measure.source, period):
-                people[key(person, age)].add(row["person_id"])
+            for row, person, ages in self.rows(measure.source, period):
+                people[key(person, ages[0])].add(row["person_id"])
             totals.update({k: len(v) for k, v in people.items()})
         else:
-            totals.update(self._followed(measure, period, key))
+            totals.update(self._highest(measure, period, key))
+        return dict(totals)
+
+    def _highest(
+        self, measure: Highest, period: Period, key: Callable[[Row, int], Key]
+    ) -> dict[Key, int]:
+        best: dict[Any, tuple[tuple[int, date, int], Key]] = {}
+        for row, person, ages in self.rows(measure.source, period):
+            tier = next(
+                (i for i, t in enumerate(measure.tiers) if truth(t, row, ages) is True),
+                len(measure.tiers),
+            )
+            order = (tier, row[measure.source.date], ages[0])
+            pid = person["person_id"]
+            if pid not in best or order < best[pid][0]:
+                best[pid] = (order, key(person, ages[0]))
+        totals: dict[Key, int] = defaultdict(int)
+        for (tier, _, _), k in best.values():
+            if tier in measure.counted:
+                totals[k] += 1
         return dict(totals)
 
     @staticmethod
@@ -175,19 +275,3 @@ class MemoryEngine:
         end = row[part.source.end]
         stop = period.end if end is None else min(end + timedelta(days=1), period.end)
         return prorated_pence(pence, (stop - start).days, part.per_days)
-
-    def _followed(
-        self, measure: FollowedBy, period: Period, key: Callable[[Row, int], Key]
-    ) -> dict[Key, int]:
-        outcomes: dict[Any, list[date]] = defaultdict(list)
-        for source in measure.outcomes:
-            for row, person, _ in self.rows(source, None):
-                outcomes[person["person_id"]].append(row[source.date])
-        totals: dict[Key, int] = defaultdict(int)
-        for row, person, age in self.rows(measure.index, period):
-            anchor = row[measure.after or measure.index.date]
-            last = anchor + timedelta(days=measure.days)
-            followed = any(anchor < d <= last for d in outcomes[person["person_id"]])
-            if followed != measure.negate:
-                totals[key(person, age)] += 1
-        return dict(totals)

@@ -15,9 +15,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.engines import Key
 from onebudget.outcomes.engines.sql import SqlCompiler
-from onebudget.outcomes.model import Measure, Period
+from onebudget.outcomes.model import Measure
 
 MISSING = (
     "The Spark engine needs the spark extra: pip install 'onebudget[spark]' (and Java 17 or later)."

@@ -1,223 +1,248 @@
-"""Rows of the adult social care Client Level Data (CLD) table, built up event by event."""
+"""Rows of the adult social care Client Level Data (CLD) table, built up event by event.
+
+Events are kept as columns of codes (``cld_values``) in growable arrays, so a later step can
+end a service or change an episode's outcome by its row number: a home care package is
+written when it starts and closed when the person moves into a care home months later.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from onebudget.population.synth.cells import CellModel
-from onebudget.population.synth.events import Draws, pick
-from onebudget.population.synth.people import People
+from onebudget.population.synth.cld_values import (
+    ACCOMMODATION,
+    ASSESSMENT,
+    CLIENT,
+    EVENT,
+    FREQUENCY,
+    FUNDING,
+    MECHANISM,
+    OUTCOME,
+    ROUTE,
+    SUPPORT_REASON,
+    Labels,
+)
+from onebudget.population.synth.events import pick
 from onebudget.population.synth.rates import NationalRates
-from onebudget.population.synth.social_care_model import SocialCareModel
-from onebudget.population.synth.window import Window
 
 Ints = npt.NDArray[np.int64]
 Dates = npt.NDArray[np.datetime64]
 NO_DATE = np.datetime64("NaT", "D")
+COUNCIL, JOINT = {"council": 1.0}, {"council": 0.9, "joint": 0.1}
 
-# Service component -> (CLD service type, unit-cost item, cost frequency, funding mix)
-SERVICES: dict[str, tuple[str, str, str, dict[str, float]]] = {
-    "Nursing Care": (
-        "Long Term Support: Nursing Care",
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of service: its CLD service type and component, unit cost and who pays."""
+
+    service_type: str
+    component: str
+    cost: str  # unit cost item in national.yaml
+    frequency: str
+    funding: dict[str, float]
+
+
+KINDS: dict[str, Kind] = {
+    "nursing": Kind(
+        "Long term support: Nursing care",
+        "Long term nursing care",
         "nursing_home_week",
         "Weekly",
         {"council": 0.6, "joint": 0.25, "nhs_chc": 0.15},
     ),
-    "Residential Care": (
-        "Long Term Support: Residential Care",
+    "residential": Kind(
+        "Long term support: Residential care",
+        "Long term residential care",
         "residential_home_week",
         "Weekly",
-        {"council": 0.9, "joint": 0.1},
+        JOINT,
     ),
-    "Home Care": (
-        "Long Term Support: Community",
+    "home_support": Kind(
+        "Long term support: Community",
+        "Home support or domiciliary care",
         "home_care_hour",
         "Hourly",
         {"council": 0.85, "joint": 0.1, "nhs_chc": 0.05},
     ),
-    "Supported Living": (
-        "Long Term Support: Community",
+    "supported_living": Kind(
+        "Long term support: Community",
+        "Community supported living",
         "supported_living_week",
         "Weekly",
         {"council": 0.8, "joint": 0.2},
     ),
-    "Direct Payment": (
-        "Long Term Support: Community",
-        "direct_payment_week",
-        "Weekly",
-        {"council": 0.9, "joint": 0.1},
+    "direct_payment": Kind(
+        "Long term support: Community", "Direct payment", "direct_payment_week", "Weekly", JOINT
     ),
-    "Reablement": (
-        "Short Term Support: ST-Max",
+    "day_support": Kind(
+        "Long term support: Community", "Day support", "day_support_week", "Weekly", COUNCIL
+    ),
+    "extra_care": Kind(
+        "Long term support: Community", "Extra care housing", "extra_care_week", "Weekly", JOINT
+    ),
+    "shared_lives": Kind(
+        "Long term support: Community", "Shared Lives", "shared_lives_week", "Weekly", COUNCIL
+    ),
+    "reablement": Kind(
+        "Short term support: ST-Max",
+        "Reablement",
         "reablement_case",
         "One-off",
         {"council": 0.7, "joint": 0.3},
     ),
+    "carer_direct_payment": Kind(
+        "Unpaid carer support: Direct to unpaid carer",
+        "Direct payment",
+        "carer_payment",
+        "One-off",
+        COUNCIL,
+    ),
+    "carer_support": Kind(
+        "Unpaid carer support: Direct to unpaid carer",
+        "Other unpaid carer support",
+        "carer_payment",
+        "One-off",
+        COUNCIL,
+    ),
+    "carer_respite": Kind(
+        "Unpaid carer support: Support involving the person cared-for",
+        "Unpaid carer respite",
+        "carer_respite",
+        "One-off",
+        JOINT,
+    ),
+    "carer_sitting": Kind(
+        "Unpaid carer support: Support involving the person cared-for",
+        "Unpaid carer sitting service",
+        "carer_respite",
+        "One-off",
+        COUNCIL,
+    ),
 }
-IN_SUPPORT_OLDER = {
-    "Nursing Care": 0.15,
-    "Residential Care": 0.25,
-    "Home Care": 0.46,
-    "Direct Payment": 0.14,
-}
-IN_SUPPORT_WORKING_AGE = {
-    "Supported Living": 0.3,
-    "Direct Payment": 0.37,
-    "Home Care": 0.2,
-    "Residential Care": 0.13,
-}
-TEXT_COLUMNS = (
-    "Event_Type",
-    "Event_Outcome",
-    "Request_Route_of_Access",
-    "Assessment_Type",
-    "Service_Type",
-    "Service_Component",
-    "Delivery_Mechanism",
-    "Cost_Frequency_Unit_Type",
-    "Funding_Source",
+KIND = Labels(*KINDS)
+CARE_HOMES = KIND.codes(["residential", "nursing"])
+LONG_TERM = KIND.codes(k for k, v in KINDS.items() if v.service_type.startswith("Long term"))
+FIELDS = (
+    "person",  # index into People
+    "linked",  # the person cared for, for an unpaid carer's events
+    "client",
+    "event",
+    "outcome",
+    "route",
+    "assessment",
+    "kind",
+    "mechanism",
+    "accommodation",
+    "reason",
+    "cost_pence",
+    "units_tenths",
+    "funding",
 )
+TEXT_COLUMNS: dict[str, tuple[str, Labels]] = {
+    "Client_Type": ("client", CLIENT),
+    "Primary_Support_Reason": ("reason", SUPPORT_REASON),
+    "Accommodation_Status": ("accommodation", ACCOMMODATION),
+    "Event_Type": ("event", EVENT),
+    "Event_Outcome": ("outcome", OUTCOME),
+    "Request_Route_of_Access": ("route", ROUTE),
+    "Assessment_Type": ("assessment", ASSESSMENT),
+    "Delivery_Mechanism": ("mechanism", MECHANISM),
+    "Funding_Source": ("funding", FUNDING),
+}
 
 
-class CldBuilder:
-    """Collects CLD events as column arrays; ``columns()`` returns them sorted by date."""
+class CldStore:
+    """CLD events as growable columns of codes; ``columns()`` gives the table's values."""
 
-    def __init__(
-        self,
-        people: People,
-        window: Window,
-        rates: NationalRates,
-        model: CellModel,
-        care: SocialCareModel,
-        rng: np.random.Generator,
-    ) -> None:
-        self.people, self.window, self.rates, self.care = people, window, rates, care
-        self.model, self.rng = model, rng
-        self.parts: list[dict[str, np.ndarray]] = []
+    def __init__(self) -> None:
+        self.size = 0
+        self._ints = {name: np.full(1024, -1, dtype=np.int64) for name in FIELDS}
+        self._dates = {name: np.full(1024, NO_DATE) for name in ("start", "end")}
 
-    def _add(self, who: Ints, start: Dates, end: Dates, **text: np.ndarray | str) -> None:
-        n = len(who)
-        part: dict[str, np.ndarray] = {
-            "person": who,
-            "Event_Start_Date": start,
-            "Event_End_Date": end,
+    def __getitem__(self, name: str) -> np.ndarray:
+        column = self._ints[name] if name in self._ints else self._dates[name]
+        return column[: self.size]
+
+    def set(self, name: str, rows: Ints, values: np.ndarray | int | np.datetime64) -> None:
+        self[name][rows] = values
+
+    def add(self, person: Ints, start: Dates, end: Dates | None = None, **codes: object) -> Ints:
+        """New rows for ``person`` from ``start`` (and ``end``), with the given codes (an
+        array or one value per field; the client is a service user unless given)."""
+        n = len(person)
+        self._grow(self.size + n)
+        rows = np.arange(self.size, self.size + n)
+        self.size += n
+        self.set("person", rows, person)
+        self.set("start", rows, start)
+        self.set("end", rows, NO_DATE if end is None else end)
+        self.set("client", rows, CLIENT["Service user"])
+        for name, value in codes.items():
+            self.set(name, rows, np.asarray(value))
+        return rows
+
+    def _grow(self, needed: int) -> None:
+        capacity = len(self._ints["person"])
+        if needed <= capacity:
+            return
+        more = max(needed, 2 * capacity) - capacity
+        for name, column in self._ints.items():
+            self._ints[name] = np.concatenate([column, np.full(more, -1, dtype=np.int64)])
+        for name, dates in self._dates.items():
+            self._dates[name] = np.concatenate([dates, np.full(more, NO_DATE)])
+
+    def columns(self, keep: npt.NDArray[np.bool_] | None = None) -> dict[str, np.ndarray]:
+        """The kept rows, sorted by start date, person and event type, as table values."""
+        rows = np.flatnonzero(np.ones(self.size, bool) if keep is None else keep)
+        rows = rows[np.lexsort((self["event"][rows], self["person"][rows], self["start"][rows]))]
+        kind = self["kind"][rows]
+        kinds = list(KINDS.values())
+        out: dict[str, np.ndarray] = {
+            "person": self["person"][rows],
+            "linked": self["linked"][rows],
+            "Event_Start_Date": self["start"][rows],
+            "Event_End_Date": self["end"][rows],
+            "Service_Type": Labels(*(k.service_type for k in kinds)).text(kind),
+            "Service_Component": Labels(*(k.component for k in kinds)).text(kind),
+            "Cost_Frequency_Unit_Type": Labels(*(k.frequency for k in kinds)).text(kind),
+            "unit_cost_pence": self["cost_pence"][rows],
+            "units_per_week_tenths": self["units_tenths"][rows],
         }
-        for name in TEXT_COLUMNS:
-            value = text.get(name, "")
-            part[name] = np.full(n, value) if isinstance(value, str) else value
-        for name in ("unit_cost_pence", "units_per_week_tenths"):
-            part[name] = np.asarray(text.get(name, np.full(n, -1)), dtype=np.int64)
-        self.parts.append(part)
+        for column, (field, labels) in TEXT_COLUMNS.items():
+            out[column] = labels.text(self[field][rows])
+        return out
 
-    def requests(
-        self, requests: Draws, from_hospital: npt.NDArray[np.bool_], outcomes: npt.NDArray[np.str_]
-    ) -> None:
-        route = np.where(from_hospital, "Discharge from Hospital", "Community")
-        self._add(
-            requests.person,
-            requests.date,
-            requests.date,
-            Event_Type="Request",
-            Event_Outcome=outcomes,
-            Request_Route_of_Access=route,
-        )
 
-    def assessments(self, requests: Draws, outcomes: npt.NDArray[np.str_]) -> None:
-        assessed = (outcomes == "Long Term Support") | (outcomes == "Short Term Support (ST-Max)")
-        who, asked = requests.person[assessed], requests.date[assessed]
-        start = asked + self.rng.integers(1, 11, size=len(who)).astype("m8[D]")
-        end = start + self.rng.integers(0, 15, size=len(who)).astype("m8[D]")
-        self._add(
-            who,
-            start,
-            end,
-            Event_Type="Assessment",
-            Assessment_Type="Needs Assessment",
-            Event_Outcome="Eligible needs identified",
-        )
-
-    def reablement(
-        self, who: Ints, start: Dates, end: Dates, outcome: npt.NDArray[np.str_]
-    ) -> None:
-        self._services(who, start, end, np.full(len(who), "Reablement"), outcome=outcome)
-
-    def long_term_services(
-        self, who: Ints, start: Dates, ages: Ints, *, prevalent: bool = False
-    ) -> None:
-        older = ages >= 65
-        dp_older, dp_working = self.care.dp_share_older, self.care.dp_share_working_age
-        mix_older = (
-            IN_SUPPORT_OLDER
-            if prevalent
-            else {"Home Care": 1 - dp_older * 1.4, "Direct Payment": dp_older * 1.4}
-        )
-        mix_working = (
-            IN_SUPPORT_WORKING_AGE
-            if prevalent
-            else {
-                "Supported Living": 0.25,
-                "Direct Payment": dp_working * 1.1,
-                "Home Care": 0.75 - dp_working * 1.1,
-            }
-        )
-        component = np.where(
-            older, pick(self.rng, len(who), mix_older), pick(self.rng, len(who), mix_working)
-        )
-        self._services(who, start, self._ends(who), component)
-
-    def care_home_admissions(self, who: Ints, start: Dates) -> None:
-        nursing = self.rates.figure("social_care", "nursing_share_of_care_home_admissions_65_plus")
-        component = np.where(
-            self.rng.random(len(who)) < nursing, "Nursing Care", "Residential Care"
-        )
-        self._services(who, start, self._ends(who), component)
-
-    def _ends(self, who: Ints) -> Dates:
-        dod = self.people.dod[who]
-        return np.where(~np.isnat(dod) & (dod < self.window.end), dod, NO_DATE)
-
-    def _services(
-        self,
-        who: Ints,
-        start: Dates,
-        end: Dates,
-        component: npt.NDArray[np.str_],
-        outcome: np.ndarray | str = "",
-    ) -> None:
-        n = len(who)
-        cost = np.zeros(n, dtype=np.int64)
-        units = np.full(n, 10, dtype=np.int64)  # tenths of a unit a week
-        service_type = np.full(n, "", dtype=object)
-        frequency = np.full(n, "", dtype=object)
-        funding = np.full(n, "", dtype=object)
-        for name, (stype, item, freq, mix) in SERVICES.items():
-            rows = component == name
-            service_type[rows], frequency[rows] = stype, freq
-            cost[rows] = int(self.rates.cost(item) * 100)
-            funding[rows] = pick(self.rng, int(rows.sum()), mix)
-        hourly = component == "Home Care"
-        units[hourly] = self.rng.integers(40, 251, size=int(hourly.sum()))
-        mechanism = np.where(
-            component == "Direct Payment", "Direct Payment", "CASSR Managed Personal Budget"
-        )
-        self._add(
-            who,
-            start,
-            end,
-            Event_Type="Service",
-            Event_Outcome=outcome,
-            Service_Type=service_type.astype(str),
-            Service_Component=component,
-            Delivery_Mechanism=mechanism,
-            Cost_Frequency_Unit_Type=frequency.astype(str),
-            Funding_Source=funding.astype(str),
-            unit_cost_pence=cost,
-            units_per_week_tenths=np.where(frequency == "One-off", -1, units),
-        )
-
-    def columns(self) -> dict[str, np.ndarray]:
-        table = {k: np.concatenate([p[k] for p in self.parts]) for k in self.parts[0]}
-        start = table["Event_Start_Date"]
-        order = np.lexsort((table["Event_Type"], table["person"], start))
-        return {k: v[order] for k, v in table.items()}
+def add_services(
+    store: CldStore,
+    rates: NationalRates,
+    rng: np.random.Generator,
+    who: Ints,
+    start: Dates,
+    kind: Ints,
+    end: Dates | None = None,
+    **codes: object,
+) -> Ints:
+    """New services of the given kinds from ``start`` (to ``end``), costed from the kind's
+    unit cost: home support by the hour (4 to 25 hours a week), the rest a week or once."""
+    pence = np.array([int(rates.cost(k.cost) * 100) for k in KINDS.values()])
+    frequency = FREQUENCY.codes(k.frequency for k in KINDS.values())[kind]
+    units = np.where(frequency == FREQUENCY["Hourly"], rng.integers(40, 251, len(who)), 10)
+    funding = np.full(len(who), -1, dtype=np.int64)
+    for code, spec in enumerate(KINDS.values()):
+        rows = np.flatnonzero(kind == code)
+        funding[rows] = FUNDING.codes(pick(rng, len(rows), spec.funding))
+    return store.add(
+        who,
+        start,
+        end,
+        event=EVENT["Service"],
+        kind=kind,
+        cost_pence=pence[kind],
+        units_tenths=np.where(frequency == FREQUENCY["One-off"], -1, units),
+        funding=funding,
+        **codes,
+    )

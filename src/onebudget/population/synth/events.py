@@ -85,3 +85,41 @@ def pick(rng: np.random.Generator, n: int, options: dict[str, float]) -> npt.NDA
 def geometric_stay(rng: np.random.Generator, mean_days: Floats) -> Ints:
     """Stays of at least one day with the given means."""
     return np.asarray(rng.geometric(1 / np.maximum(mean_days, 1.0)), dtype=np.int64)
+
+
+MAX_RAISE = 10.0  # at most ten times the rate for those eligible, where few are
+
+
+def draw_among(
+    rng: np.random.Generator,
+    expected: Floats,
+    eligible: npt.NDArray[np.bool_],
+    ages: Ints,
+    given: Floats | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Who has an event in one step, drawn only among the ``eligible``, with their rates
+    raised so that at each age the expected events are those of everyone (``expected`` per
+    person) less any already ``given`` at that age. An event that cannot happen to some
+    people (a care-home admission of a resident) is then not lost from the national rate:
+    it happens to someone it can happen to."""
+    size = int(ages.max(initial=0)) + 1
+    target = np.bincount(ages, weights=expected, minlength=size)
+    if given is not None:
+        target = np.maximum(target - given[:size], 0.0)
+    pool = np.bincount(ages[eligible], weights=expected[eligible], minlength=size)
+    raise_by = np.divide(target, pool, out=np.zeros(size), where=pool > 0)
+    chance = np.where(eligible, expected * np.minimum(raise_by, MAX_RAISE)[ages], 0.0)
+    return np.asarray(rng.random(len(chance)) < np.minimum(chance, 1.0), dtype=np.bool_)
+
+
+def capped(chance: Floats, ages: Ints, rounds: int = 20) -> Floats:
+    """Chances of at most one, raised among those below one so that the expected number
+    at each age is still the sum of ``chance`` (a very frail 95-year-old's chance of being
+    in support is capped at certainty; the rest of their age make up what it lost)."""
+    size = int(ages.max(initial=0)) + 1
+    target = np.bincount(ages, weights=chance, minlength=size)
+    scale = np.ones(size)
+    for _ in range(rounds):
+        now = np.bincount(ages, weights=np.minimum(chance * scale[ages], 1.0), minlength=size)
+        scale *= np.divide(target, now, out=np.ones(size), where=now > 0)
+    return np.asarray(np.minimum(chance * scale[ages], 1.0), dtype=np.float64)

@@ -4,11 +4,10 @@ Emergency admissions are calibrated by age band to England's total; falls admiss
 to the published directly standardised rate; 30-day readmissions, the chronic
 ambulatory-care-sensitive share and discharge to usual place of residence to their national
 shares. All are exact in expectation for a national-shaped population (see ``cells``).
+A person is in one bed at a time and never admitted after death (see ``spells``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -18,23 +17,13 @@ from onebudget.population.synth.cells import AGES, CellModel, band_rates, nation
 from onebudget.population.synth.events import Draws, draw_before, draw_events, geometric_stay, pick
 from onebudget.population.synth.people import People
 from onebudget.population.synth.rates import NationalRates
+from onebudget.population.synth.spells import Spells as Spells
+from onebudget.population.synth.spells import emergencies_in_turn, join, planned_around, take
 from onebudget.population.synth.window import Window
 
 Strs = npt.NDArray[np.str_]
 # 2013 European Standard Population weights for 65-69, 70-74, ..., 90+ (per 100,000).
 ESP2013_65_PLUS = {65: 5500, 70: 5000, 75: 4000, 80: 2500, 85: 1500, 90: 1000}
-
-
-@dataclass
-class Spells:
-    person: npt.NDArray[np.int64]
-    admidate: npt.NDArray[np.datetime64]
-    disdate: npt.NDArray[np.datetime64]
-    admimeth: Strs
-    classpat: npt.NDArray[np.int8]
-    disdest: Strs
-    diagnoses: tuple[Strs, Strs, Strs]
-    cost_pence: npt.NDArray[np.int64]
 
 
 def falls_rates(rates: NationalRates) -> npt.NDArray[np.float64]:
@@ -152,23 +141,12 @@ def _admission_methods(n: int, rates: NationalRates, rng: np.random.Generator) -
 
 
 def concat(parts: list[Spells]) -> Spells:
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts])
-
-    def diagnosis(i: int) -> Strs:
-        return np.concatenate([p.diagnoses[i] for p in parts])
-
-    diagnoses = (diagnosis(0), diagnosis(1), diagnosis(2))
-    return Spells(
-        cat("person"),
-        cat("admidate"),
-        cat("disdate"),
-        cat("admimeth"),
-        cat("classpat"),
-        cat("disdest"),
-        diagnoses,
-        cat("cost_pence"),
-    )
+    """All spells of the place as one possible history: the emergency spells (admission
+    method 2x, already one after another from ``emergency_spells``) stay as they are, and
+    a planned spell that clashes with a stay or follows a death is cancelled."""
+    spells = join(parts)
+    emergency = np.char.startswith(spells.admimeth.astype(str), "2")
+    return planned_around(take(spells, emergency), take(spells, ~emergency))
 
 
 def _readmissions(
@@ -210,7 +188,7 @@ def emergency_spells(
         _secondary(people, e.person, 0),
         _secondary(people, e.person, 1),
     )
-    index = concat(
+    index = join(
         [
             _new_spells(
                 people,
@@ -232,10 +210,10 @@ def emergency_spells(
     )
     _destinations(people, index, rates, rng)
     before = _spells_before(people, window, falls + non_falls, rates, model, rng)
-    again = _readmissions(people, concat([before, index]), window, rates, rng)
+    again = _readmissions(people, join([before, index]), window, rates, rng)
     again = _within(again, window)
     _destinations(people, again, rates, rng)
-    spells = concat([index, again])
+    spells = emergencies_in_turn(join([index, again]), people.dod, window.end)
     long_stay = (spells.disdate - spells.admidate).astype(np.int64) >= 2
     spells.cost_pence = np.where(
         long_stay, _pence(rates, "non_elective_long_stay"), _pence(rates, "non_elective_short_stay")
@@ -267,18 +245,7 @@ def _spells_before(
 
 
 def _within(spells: Spells, window: Window) -> Spells:
-    keep = spells.admidate >= window.start
-    diagnoses = (spells.diagnoses[0][keep], spells.diagnoses[1][keep], spells.diagnoses[2][keep])
-    return Spells(
-        spells.person[keep],
-        spells.admidate[keep],
-        spells.disdate[keep],
-        spells.admimeth[keep],
-        spells.classpat[keep],
-        spells.disdest[keep],
-        diagnoses,
-        spells.cost_pence[keep],
-    )
+    return take(spells, spells.admidate >= window.start)
 
 
 def _pence(rates: NationalRates, item: str) -> int:

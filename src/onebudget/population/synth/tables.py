@@ -123,29 +123,6 @@ def activity_table(
     return build(table, columns)
 
 
-def _support_reasons(
-    people: People,
-    person: npt.NDArray[np.int64],
-    start: npt.NDArray[np.datetime64],
-    rng: np.random.Generator,
-) -> npt.NDArray[np.str_]:
-    """Each event's primary support reason: the person's, for their age at the event."""
-    n = people.count
-    working_age = np.array(
-        [
-            "Learning Disability Support",
-            "Mental Health Support",
-            "Physical Support: Personal Care Support",
-        ]
-    )[rng.choice(3, size=n, p=[0.4, 0.25, 0.35])]
-    older = np.where(
-        rng.random(n) < 0.9, "Physical Support: Personal Care Support", "Mental Health Support"
-    )
-    age = people.ages_on(person, start)
-    reason = np.where(age >= 65, older[person], working_age[person])
-    return np.where(people.conditions["dementia"][person], "Memory and Cognition Support", reason)
-
-
 def cld_table(
     cld: dict[str, np.ndarray],
     people: People,
@@ -153,12 +130,17 @@ def cld_table(
     ids: pa.Array,
     rng: np.random.Generator,
 ) -> pa.Table:
-    person = cld["person"]
-    council_ids = rng.permutation(people.count) + 1_000_000
+    """The CLD table: the council's own person identifiers are a random permutation, and an
+    unpaid carer's linked person is the identifier of the person cared for."""
+    person, linked = cld["person"], cld["linked"]
+    council_ids = np.char.add("LA", (rng.permutation(people.count) + 1_000_000).astype(str))
     unit, tenths = cld["unit_cost_pence"], cld["units_per_week_tenths"]
     frequency = cld["Cost_Frequency_Unit_Type"]
     weekly = np.where(frequency == "Hourly", (unit * tenths + 5) // 10, unit)
-    text_columns = {name: text(cld[name], blank_is_null=True) for name in TEXT_COLUMNS[1:]}
+    text_columns = {
+        name: text(cld[name], blank_is_null=True)
+        for name in (*TEXT_COLUMNS, "Service_Type", "Service_Component", "Cost_Frequency_Unit_Type")
+    }
     units = pc.multiply(
         pa.array(tenths).cast(pa.decimal128(19, 0)), pa.scalar(Decimal("0.1"), pa.decimal128(2, 1))
     )
@@ -166,18 +148,17 @@ def cld_table(
         schema.CLD,
         {
             "LA_Code": np.full(len(person), place.council_code),
-            "LA_Person_Unique_Identifier": np.char.add("LA", council_ids[person].astype(str)),
+            "LA_Person_Unique_Identifier": council_ids[person],
             "person_id": ids.take(pa.array(person)),
             "Gender": np.where(people.sex[person] == 1, "Male", "Female"),
             "Event_Reference": np.char.add("EV", np.arange(1, len(person) + 1).astype(str)),
-            "Event_Type": cld["Event_Type"],
             "Event_Start_Date": dates(cld["Event_Start_Date"]),
             "Event_End_Date": dates(cld["Event_End_Date"]),
-            "Primary_Support_Reason": _support_reasons(
-                people, person, cld["Event_Start_Date"], rng
+            "Adult_1_Linked_Person_ID": text(
+                np.where(linked >= 0, council_ids[np.maximum(linked, 0)], ""), blank_is_null=True
             ),
             "Unit_Cost": money(unit, unit < 0),
-            "Planned_Units_Per_Week": pc.if_else(pa.array(tenths < 0), None, units),
+            "Planned_units_per_week": pc.if_else(pa.array(tenths < 0), None, units),
             "Weekly_Cost": money(weekly, (unit < 0) | (frequency == "One-off")),
             **text_columns,
         },

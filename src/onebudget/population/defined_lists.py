@@ -1,0 +1,136 @@
+"""The defined lists of adult social care Client Level Data, as reviewed data.
+
+Each CLD release's lists live in ``definitions/cld/release-<n>.yaml`` with their owner and
+source, and are validated on load: every field must be a CLD column of ``schema``, and no
+value may be listed twice. Values match as DHSC's ASCOF code matches them on SQL Server:
+ignoring case and trailing spaces, never punctuation (``NFA - Deceased`` is not ``NFA:
+Deceased``), so an extract that a council's system wrote in other capitals still reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from onebudget.population import schema
+
+CLD_COLUMNS = frozenset(c.name for c in schema.CLD.columns)
+Release = Literal[1, 2]
+RELEASES: tuple[Release, ...] = (1, 2)
+
+
+def fold(value: str) -> str:
+    """The form two CLD values are compared in: lower case, trailing spaces dropped (as
+    ``fold_column`` does to a whole column)."""
+    return value.rstrip().lower()
+
+
+def fold_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    return pc.utf8_rtrim_whitespace(pc.utf8_lower(values))
+
+
+def canonical_cld(table: pa.Table, release: Release = 2) -> pa.Table:
+    """The CLD table with every value that matches a defined list (ignoring case and
+    trailing spaces) in the list's own spelling, so the indicators' conditions, which
+    compare exactly, see a council's ``SERVICE USER`` as ``Service user``. Values on no
+    list are left as they are (``onebudget data check`` names them)."""
+    for name, defined in defined_lists(release).fields.items():
+        column = table.column(name)
+        at = pc.index_in(fold_column(column), value_set=pa.array([fold(v) for v in defined.values]))
+        listed = pc.take(pa.array(defined.values), at)
+        fixed = pc.if_else(pc.is_null(at), column, listed)
+        table = table.set_column(table.schema.get_field_index(name), name, fixed)
+    return table
+
+
+class _FieldFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    complete: bool
+    values: list[str]
+
+    @field_validator("values")
+    @classmethod
+    def _distinct(cls, values: list[str]) -> list[str]:
+        seen = [fold(v) for v in values]
+        twice = sorted({v for v in values if seen.count(fold(v)) > 1})
+        if twice:
+            raise ValueError(f"listed twice: {twice}")
+        return values
+
+
+class _ListsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    release: Release
+    owner: str
+    source: str
+    reviewed: date
+    review_by: date
+    fields: dict[str, _FieldFile]
+
+    @field_validator("fields")
+    @classmethod
+    def _cld_fields(cls, fields: dict[str, _FieldFile]) -> dict[str, _FieldFile]:
+        unknown = sorted(set(fields) - CLD_COLUMNS)
+        if unknown:
+            raise ValueError(f"not CLD columns: {unknown}")
+        return fields
+
+
+@dataclass(frozen=True)
+class DefinedList:
+    """One field's allowed values. ``complete`` is False where the published sources list
+    only some of them: a value outside such a list is a note to check, not a problem."""
+
+    field: str
+    values: tuple[str, ...]
+    complete: bool
+
+    def canonical(self, value: str) -> str | None:
+        """The listed spelling of ``value``, or None when it is not on the list."""
+        folded = fold(value)
+        return next((v for v in self.values if fold(v) == folded), None)
+
+
+@dataclass(frozen=True)
+class DefinedLists:
+    release: Release
+    source: str
+    fields: dict[str, DefinedList]
+
+
+class DefinedListsError(ValueError):
+    pass
+
+
+def parse_lists(text: str, *, source: str) -> DefinedLists:
+    try:
+        spec = _ListsFile.model_validate(yaml.safe_load(text))
+    except (ValidationError, yaml.YAMLError) as error:
+        raise DefinedListsError(f"{source}: {error}") from None
+    if spec.review_by <= spec.reviewed:
+        raise DefinedListsError(f"{source}: review_by must come after the review date")
+    fields = {
+        name: DefinedList(name, tuple(f.values), f.complete) for name, f in spec.fields.items()
+    }
+    return DefinedLists(spec.release, spec.source, fields)
+
+
+@cache
+def defined_lists(release: Release = 2) -> DefinedLists:
+    """The shipped defined lists of a CLD release (2, the current one, by default)."""
+    if release not in RELEASES:
+        raise DefinedListsError(f"CLD release {release!r}: one of {RELEASES}")
+    name = f"release-{release}.yaml"
+    path = resources.files("onebudget") / "definitions" / "cld" / name
+    lists = parse_lists(path.read_text(encoding="utf-8"), source=name)
+    if lists.release != release:
+        raise DefinedListsError(f"{name}: says release {lists.release}")
+    return lists

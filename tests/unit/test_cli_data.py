@@ -1,0 +1,101 @@
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from onebudget.cli.main import app
+from tests.spec.outcomes.conftest import make_tables
+
+runner = CliRunner(env={"COLUMNS": "200"})  # the report is a wide table
+PEOPLE = [{"person_id": "p1"}, {"person_id": "p2", "date_of_death": date(2024, 6, 1)}]
+SERVICE = {
+    "person_id": "p1",
+    "Client_Type": "Service user",
+    "Event_Type": "Service",
+    "Primary_Support_Reason": "Learning disability support",
+}
+
+
+def said(result) -> str:  # type: ignore[no-untyped-def]
+    """The output as one line: Rich wraps long messages."""
+    return " ".join(result.output.split())
+
+
+def folder(path: Path, **rows: Any) -> Path:
+    path.mkdir()
+    rows = {"asc_cld": [SERVICE], **rows}
+    for name, table in make_tables(persons=PEOPLE, **rows).items():
+        pq.write_table(table, path / f"{name}.parquet")
+    return path
+
+
+def check(*args: str) -> Any:
+    return runner.invoke(app, ["data", "check", *args])
+
+
+def test_a_clean_folder_passes(tmp_path: Path) -> None:
+    result = check("--data", str(folder(tmp_path / "place")))
+    assert result.exit_code == 0, result.output
+    assert "Checked 6 tables, 3 rows: no problems or notes." in said(result)
+
+
+def test_notes_alone_pass(tmp_path: Path) -> None:
+    result = check("--data", str(folder(tmp_path / "place", asc_cld=[{**SERVICE, "Gender": "X"}])))
+    assert result.exit_code == 0, result.output
+    assert "0 problems, 1 note" in said(result)
+    assert "Gender" in said(result)
+
+
+def test_a_problem_fails_and_is_named(tmp_path: Path) -> None:
+    spell = {"person_id": "p2", "admidate": date(2024, 6, 3), "disdate": date(2024, 6, 4)}
+    result = check("--data", str(folder(tmp_path / "place", apc_spells=[spell])))
+    assert result.exit_code == 1, result.output
+    shown = said(result)
+    assert "starts-after-death" in shown
+    assert "p2 · 1 · 2024-06-03 · 2024-06-01" in shown
+    assert "1 problem, 0 notes" in shown
+
+
+def test_the_report_as_json_and_the_release_checked(tmp_path: Path) -> None:
+    carer = {**SERVICE, "Client_Type": "Unpaid carer"}  # Release 2 only
+    data = str(folder(tmp_path / "place", asc_cld=[carer]))
+    result = check("--data", data, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["findings"] == []
+    result = check("--data", data, "--json", "--cld-release", "1")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert (report["cld_release"], report["problems"]) == (1, 1)
+    assert report["findings"][0]["examples"][0]["Client_Type"] == "Unpaid carer"
+    assert check("--data", data, "--cld-release", "3").exit_code == 2
+
+
+def test_a_missing_folder_or_file_is_a_clean_error(tmp_path: Path) -> None:
+    result = check("--data", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "nowhere: no such folder" in said(result)
+    data = folder(tmp_path / "place")
+    (data / "ae_attendances.parquet").unlink()
+    result = check("--data", str(data))
+    assert result.exit_code == 2
+    assert "no ae_attendances.parquet" in said(result)
+    assert "Traceback" not in result.output
+
+
+def test_a_corrupt_file_or_wrong_columns_is_a_clean_error(tmp_path: Path) -> None:
+    data = folder(tmp_path / "place")
+    (data / "op_appointments.parquet").write_bytes(b"not parquet")
+    result = check("--data", str(data))
+    assert result.exit_code == 2
+    assert "op_appointments.parquet: not a readable Parquet file" in said(result)
+    data = folder(tmp_path / "other")
+    spells = pq.read_table(data / "apc_spells.parquet").drop_columns(["disdate"])
+    pq.write_table(spells.rename_columns({"admidate": "ADMIDATE"}), data / "apc_spells.parquet")
+    result = check("--data", str(data))
+    assert result.exit_code == 2
+    assert "apc_spells.parquet: no column admidate, disdate (found ADMIDATE for admidate" in said(
+        result
+    )
