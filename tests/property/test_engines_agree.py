@@ -19,26 +19,32 @@ from onebudget.outcomes.model import (
     AGE_CLD,
     All,
     AnyOf,
+    BestOf,
     Cluster,
     Col,
     Compare,
     Const,
     Count,
     Expr,
+    FirstOf,
     Highest,
     In,
     IsNull,
     Measure,
     Not,
+    Order,
     Persons,
     Population,
     Related,
+    RelatedValue,
     Relation,
     Source,
     Spend,
     StartsWith,
     Sum,
     Total,
+    Value,
+    When,
     followed_by,
 )
 from tests.spec.outcomes.conftest import SPARK, make_tables
@@ -181,6 +187,53 @@ service_conditions = st.sampled_from(
         IsNull(Col("Delivery_Mechanism")),
     ]
 )
+related_values = st.builds(
+    RelatedValue,
+    st.builds(
+        Source,
+        st.just("asc_cld"),
+        st.just("Event_Start_Date"),
+        service_conditions,
+        st.just("Event_End_Date"),
+    ),
+    st.lists(
+        st.builds(
+            Relation,
+            st.sampled_from(["date", "end"]),
+            st.sampled_from(["<", "<=", ">", ">="]),
+            st.sampled_from(["date", "end"]),
+            st.integers(-60, 60),
+        ),
+        max_size=2,
+    ).map(tuple),
+    st.sampled_from(["Event_Outcome", "Service_Type", "person_id"]),
+    st.lists(
+        st.one_of(
+            st.builds(Order, st.sampled_from(["date", "end", "Event_Outcome"]), st.booleans()),
+            st.builds(
+                Order,
+                st.sampled_from(["Event_Outcome", "Service_Type"]),
+                st.just(False),
+                st.just(("NFA: Other", "Admitted to hospital", SERVICE_TYPES[1])),
+            ),
+        ),
+        max_size=2,
+    ).map(tuple),
+)
+derived: st.SearchStrategy[Value] = st.recursive(
+    st.one_of(related_values, st.just(Col("Event_Outcome")), st.just(Const("NFA: Other"))),
+    lambda inner: st.one_of(
+        st.builds(FirstOf, st.tuples(inner, inner)),
+        st.builds(BestOf, st.tuples(inner, inner), st.just(("Admitted to hospital", "NFA: Other"))),
+        st.builds(When, service_conditions, inner),
+    ),
+    max_leaves=3,
+)
+derived_conditions = st.one_of(
+    st.builds(IsNull, derived),
+    st.builds(In, derived, st.just(("NFA: Other", SERVICE_TYPES[1]))),
+    st.builds(Not, st.builds(In, derived, st.just(("Admitted to hospital",)))),
+)
 clusters = st.builds(
     Cluster,
     st.just("Event_Start_Date"),
@@ -196,8 +249,15 @@ episodes = st.one_of(
         Source,
         st.just("asc_cld"),
         st.just("Event_End_Date"),
-        service_conditions,
+        st.one_of(service_conditions, derived_conditions),
         cluster=clusters,
+    ),
+    st.builds(
+        Source,
+        st.just("asc_cld"),
+        st.just("Event_Start_Date"),
+        derived_conditions,
+        st.just("Event_End_Date"),
     ),
     st.builds(
         Source,

@@ -28,8 +28,11 @@ HOW_TO_ADD = """\
    A source may add `age_on` (`date`, `end`, `period_mid`, `period_last_day`), `related`
    (`has` or `has_no` a row of other sources with each relation of `when` holding, such as
    `"date < Event_Start_Date"` or `"end > Event_Start_Date - 365"`; an empty end is a row
-   still running) and `cluster` (episodes of the person's `members` rows, a row joining when
-   it starts at most `gap_days` after the latest end so far).
+   still running), `cluster` (episodes of the person's `members` rows, a row joining when
+   it starts at most `gap_days` after the latest end so far) and `values` (named values read
+   in its conditions as `{value: name, in: [...]}`: `first_related` (a column of the first
+   related row by an `order`), `best_of` (by a `rank`), `when`/`then` and `first_of`; see
+   `short-term-no-further-request.yaml`).
    Conditions: `{column: C, is: V}`, `is_not`, `in: [...]`, `not_in`, `starts_with: [...]`,
    `at_least`, `below`, `is_empty: true|false`, `{age_at_least: N}`, `{age_below: N}`,
    `{cld_age_at_least: N}`, `{cld_age_below: N}` (DHSC's age from CLD: days since the first

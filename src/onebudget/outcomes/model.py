@@ -33,7 +33,54 @@ class Const:
     value: Scalar
 
 
-Value = Col | Const
+@dataclass(frozen=True)
+class Order:
+    """One key related rows are sorted by: a column (``date``/``end`` for the source's own,
+    an empty end sorting as still running) ascending or ``descending``, or by its place in
+    ``rank`` (unlisted and empty values last). Empty values always sort last."""
+
+    column: str
+    descending: bool = False
+    rank: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelatedValue:
+    """The ``column`` of the first, by ``order`` and then by the greatest row id, of the
+    person's rows of ``source`` meeting every relation to the tested row; empty if none
+    does (DHSC's "best ranked service in the 7 days after", "latest assessment")."""
+
+    source: Source
+    when: tuple[Relation, ...]
+    column: str
+    order: tuple[Order, ...] = ()
+
+
+@dataclass(frozen=True)
+class BestOf:
+    """Of ``values``, the one that comes first in ``rank``; values not in it are passed over,
+    so it is empty when none is ranked (DHSC's "minimum hierarchy over the sources")."""
+
+    values: tuple[Value, ...]
+    rank: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class When:
+    """``value`` where ``condition`` holds, else empty."""
+
+    condition: Expr
+    value: Value
+
+
+@dataclass(frozen=True)
+class FirstOf:
+    """The first of ``values`` that is not empty (DHSC's steps, tried in order)."""
+
+    values: tuple[Value, ...]
+
+
+Value = Col | Const | RelatedValue | BestOf | When | FirstOf
 
 
 @dataclass(frozen=True)
@@ -45,19 +92,19 @@ class Compare:
 
 @dataclass(frozen=True)
 class In:
-    column: Col
+    column: Value
     values: tuple[Scalar, ...]
 
 
 @dataclass(frozen=True)
 class StartsWith:
-    column: Col
+    column: Value
     prefixes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class IsNull:
-    column: Col
+    column: Value
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from onebudget.outcomes import disclosure
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.engines.sql import SqlCompiler, periods_cte
-from onebudget.outcomes.engines.sql_sources import literal
+from onebudget.outcomes.engines.sql_expressions import literal
 from onebudget.outcomes.model import Spend, Total
 from onebudget.population.schema import CONDITIONS
 

@@ -16,6 +16,7 @@ import re
 from typing import Any, get_args
 
 from onebudget.outcomes import model as m
+from onebudget.outcomes.vocabulary_values import ValueParser
 from onebudget.population import schema
 
 COLUMNS = {t.name: {c.name for c in t.columns} for t in schema.TABLES}
@@ -27,14 +28,25 @@ AGES = {
     "cld_age_below": (m.AGE_CLD, "<"),
 }
 RELATION = re.compile(r"^(date|end) (<|<=|>|>=|=) (\w+)(?: ([+-]) (\d+))?$")
-SOURCE_KEYS = {"table", "date", "end", "where", "snapshot", "age_on", "related", "cluster"}
+SOURCE_KEYS = {
+    "table",
+    "date",
+    "end",
+    "where",
+    "snapshot",
+    "age_on",
+    "related",
+    "cluster",
+    "values",
+}
 
 
-class Parser:
+class Parser(ValueParser):
     """Turns the YAML vocabulary into model nodes, collecting every problem with its path."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.named: dict[str, m.Value] = {}  # the values of the source being read
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -66,8 +78,12 @@ class Parser:
         return self._column_test(table, spec, path)
 
     def _column_test(self, table: str, spec: dict[str, Any], path: str) -> m.Expr:
-        col = self.column(table, spec.get("column"), f"{path}.column")
-        tests = {k: v for k, v in spec.items() if k != "column"}
+        col: m.Value
+        if "value" in spec:
+            col = self.value(table, {"value": spec["value"]}, f"{path}.value")
+        else:
+            col = self.column(table, spec.get("column"), f"{path}.column")
+        tests = {k: v for k, v in spec.items() if k not in ("column", "value")}
         if len(tests) != 1:
             self.problem(path, f"give one test for the column, not {sorted(tests)}")
             return m.TRUE
@@ -102,10 +118,14 @@ class Parser:
             self.problem(f"{path}.age_on", f"one of {get_args(m.AgeDay)}")
         if spec.get("snapshot") and end is None:
             self.problem(f"{path}.snapshot", "a snapshot needs an end date")
+        outside, self.named = self.named, {}
+        self.named = self.values(table, spec.get("values", {}), f"{path}.values")
+        where = self.condition(table, spec.get("where", []), f"{path}.where")
+        self.named = outside
         return m.Source(
             table,
             date_col,
-            self.condition(table, spec.get("where", []), f"{path}.where"),
+            where,
             end,
             bool(spec.get("snapshot", False)),
             age_on,
@@ -132,14 +152,14 @@ class Parser:
         if any(s.related or s.cluster for s in sources):
             self.problem(path, "a related source is a plain table's rows (no related, cluster)")
         when = tuple(
-            self._relation(table, r, f"{path}.when[{i}]")
+            self.relation(table, r, f"{path}.when[{i}]")
             for i, r in enumerate(spec.get("when") or [])
         )
         if not sources or not when:
             self.problem(path, "a related test names at least one source and one relation")
         return m.Related(sources, when, negate)
 
-    def _relation(self, table: str, text: Any, path: str) -> m.Relation:
+    def relation(self, table: str, text: Any, path: str) -> m.Relation:
         match = RELATION.match(str(text).strip())
         if not match:
             self.problem(path, f"{text!r}: write like 'date <= Event_Start_Date + 30'")

@@ -31,14 +31,15 @@ Example = tuple[tuple[str, Any], ...]
 Severity = Literal["problem", "note"]
 Unit = Literal["rows", "people"]
 # table: (the column that identifies its rows, what one row is)
-ROWS = {
-    "persons": ("person_id", "a person"),
-    "apc_spells": ("spell_id", "a hospital spell"),
-    "ae_attendances": ("attendance_id", "an A&E attendance"),
-    "op_appointments": ("appointment_id", "an outpatient appointment"),
-    "community_contacts": ("contact_id", "a community contact"),
-    "asc_cld": ("Event_Reference", "a social care event"),
+WHAT = {
+    "persons": "a person",
+    "apc_spells": "a hospital spell",
+    "ae_attendances": "an A&E attendance",
+    "op_appointments": "an outpatient appointment",
+    "community_contacts": "a community contact",
+    "asc_cld": "a social care event",
 }
+ROWS = {t.name: (t.row_id, WHAT[t.name]) for t in schema.TABLES}
 CASTING = (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
 # One row per person even when persons repeats a person_id (a check of its own): the earliest
 # birth and latest death, so a duplicate never makes an event look before birth or after death.

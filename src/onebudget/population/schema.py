@@ -29,6 +29,7 @@ class Table:
     dataset: str
     description: str
     columns: tuple[Column, ...]
+    row_id: str = "person_id"  # the column that identifies a row (unique in a sound extract)
 
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
@@ -105,6 +106,7 @@ APC = Table(
         C("diag_4_03", S, "Secondary diagnosis", True),
         C("cost", MONEY, "Cost of the spell, pounds (PSSRU 2024 unit costs)"),
     ),
+    "spell_id",
 )
 
 AE = Table(
@@ -121,6 +123,7 @@ AE = Table(
         C("attendance_disposal", S, "admitted, discharged or referred"),
         C("cost", MONEY, "Cost of the attendance, pounds"),
     ),
+    "attendance_id",
 )
 
 OP = Table(
@@ -137,6 +140,7 @@ OP = Table(
         C("tretspef", S, "Treatment function code"),
         C("cost", MONEY, "Cost, pounds (0 if not attended)"),
     ),
+    "appointment_id",
 )
 
 COMMUNITY = Table(
@@ -157,6 +161,7 @@ COMMUNITY = Table(
         C("contact_duration_minutes", pa.int16(), "Length of the contact in minutes"),
         C("cost", MONEY, "Cost of the contact, pounds"),
     ),
+    "contact_id",
 )
 
 CLD = Table(
@@ -239,6 +244,7 @@ CLD = Table(
             True,
         ),
     ),
+    "Event_Reference",
 )
 
 TABLES: tuple[Table, ...] = (PERSONS, APC, AE, OP, COMMUNITY, CLD)

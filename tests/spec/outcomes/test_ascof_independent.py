@@ -1,6 +1,7 @@
-"""Spec: ASCOF 2B, 2C and 3D(1a/2a) agree exactly with an independent implementation,
+"""Spec: ASCOF 2A, 2B, 2C and 3D(1a/2a) agree exactly with an independent implementation,
 written here in DHSC's own style from its published method (the rules of
-``ASCOF_measures/Create_ASCOF_2B2C_2425_Onwards.sql`` and ``Create_ASCOF_3D_2425_Onwards.sql``
+``ASCOF_measures/Create_ASCOF_2A_2425_Onwards.sql``, ``Create_ASCOF_2B2C_2425_Onwards.sql``
+and ``Create_ASCOF_3D_2425_Onwards.sql``
 in github.com/DataS-DHSC/ASC-CLD-LA-Dashboard, commit e6f5749), on synthetic places of
 three sizes and seeds. The independent SQL compares text case-insensitively, takes ages as
 FLOOR(days / 365.25) from the first of the birth month and treats an open end as
@@ -99,6 +100,133 @@ SELECT count(*) FILTER (WHERE r IN (3, 4)), count(*) FILTER (WHERE r = 3),
 FROM top WHERE age >= 18
 """
 
+TWO_A = """WITH
+hierarchy(outcome, h) AS (VALUES
+  ('Progress to reablement/ST-Max', 101), ('Progress to assessment, review or reassessment', 102),
+  ('Progress to support planning or services', 104), ('Continuation of support or services', 105),
+  ('Admitted to hospital', 6), ('NFA: Responsibility moved to another local authority', 7),
+  ('NFA: Referral to NHS services or NHS funded social care', 8),
+  ('NFA: Self-funded client or under 12wk disregard', 9),
+  ('NFA: Information and advice or signposting', 10),
+  ('NFA: Referral to other service within the local authority', 11),
+  ('NFA: Support declined', 12), ('NFA: Deceased', 13), ('NFA: Support ended as planned', 14),
+  ('NFA: Support ended for other reason', 15), ('NFA: No services offered for other reason', 16),
+  ('NFA: Other', 17)),
+person AS (
+  SELECT person_id, date_of_death AS dod,
+         make_date(year(date_of_birth), month(date_of_birth), 1) AS birth
+  FROM persons),
+build AS (
+  SELECT c.person_id, c.Event_Reference AS id, lower(c.Event_Type) AS type,
+         lower(c.Service_Type) AS st, c.Service_Type AS st_name, lower(c.Service_Component) AS sc,
+         c.Event_Start_Date AS s, coalesce(c.Event_End_Date, DATE '9999-01-01') AS e,
+         coalesce(c.Event_Outcome, 'Invalid and not mapped') AS outcome, coalesce(h.h, 999) AS h
+  FROM asc_cld c LEFT JOIN hierarchy h ON lower(h.outcome) = lower(c.Event_Outcome)
+  WHERE lower(c.Client_Type) = 'service user' AND c.Event_Start_Date IS NOT NULL
+    AND (c.Event_End_Date >= c.Event_Start_Date OR c.Event_End_Date IS NULL)),
+st_max AS (SELECT * FROM build WHERE type = 'service' AND st = 'short term support: st-max'),
+running AS (
+  SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, e, h, id DESC
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
+  FROM st_max),
+numbered AS (
+  SELECT *, sum(CASE WHEN datediff('day', previous_end, s) <= 7 THEN 0 ELSE 1 END)
+            OVER (PARTITION BY person_id ORDER BY s, e, h, id DESC ROWS UNBOUNDED PRECEDING) AS cid
+  FROM running),
+clusters AS (
+  SELECT person_id, cid, min(s) OVER w AS cs, max(e) OVER w AS ce, outcome AS own, h AS own_h,
+         row_number() OVER (PARTITION BY person_id, cid ORDER BY e DESC, h, id DESC) AS pick
+  FROM numbered WINDOW w AS (PARTITION BY person_id, cid)),
+in_year AS (
+  SELECT k.*, p.dod FROM clusters k JOIN person p ON p.person_id = k.person_id
+  WHERE k.pick = 1 AND k.ce BETWEEN $start AND $end
+    AND floor(datediff('day', p.birth, k.ce) / 365.25) >= 18
+    AND (p.dod >= k.cs OR p.dod IS NULL)
+    AND NOT EXISTS (
+      SELECT 1 FROM build b WHERE b.person_id = k.person_id
+        AND b.st IN ('long term support: nursing care', 'long term support: residential care',
+                     'long term support: community', 'long term support: prison')
+        AND b.s < k.cs AND datediff('day', b.e, k.cs) < 91)),
+windowed AS (
+  SELECT k.person_id, k.cid, b.* EXCLUDE (person_id) FROM in_year k JOIN build b
+    ON b.person_id = k.person_id AND b.s >= k.cs AND b.e > k.ce
+   AND datediff('day', k.ce, b.s) <= 7),
+services AS (
+  SELECT person_id, cid,
+         CASE WHEN st = 'short term support: other short term'
+               AND sc IN ('short term residential care', 'short term nursing care')
+              THEN 'Short term support: Residential or Nursing care' ELSE st_name END AS label,
+         row_number() OVER (PARTITION BY person_id, cid ORDER BY
+           CASE st WHEN 'long term support: nursing care' THEN 1
+                   WHEN 'long term support: residential care' THEN 2
+                   WHEN 'long term support: community' THEN 3
+                   WHEN 'long term support: prison' THEN 4
+                   WHEN 'short term support: st-max' THEN 5
+                   WHEN 'short term support: ongoing low level' THEN 6
+                   WHEN 'short term support: other short term' THEN 7 END,
+           CASE WHEN sc IN ('short term residential care', 'short term nursing care')
+                THEN 1 ELSE 2 END) AS r
+  FROM windowed WHERE st IN ('long term support: nursing care',
+    'long term support: residential care', 'long term support: community',
+    'long term support: prison', 'short term support: st-max',
+    'short term support: ongoing low level', 'short term support: other short term')),
+other_events AS (
+  SELECT w.person_id, w.cid, w.h FROM windowed w JOIN in_year k USING (person_id, cid)
+  WHERE w.type IS NOT NULL AND w.type <> 'service' AND w.outcome <> 'NFA: Support ended as planned'
+    AND (k.own_h < 100 OR w.h < 100)),
+nested AS (
+  SELECT k.person_id, k.cid, b.h,
+         row_number() OVER (PARTITION BY k.person_id, k.cid ORDER BY b.e DESC, b.h, b.id DESC) AS r
+  FROM in_year k JOIN build b ON b.person_id = k.person_id AND b.s >= k.cs AND b.e > k.cs
+   AND b.e <= k.ce AND b.type IN ('assessment', 'review') AND datediff('day', b.e, k.ce) < 14
+   AND b.h < 100),
+equipment AS (
+  SELECT DISTINCT k.person_id, k.cid FROM in_year k JOIN build b ON b.person_id = k.person_id
+   AND b.s >= k.cs AND b.e > k.cs AND b.e <= k.ce AND b.type = 'service' AND b.sc = 'equipment'),
+decided AS (
+  SELECT k.*, v.label,
+    least(
+      CASE WHEN k.own_h < 100 AND (
+             NOT EXISTS (SELECT 1 FROM windowed w
+                         WHERE w.person_id = k.person_id AND w.cid = k.cid)
+             OR EXISTS (SELECT 1 FROM other_events o
+                        WHERE o.person_id = k.person_id AND o.cid = k.cid))
+           THEN k.own_h ELSE 999 END,
+      coalesce((SELECT min(o.h) FROM other_events o
+                WHERE o.person_id = k.person_id AND o.cid = k.cid AND o.h < 100), 999),
+      coalesce((SELECT n.h FROM nested n
+                WHERE n.person_id = k.person_id AND n.cid = k.cid AND n.r = 1), 999)) AS m,
+    q.person_id IS NOT NULL AS has_equipment
+  FROM in_year k
+  LEFT JOIN services v ON v.person_id = k.person_id AND v.cid = k.cid AND v.r = 1
+  LEFT JOIN equipment q ON q.person_id = k.person_id AND q.cid = k.cid),
+final AS (
+  SELECT CASE
+    WHEN datediff('day', d.ce, d.dod) <= 7 THEN 'NFA: Deceased'
+    WHEN d.own = 'Admitted to hospital' THEN 'Admitted to hospital'
+    WHEN d.label IS NOT NULL THEN d.label
+    WHEN d.m < 100 THEN (SELECT outcome FROM hierarchy WHERE h = d.m)
+    WHEN d.has_equipment THEN 'Short term support: Ongoing low level'
+    ELSE d.own END AS outcome
+  FROM decided d)
+SELECT
+  count(*) FILTER (WHERE outcome IN ('Short term support: Ongoing low level',
+    'Short term support: Other short term', 'NFA: Information and advice or signposting',
+    'NFA: Support ended as planned', 'NFA: Responsibility moved to another local authority',
+    'NFA: Other', 'NFA: No services offered for other reason',
+    'NFA: Support ended for other reason',
+    'NFA: Referral to other service within the local authority')),
+  count(*) FILTER (WHERE outcome IN ('Long term support: Community',
+    'Long term support: Nursing care', 'Long term support: Residential care',
+    'Long term support: Prison', 'Short term support: Residential or Nursing care',
+    'Short term support: Ongoing low level', 'Short term support: Other short term',
+    'NFA: Information and advice or signposting', 'NFA: Support ended as planned',
+    'NFA: Responsibility moved to another local authority', 'NFA: Other',
+    'NFA: No services offered for other reason', 'NFA: Support ended for other reason',
+    'NFA: Referral to other service within the local authority'))
+FROM final
+"""
+
 
 def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     con = duckdb.connect()
@@ -108,6 +236,7 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     admitted = dict(con.execute(ADMISSIONS, bounds).fetchall())
     population = dict(con.execute(POPULATION, {"mid": period.mid_year}).fetchall())
     self_directed, direct, community = con.execute(CLIENTS, {"end": period.last_day}).fetchone()
+    no_further, short_term = con.execute(TWO_A, bounds).fetchone()
     return {
         "care-home-admissions-18-64": admitted.get("18 to 64", 0),
         "care-home-admissions-18-64/": population.get("18 to 64", 0),
@@ -117,6 +246,8 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
         "self-directed-support/": community,
         "direct-payments": direct,
         "direct-payments/": community,
+        "short-term-no-further-request": no_further,
+        "short-term-no-further-request/": short_term,
     }
 
 
@@ -127,6 +258,7 @@ def ours(engine: Any, period: Period) -> dict[str, int]:
         "care-home-admissions-65-plus",
         "self-directed-support",
         "direct-payments",
+        "short-term-no-further-request",
     ):
         indicator = indicators()[name]
         for part, suffix in (("numerator", ""), ("denominator", "/")):

@@ -10,6 +10,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from onebudget.money import to_pence
@@ -28,25 +29,32 @@ from onebudget.outcomes.model import (
     AGE_CLD,
     All,
     Cluster,
+    Col,
     Compare,
     Const,
     Count,
     Expr,
+    FirstOf,
     Highest,
     In,
     IsNull,
     Measure,
     Not,
+    Order,
     Persons,
     Population,
     Related,
+    RelatedValue,
+    Relation,
     Source,
     Spend,
     StartsWith,
     Sum,
     Total,
     Value,
+    When,
 )
+from onebudget.population import schema
 
 Row = Mapping[str, Any]
 Ages = tuple[int, int]  # (completed years, CLD years) on the source's age day
@@ -61,30 +69,47 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 SEX = {1: "male", 2: "female"}
 
 
-def value(v: Value, row: Row, ages: Ages) -> Any:
+Derive = Callable[[RelatedValue, Row], Any]
+
+
+def _no_related(v: RelatedValue, row: Row) -> Any:
+    raise ValueError("a related value is read only in a source's conditions")
+
+
+def value(v: Value, row: Row, ages: Ages, derive: Derive = _no_related) -> Any:
     if isinstance(v, Const):
         return v.value
-    if v.name == AGE:
-        return ages[0]
-    return ages[1] if v.name == AGE_CLD else row[v.name]
+    if isinstance(v, Col):
+        if v.name == AGE:
+            return ages[0]
+        return ages[1] if v.name == AGE_CLD else row[v.name]
+    if isinstance(v, RelatedValue):
+        return derive(v, row)
+    if isinstance(v, When):
+        return value(v.value, row, ages, derive) if truth(v.condition, row, ages, derive) else None
+    found = [value(x, row, ages, derive) for x in v.values]
+    if isinstance(v, FirstOf):
+        return next((x for x in found if x is not None), None)
+    ranked = [x for x in found if x in v.rank]
+    return min(ranked, key=v.rank.index, default=None)
 
 
-def truth(e: Expr, row: Row, ages: Ages) -> bool | None:
+def truth(e: Expr, row: Row, ages: Ages, derive: Derive = _no_related) -> bool | None:
     """SQL's three-valued logic: None where SQL would give NULL."""
     if isinstance(e, Compare):
-        left, right = value(e.left, row, ages), value(e.right, row, ages)
+        left, right = value(e.left, row, ages, derive), value(e.right, row, ages, derive)
         return None if left is None or right is None else OPERATORS[e.op](left, right)
     if isinstance(e, In | StartsWith | IsNull):
-        v = value(e.column, row, ages)
+        v = value(e.column, row, ages, derive)
         if isinstance(e, IsNull):
             return v is None
         if v is None:
             return None
         return v in e.values if isinstance(e, In) else any(v.startswith(p) for p in e.prefixes)
     if isinstance(e, Not):
-        inner = truth(e.expr, row, ages)
+        inner = truth(e.expr, row, ages, derive)
         return None if inner is None else not inner
-    results = [truth(x, row, ages) for x in e.exprs]
+    results = [truth(x, row, ages, derive) for x in e.exprs]
     decisive, other = (False, True) if isinstance(e, All) else (True, False)
     if decisive in results:
         return decisive
@@ -113,6 +138,33 @@ def _day(row: Row, source: Source, name: str) -> date:
     if found is None and name in ("end", source.end):
         return OPEN_END
     return found  # type: ignore[no-any-return]
+
+
+def first_by(rows: list[Row], order: Sequence[Order], source: Source) -> Row:
+    """The first row by ``order`` then the greatest row id, empty values last in every key
+    (as the SQL engines' ``NULLS LAST``): stable sorts from the last key to the first."""
+    row_id = next(t.row_id for t in schema.TABLES if t.name == source.table)
+    rows = sorted(rows, key=lambda r: (r[row_id] is not None, r[row_id]), reverse=True)
+    for key in reversed(order):
+        if key.rank:
+            rows.sort(key=partial(_place, key))
+            continue
+        column = source.column(key.column)
+
+        def sort_value(r: Row, c: str = column) -> Any:
+            found = r[c]
+            return OPEN_END if found is None and c == source.end else found
+
+        if key.descending:
+            rows.sort(key=lambda r: (sort_value(r) is not None, sort_value(r)), reverse=True)
+        else:
+            rows.sort(key=lambda r: (sort_value(r) is None, sort_value(r)))
+    return rows[0]
+
+
+def _place(key: Order, row: Row) -> int:
+    found = row[key.column]
+    return key.rank.index(found) if found in key.rank else len(key.rank)
 
 
 def _plus(day: date, days: int) -> date:
@@ -173,7 +225,8 @@ class MemoryEngine:
                 continue
             person = self._person(source, row)
             ages = ages_on(person["date_of_birth"], self._age_day(source, row, period))
-            if truth(source.where, row, ages) is True and self._related_hold(source, row):
+            derive = partial(self._related_value, source)
+            if truth(source.where, row, ages, derive) is True and self._related_hold(source, row):
                 yield row, person, ages
 
     def _related_hold(self, source: Source, row: Row) -> bool:
@@ -192,6 +245,21 @@ class MemoryEngine:
                 ):
                     return True
         return False
+
+    def _related_value(self, outer: Source, v: RelatedValue, row: Row) -> Any:
+        """The first of the person's matching rows of ``v.source``, as ``RelatedValue``."""
+        found = [
+            other
+            for other in self._rows_of(v.source).get(row["person_id"], ())
+            if all(self._relation(r, v.source, other, outer, row) for r in v.when)
+        ]
+        return first_by(found, v.order, v.source)[v.column] if found else None
+
+    @staticmethod
+    def _relation(r: Relation, inner: Source, other: Row, outer: Source, row: Row) -> bool:
+        return OPERATORS[r.op](
+            _day(other, inner, r.inner), _plus(_day(row, outer, r.outer), r.days)
+        )
 
     def _rows_of(self, source: Source) -> dict[Any, list[Row]]:
         """A related source's rows (not cut to any period) by person, computed once."""

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from onebudget.outcomes.calendar import AGE_BANDS, Period
-from onebudget.outcomes.engines.sql_sources import (
-    SourceCompiler,
+from onebudget.outcomes.engines.sql_expressions import (
+    Scope,
     ages_sql,
     ident,
     literal,
     uses_age,
     where_sql,
 )
+from onebudget.outcomes.engines.sql_sources import SourceCompiler
 from onebudget.outcomes.model import (
     Highest,
     Measure,
@@ -110,9 +111,10 @@ class SqlCompiler:
         """Each person's best tier in each period (then earliest date, then youngest age),
         counted where that tier is one of ``counted``."""
         source = measure.source
-        ages = self.sources.ages(source)
+        scope = self.sources.scope(source, *measure.tiers)
+        ages = scope.ages
         tiers = " ".join(
-            f"WHEN {where_sql(t, 'e', ages)} THEN {i}" for i, t in enumerate(measure.tiers)
+            f"WHEN {where_sql(t, scope)} THEN {i}" for i, t in enumerate(measure.tiers)
         )
         tier = f"CASE {tiers} ELSE {len(measure.tiers)} END" if tiers else "0"
         dims = "".join(f", {dimension_sql(d, ages[0])} AS d{i}" for i, d in enumerate(by))
@@ -122,7 +124,7 @@ class SqlCompiler:
         return (
             f"SELECT label{names}, count(*) FROM (SELECT per.label AS label{dims}, {tier} AS "
             f"tier, row_number() OVER (PARTITION BY per.label, e.person_id ORDER BY {order}) "
-            f"AS pick {self.sources.rows(source, True)}) t WHERE pick = 1 AND tier IN "
+            f"AS pick {self.sources.rows(source, True, scope)}) t WHERE pick = 1 AND tier IN "
             f"({counted}) GROUP BY ALL"
         )
 
@@ -157,5 +159,5 @@ class SqlCompiler:
         )
         return (
             f"SELECT per.label{dims}, count(*) FROM t_persons pe JOIN periods per ON {alive} "
-            f"WHERE {where_sql(measure.where, 'pe', ages)} GROUP BY ALL"
+            f"WHERE {where_sql(measure.where, Scope('pe', ages))} GROUP BY ALL"
         )
