@@ -1,4 +1,5 @@
-"""The benchmark's comparators: the same six indicators as hand-written DuckDB SQL and as
+"""The benchmark's comparators: the same six indicators (3D's snapshot at its highest setting
+for the calendar year's last day) as hand-written DuckDB SQL and as
 straightforward pandas. Each returns {indicator: {(period, band): (numerator, denominator)}}
 with band 0 except for the falls DSR (ESP band), so results can be checked against the
 framework's raw counts before timings are believed.
@@ -19,13 +20,32 @@ AGE_SQL = (
     "month(p.date_of_birth) * 100 + day(p.date_of_birth) THEN 1 ELSE 0 END)"
 )
 YEARS_SQL = "(VALUES (2023), (2024), (2025)) y(y)"
-MID = "make_date(y.y, 7, 2)"
+MID = "make_date(y.y, 6, 30)"  # the ONS mid-year date
 ALIVE = f"p.date_of_birth <= {MID} AND (p.date_of_death IS NULL OR p.date_of_death > {MID})"
 
 POPULATION = f"SELECT y.y, 0, count(*) FROM t_persons p, {YEARS_SQL} WHERE {ALIVE} GROUP BY ALL"
 DISCHARGES = (
     "SELECT year(disdate), 0, count(*) FROM t_apc_spells WHERE admimeth LIKE '2%' "
     "AND disdest <> '79' AND year(disdate) BETWEEN 2023 AND 2025 GROUP BY ALL"
+)
+# ASCOF 3D: long-term clients open on 31 December, each at their highest setting
+LAST = "make_date(y.y, 12, 31)"
+CLIENTS = (
+    "SELECT y, 0, count(*) FROM (SELECT y.y, c.person_id, min(CASE "
+    "WHEN c.Service_Type = 'Long term support: Nursing care' THEN 1 "
+    "WHEN c.Service_Type = 'Long term support: Residential care' THEN 2 "
+    "WHEN c.Service_Type <> 'Long term support: Community' THEN 7 "
+    "WHEN c.Service_Component = 'Direct payment' OR c.Delivery_Mechanism = 'Direct payment' "
+    "THEN 3 WHEN c.Delivery_Mechanism = 'CASSR managed personal budget' THEN 4 "
+    "WHEN c.Delivery_Mechanism = 'CASSR commissioned support' THEN 5 ELSE 6 END) AS r, "
+    "min(floor(datediff('day', make_date(year(p.date_of_birth), month(p.date_of_birth), 1), "
+    f"{LAST}) / 365.25)) AS age FROM t_asc_cld c JOIN t_persons p ON p.person_id = c.person_id, "
+    f"{YEARS_SQL} WHERE c.Client_Type = 'Service user' AND c.Service_Type IN "
+    "('Long term support: Nursing care', 'Long term support: Residential care', "
+    "'Long term support: Community', 'Long term support: Prison') "
+    f"AND c.Event_Start_Date <= {LAST} AND (c.Event_End_Date IS NULL OR "
+    f"c.Event_End_Date >= {LAST}) GROUP BY ALL) WHERE age >= 18 AND r IN ({{counted}}) "
+    "GROUP BY ALL"
 )
 SQL = {
     "non-elective-admissions": (
@@ -61,17 +81,9 @@ SQL = {
         "AND r.admidate > i.disdate AND r.admidate <= i.disdate + 30) GROUP BY ALL",
         DISCHARGES,
     ),
-    "direct-payments": (
-        "SELECT y.y, 0, count(DISTINCT person_id) FROM t_asc_cld, "
-        + YEARS_SQL
-        + " WHERE Service_Type = 'Long Term Support: Community' AND Delivery_Mechanism = "
-        "'Direct Payment' AND Event_Start_Date < make_date(y.y + 1, 1, 1) AND "
-        "(Event_End_Date IS NULL OR Event_End_Date >= make_date(y.y, 1, 1)) GROUP BY ALL",
-        "SELECT y.y, 0, count(DISTINCT person_id) FROM t_asc_cld, "
-        + YEARS_SQL
-        + " WHERE Service_Type = 'Long Term Support: Community' AND Event_Start_Date < "
-        "make_date(y.y + 1, 1, 1) AND (Event_End_Date IS NULL OR Event_End_Date >= "
-        "make_date(y.y, 1, 1)) GROUP BY ALL",
+    "self-directed-support": (
+        CLIENTS.format(counted="3, 4"),
+        CLIENTS.format(counted="3, 4, 5, 6"),
     ),
 }
 
@@ -97,7 +109,7 @@ def _age(born: pd.Series, on: pd.Series) -> pd.Series:
 
 
 def _mid_population(persons: pd.DataFrame, year: int) -> pd.DataFrame:
-    mid = pd.Timestamp(year, 7, 2)
+    mid = pd.Timestamp(year, 6, 30)
     alive = (persons.date_of_birth <= mid) & (
         persons.date_of_death.isna() | (persons.date_of_death > mid)
     )
@@ -125,7 +137,7 @@ def run_pandas(frames: dict[str, pd.DataFrame]) -> Counts:
         readmitted = followed.loc[(gap > 0) & (gap <= 30), "spell_id"].nunique()
         out["emergency-readmissions-30-days"][y, 0] = (readmitted, len(discharged))
         _falls(out, admitted, persons, pop, y)
-        _direct_payments(out, cld, year, y)
+        _self_directed(out, cld, persons, year, y)
     return dict(out)
 
 
@@ -147,12 +159,36 @@ def _falls(
         out["falls-65-plus"][y, int(b)] = (int(num.get(b, 0)), int(den.get(b, 0)))
 
 
-def _direct_payments(out: Counts, cld: pd.DataFrame, year: int, y: str) -> None:
-    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year + 1, 1, 1)
-    community = cld[
-        (cld.Service_Type == "Long Term Support: Community")
-        & (cld.Event_Start_Date < end)
-        & (cld.Event_End_Date.isna() | (cld.Event_End_Date >= start))
+def _self_directed(
+    out: Counts, cld: pd.DataFrame, persons: pd.DataFrame, year: int, y: str
+) -> None:
+    last = pd.Timestamp(year, 12, 31)
+    open_then = cld[
+        (cld.Client_Type == "Service user")
+        & cld.Service_Type.str.startswith("Long term support:")
+        & (cld.Event_Start_Date <= last)
+        & (cld.Event_End_Date.isna() | (cld.Event_End_Date >= last))
     ]
-    paid = community[community.Delivery_Mechanism == "Direct Payment"]
-    out["direct-payments"][y, 0] = (paid.person_id.nunique(), community.person_id.nunique())
+    community = open_then.Service_Type == "Long term support: Community"
+    mechanism = open_then.Delivery_Mechanism
+    paid = (open_then.Service_Component == "Direct payment") | (mechanism == "Direct payment")
+    rank = np.select(
+        [
+            open_then.Service_Type == "Long term support: Nursing care",
+            open_then.Service_Type == "Long term support: Residential care",
+            ~community,
+            paid,
+            mechanism == "CASSR managed personal budget",
+            mechanism == "CASSR commissioned support",
+        ],
+        [1, 2, 7, 3, 4, 5],
+        default=6,
+    )
+    best = open_then.assign(rank=rank).groupby("person_id")["rank"].min().reset_index()
+    best = best.merge(persons[["person_id", "date_of_birth"]], on="person_id")
+    birth_month = best.date_of_birth.dt.to_period("M").dt.to_timestamp()
+    adults = best[((last - birth_month).dt.days // 365.25) >= 18]
+    out["self-directed-support"][y, 0] = (
+        int(adults["rank"].isin([3, 4]).sum()),
+        int(adults["rank"].isin([3, 4, 5, 6]).sum()),
+    )

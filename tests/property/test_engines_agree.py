@@ -216,6 +216,13 @@ related_values = st.builds(
                 st.just(False),
                 st.just(("NFA: Other", "Admitted to hospital", SERVICE_TYPES[1])),
             ),
+            st.builds(
+                Order,
+                st.sampled_from(["Event_Outcome", "Service_Type"]),
+                st.just(False),
+                st.just(()),
+                st.just(("NFA: Other", SERVICE_TYPES[1])),
+            ),
         ),
         max_size=2,
     ).map(tuple),

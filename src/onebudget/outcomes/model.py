@@ -37,11 +37,13 @@ class Const:
 class Order:
     """One key related rows are sorted by: a column (``date``/``end`` for the source's own,
     an empty end sorting as still running) ascending or ``descending``, or by its place in
-    ``rank`` (unlisted and empty values last). Empty values always sort last."""
+    ``rank`` (unlisted and empty values last), or with the values in ``first`` before all
+    others (tied among themselves). Empty values always sort last."""
 
     column: str
     descending: bool = False
     rank: tuple[str, ...] = ()
+    first: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ class Source:
     """Rows of ``table`` whose ``date`` falls in the period (with ``end``: whose date..end
     interval overlaps it, an empty end meaning still open; with ``snapshot`` too: that are
     open on the period's last day). ``age_on`` is the day a person's age is taken on: the
-    row's date by default, the middle of the period for rows that run over time."""
+    row's date by default, the middle of the period for rows that run over time; ``end``
+    is the last day the row ran in the period (its end, or the period's last day)."""
 
     table: str
     date: str

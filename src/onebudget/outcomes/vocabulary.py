@@ -90,7 +90,8 @@ class Parser(ValueParser):
         ((test, value),) = tests.items()
         simple = {"is": "=", "is_not": "!=", "at_least": ">=", "below": "<"}
         if test in simple:
-            return m.Compare(simple[test], col, m.Const(value))  # type: ignore[arg-type]
+            other = self.value(table, value, path) if isinstance(value, dict) else m.Const(value)
+            return m.Compare(simple[test], col, other)  # type: ignore[arg-type]
         if test in ("in", "not_in", "starts_with") and isinstance(value, list):
             if test == "starts_with":
                 return m.StartsWith(col, tuple(str(v) for v in value))

@@ -3,9 +3,9 @@ conditions as ``{value: name, in: [...]}``.
 
 A value is ``{column: C}``, ``{const: V}``, ``{value: name}`` (one defined above it),
 ``{first_related: SOURCE, when: [...], column: C, order: [...]}`` (the column of the first of
-the person's rows meeting the relations; ``order`` items are ``{column, descending}`` or
-``{column, rank: [...]}``), ``{best_of: [...], rank: [...]}``, ``{when: CONDITION, then:
-VALUE}`` or ``{first_of: [...]}``; see ``model`` for what each means.
+the person's rows meeting the relations; ``order`` items are ``{column, descending}``,
+``{column, rank: [...]}`` or ``{column, first: [...]}``), ``{best_of: [...], rank:
+[...]}``, ``{when: CONDITION, then: VALUE}`` or ``{first_of: [...]}``; see ``model``.
 """
 
 from __future__ import annotations
@@ -76,15 +76,18 @@ class ValueParser:
             for i, r in enumerate(spec.get("when") or [])
         )
         order = []
-        for i, key in enumerate(spec.get("order") or []):
+        keys = spec.get("order") or []
+        flat = [k for key in keys for k in (key if isinstance(key, list) else [key])]
+        for i, key in enumerate(flat):
             where = f"{path}.order[{i}]"
             if not isinstance(key, dict):
-                self.problem(where, "an order is {column, descending} or {column, rank}")
+                self.problem(where, "an order is {column, descending}, {column, rank} or first")
                 continue
             name = str(key.get("column"))
             if name not in ("date", "end"):
                 self.column(inner.table, name, f"{where}.column")
             rank = tuple(str(r) for r in key.get("rank") or [])
-            order.append(m.Order(name, bool(key.get("descending", False)), rank))
+            first = tuple(str(r) for r in key.get("first") or [])
+            order.append(m.Order(name, bool(key.get("descending", False)), rank, first))
         column = self.column(inner.table, spec.get("column"), f"{path}.column").name
         return m.RelatedValue(inner, when, column, tuple(order))

@@ -1,7 +1,8 @@
-"""Spec: ASCOF 2A, 2B, 2C and 3D(1a/2a) agree exactly with an independent implementation,
-written here in DHSC's own style from its published method (the rules of
-``ASCOF_measures/Create_ASCOF_2A_2425_Onwards.sql``, ``Create_ASCOF_2B2C_2425_Onwards.sql``
-and ``Create_ASCOF_3D_2425_Onwards.sql``
+"""Spec: ASCOF 2A, 2B, 2C, 2E and 3D(1a, 1b, 2a, 2b) agree exactly with an independent
+implementation, written here in DHSC's own style from its published method (the rules of
+``ASCOF_measures/Create_ASCOF_2A_2425_Onwards.sql``, ``Create_ASCOF_2B2C_2425_Onwards.sql``,
+``Create_ASCOF_2E_2425_Onwards.sql`` with ``Create_personal_details_table.sql``, and
+``Create_ASCOF_3D_2425_Onwards.sql``
 in github.com/DataS-DHSC/ASC-CLD-LA-Dashboard, commit e6f5749), on synthetic places of
 three sizes and seeds. The independent SQL compares text case-insensitively, takes ages as
 FLOOR(days / 365.25) from the first of the birth month and treats an open end as
@@ -228,6 +229,158 @@ FROM final
 """
 
 
+AT_HOME = """
+WITH person AS (
+  SELECT person_id, make_date(year(date_of_birth), month(date_of_birth), 1) AS birth
+  FROM persons),
+statuses AS (
+  SELECT person_id, Accommodation_Status AS status, Event_Start_Date AS s,
+         coalesce(Event_End_Date, DATE '9999-01-01') AS e,
+         CASE WHEN lower(Accommodation_Status) IN (
+           'owner occupier or shared ownership scheme',
+           'tenant: local authority or other social housing provider',
+           'tenant: private landlord', 'settled mainstream housing with family or friends',
+           'supported accommodation, supported lodgings or supported group home',
+           'shared lives scheme',
+           'approved premises for offenders released from prison or under probation supervision',
+           'sheltered housing, extra care housing or other sheltered housing',
+           'mobile accommodation for gypsy, roma and traveller communities',
+           'rough sleeper or squatting', 'night shelter, emergency hostel or direct access hostel',
+           'refuge',
+           'placed in temporary accommodation by the council (inc. homelessness resettlement)',
+           'staying with family or friends as a short term guest',
+           'acute hospital or long term healthcare residential facility', 'registered care home',
+           'registered nursing home', 'prison, young offenders institution or detention centre',
+           'other temporary accommodation') THEN 1 ELSE 0 END AS known
+  FROM asc_cld),
+latest_status AS (
+  SELECT person_id,
+         CASE WHEN max(known) = 0 OR count(DISTINCT lower(status)) > 1 THEN 'unknown'
+              ELSE lower(min(status)) END AS status
+  FROM (SELECT *, dense_rank() OVER (PARTITION BY person_id ORDER BY known DESC, e DESC, s DESC)
+          AS rk FROM statuses) WHERE rk = 1 GROUP BY person_id),
+services AS (
+  SELECT person_id, lower(Service_Type) AS st, lower(Service_Component) AS sc,
+         dense_rank() OVER (PARTITION BY person_id ORDER BY
+           coalesce(Event_End_Date, DATE '9999-01-01') DESC,
+           CASE lower(Service_Type) WHEN 'long term support: nursing care' THEN 1
+             WHEN 'long term support: residential care' THEN 2
+             WHEN 'long term support: community' THEN 3 WHEN 'long term support: prison' THEN 4
+             WHEN 'short term support: st-max' THEN 5
+             WHEN 'short term support: ongoing low level' THEN 6
+             WHEN 'short term support: other short term' THEN 7 ELSE 99 END,
+           CASE WHEN lower(Service_Component) IN ('shared lives', 'community supported living',
+             'extra care housing', 'home support or domiciliary care') THEN 0 ELSE 1 END,
+           Event_Start_Date DESC) AS rk
+  FROM asc_cld WHERE lower(Event_Type) = 'service'),
+useful AS (
+  SELECT person_id,
+    CASE WHEN count(DISTINCT t) = 1 THEN min(t) END AS t,
+    CASE WHEN count(DISTINCT c) = 1 THEN min(c) END AS c
+  FROM (SELECT person_id,
+          CASE WHEN st IN ('long term support: nursing care', 'long term support: residential care',
+            'long term support: community', 'long term support: prison',
+            'short term support: st-max', 'short term support: ongoing low level',
+            'short term support: other short term') THEN st END AS t,
+          CASE WHEN sc IN ('shared lives', 'community supported living', 'extra care housing',
+            'home support or domiciliary care') THEN sc END AS c
+        FROM services WHERE rk = 1)
+  GROUP BY person_id),
+accommodation AS (
+  SELECT l.person_id, CASE
+    WHEN l.status <> 'unknown' THEN l.status
+    WHEN u.t = 'long term support: nursing care' THEN 'registered nursing home'
+    WHEN u.t = 'long term support: residential care' THEN 'registered care home'
+    WHEN u.c = 'shared lives' THEN 'shared lives scheme'
+    WHEN u.c = 'extra care housing'
+      THEN 'sheltered housing, extra care housing or other sheltered housing'
+    WHEN u.c = 'community supported living'
+      THEN 'supported accommodation, supported lodgings or supported group home'
+    WHEN u.t = 'long term support: community' AND u.c = 'home support or domiciliary care'
+      THEN 'unknown: presumed at home'
+    WHEN u.t = 'long term support: community' AND u.c IS NULL
+      THEN 'unknown: presumed in community'
+    WHEN u.t = 'long term support: prison'
+      THEN 'prison, young offenders institution or detention centre'
+    ELSE 'unknown' END AS status
+  FROM latest_status l LEFT JOIN useful u ON u.person_id = l.person_id),
+clients AS (
+  SELECT c.person_id,
+         max(least(coalesce(c.Event_End_Date, DATE '9999-01-01'), $end)) AS last_day
+  FROM asc_cld c
+  WHERE lower(c.Client_Type) = 'service user' AND lower(c.Event_Type) = 'service'
+    AND lower(c.Service_Type) IN ('long term support: nursing care',
+      'long term support: residential care', 'long term support: community',
+      'long term support: prison')
+    AND c.Event_Start_Date <= $end
+    AND (c.Event_End_Date >= $start OR c.Event_End_Date IS NULL)
+  GROUP BY c.person_id),
+banded AS (
+  SELECT k.person_id, a.status,
+         CASE WHEN floor(datediff('day', p.birth, k.last_day) / 365.25) >= 65 THEN '65 and above'
+              WHEN floor(datediff('day', p.birth, k.last_day) / 365.25) >= 18 THEN '18 to 64'
+         END AS band
+  FROM clients k JOIN person p ON p.person_id = k.person_id
+  LEFT JOIN accommodation a ON a.person_id = k.person_id)
+SELECT band,
+  count(*) FILTER (WHERE status IN ('owner occupier or shared ownership scheme',
+    'tenant: local authority or other social housing provider', 'tenant: private landlord',
+    'settled mainstream housing with family or friends',
+    'supported accommodation, supported lodgings or supported group home',
+    'shared lives scheme',
+    'approved premises for offenders released from prison or under probation supervision',
+    'sheltered housing, extra care housing or other sheltered housing',
+    'mobile accommodation for gypsy, roma and traveller communities',
+    'unknown: presumed at home')),
+  count(*)
+FROM banded WHERE band IS NOT NULL GROUP BY band
+"""
+
+CARERS = """
+WITH person AS (
+  SELECT person_id, make_date(year(date_of_birth), month(date_of_birth), 1) AS birth
+  FROM persons),
+events AS (
+  SELECT c.person_id, lower(c.Event_Type) AS type, lower(c.Service_Type) AS st,
+         lower(c.Delivery_Mechanism) AS dm, lower(c.Service_Component) AS sc,
+         lower(coalesce(c.Event_Outcome, 'Invalid and not mapped')) AS outcome,
+         floor(datediff('day', p.birth, $end) / 365.25) AS age
+  FROM asc_cld c JOIN person p ON p.person_id = c.person_id
+  WHERE lower(c.Client_Type) IN ('unpaid carer', 'unpaid carer known by association')
+    AND c.Event_Start_Date <= $end
+    AND (c.Event_End_Date >= $start OR c.Event_End_Date IS NULL)
+    AND ((c.Service_Type IS NULL
+          AND lower(c.Event_Outcome) = 'nfa: information and advice or signposting')
+      OR lower(c.Service_Type) IN ('unpaid carer support: direct to unpaid carer',
+          'unpaid carer support: support involving the person cared-for')
+      OR (lower(c.Event_Type) IN ('assessment', 'review') AND c.Service_Type IS NULL))),
+support AS (
+  SELECT person_id, age, CASE
+    WHEN st = 'unpaid carer support: direct to unpaid carer'
+         AND (dm = 'direct payment' OR sc = 'direct payment') THEN 1
+    WHEN st = 'unpaid carer support: direct to unpaid carer'
+         AND dm = 'cassr managed personal budget' AND sc NOT LIKE 'direct payment' THEN 2
+    WHEN st = 'unpaid carer support: direct to unpaid carer'
+         AND dm = 'cassr commissioned support' AND sc NOT LIKE 'direct payment' THEN 3
+    WHEN st = 'unpaid carer support: direct to unpaid carer'
+         AND dm NOT IN ('direct payment', 'cassr managed personal budget',
+                        'cassr commissioned support') AND sc NOT LIKE 'direct payment' THEN 4
+    WHEN st = 'unpaid carer support: direct to unpaid carer'
+         AND dm IS NULL AND sc NOT LIKE 'direct payment' THEN 4
+    WHEN st = 'unpaid carer support: support involving the person cared-for' THEN 6
+    WHEN type IN ('assessment', 'review')
+         AND outcome NOT LIKE 'nfa: information and advice or signposting' THEN 6
+    WHEN type IN ('assessment', 'review')
+         AND outcome = 'nfa: information and advice or signposting' THEN 5
+    WHEN type = 'request' THEN 5 END AS h
+  FROM events),
+best AS (SELECT person_id, min(h) AS h, min(age) AS age FROM support GROUP BY person_id)
+SELECT count(*) FILTER (WHERE h IN (1, 2)), count(*) FILTER (WHERE h = 1),
+       count(*) FILTER (WHERE h IN (1, 2, 3))
+FROM best WHERE age >= 18
+"""
+
+
 def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     con = duckdb.connect()
     for name in ("persons", "asc_cld"):
@@ -237,6 +390,9 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     population = dict(con.execute(POPULATION, {"mid": period.mid_year}).fetchall())
     self_directed, direct, community = con.execute(CLIENTS, {"end": period.last_day}).fetchone()
     no_further, short_term = con.execute(TWO_A, bounds).fetchone()
+    at_home = {band: (n, d) for band, n, d in con.execute(AT_HOME, bounds).fetchall()}
+    young, old = at_home.get("18 to 64", (0, 0)), at_home.get("65 and above", (0, 0))
+    carers_sds, carers_dp, carers = con.execute(CARERS, bounds).fetchone()
     return {
         "care-home-admissions-18-64": admitted.get("18 to 64", 0),
         "care-home-admissions-18-64/": population.get("18 to 64", 0),
@@ -248,6 +404,14 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
         "direct-payments/": community,
         "short-term-no-further-request": no_further,
         "short-term-no-further-request/": short_term,
+        "long-term-support-at-home-18-64": young[0],
+        "long-term-support-at-home-18-64/": young[1],
+        "long-term-support-at-home-65-plus": old[0],
+        "long-term-support-at-home-65-plus/": old[1],
+        "carers-self-directed-support": carers_sds,
+        "carers-self-directed-support/": carers,
+        "carers-direct-payments": carers_dp,
+        "carers-direct-payments/": carers,
     }
 
 
@@ -259,6 +423,10 @@ def ours(engine: Any, period: Period) -> dict[str, int]:
         "self-directed-support",
         "direct-payments",
         "short-term-no-further-request",
+        "long-term-support-at-home-18-64",
+        "long-term-support-at-home-65-plus",
+        "carers-self-directed-support",
+        "carers-direct-payments",
     ):
         indicator = indicators()[name]
         for part, suffix in (("numerator", ""), ("denominator", "/")):

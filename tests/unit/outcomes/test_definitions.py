@@ -34,6 +34,10 @@ def test_the_issue_asks_for_these() -> None:
         "short-term-no-further-request",
         "self-directed-support",
         "direct-payments",
+        "carers-self-directed-support",
+        "carers-direct-payments",
+        "long-term-support-at-home-18-64",
+        "long-term-support-at-home-65-plus",
         "emergency-readmissions-30-days",
         "non-elective-admissions",
         "non-elective-bed-days",
@@ -97,3 +101,65 @@ def test_the_indicator_docs_are_generated_from_the_current_definitions() -> None
             f"docs/indicators/{name} is stale: run python -m onebudget.outcomes.docs "
             "docs/indicators"
         )
+
+
+def test_a_value_must_be_defined_before_it_is_read() -> None:
+    text = """
+id: bad
+name: Bad
+framework: local
+description: x
+numerator:
+  count:
+    table: asc_cld
+    date: Event_Start_Date
+    values:
+      later_one: {value: not_yet}
+    where: [{value: missing, is: x}]
+denominator: {population: {}}
+method: rate
+multiplier: 1
+unit: u
+polarity: no judgement
+breakdowns: []
+owner: o
+source: s
+reviewed: 2026-12-01
+review_by: 2027-12-01
+"""
+    with pytest.raises(DefinitionError) as raised:
+        parse_indicator(text, source="bad.yaml")
+    problems = raised.value.problems
+    assert any("numerator.values.later_one" in p and "not_yet" in p for p in problems)
+    assert any("numerator.where[0].value" in p and "missing" in p for p in problems)
+
+
+def test_a_related_relation_is_written_plainly() -> None:
+    text = """
+id: bad
+name: Bad
+framework: local
+description: x
+numerator:
+  count:
+    table: asc_cld
+    date: Event_Start_Date
+    related:
+      - has: [{table: persons, date: date_of_death}]
+        when: ["date before Event_Start_Date", "date < Nowhere"]
+denominator: {population: {}}
+method: rate
+multiplier: 1
+unit: u
+polarity: no judgement
+breakdowns: []
+owner: o
+source: s
+reviewed: 2026-12-01
+review_by: 2027-12-01
+"""
+    with pytest.raises(DefinitionError) as raised:
+        parse_indicator(text, source="bad.yaml")
+    problems = raised.value.problems
+    assert any("when[0]" in p and "write like" in p for p in problems)
+    assert any("when[1]" in p and "Nowhere" in p for p in problems)

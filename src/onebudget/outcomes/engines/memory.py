@@ -146,7 +146,7 @@ def first_by(rows: list[Row], order: Sequence[Order], source: Source) -> Row:
     row_id = next(t.row_id for t in schema.TABLES if t.name == source.table)
     rows = sorted(rows, key=lambda r: (r[row_id] is not None, r[row_id]), reverse=True)
     for key in reversed(order):
-        if key.rank:
+        if key.rank or key.first:
             rows.sort(key=partial(_place, key))
             continue
         column = source.column(key.column)
@@ -164,6 +164,8 @@ def first_by(rows: list[Row], order: Sequence[Order], source: Source) -> Row:
 
 def _place(key: Order, row: Row) -> int:
     found = row[key.column]
+    if key.first:
+        return 0 if found in key.first else 1
     return key.rank.index(found) if found in key.rank else len(key.rank)
 
 
@@ -203,7 +205,7 @@ class MemoryEngine:
             return row[source.date]  # type: ignore[no-any-return]
         if rule == "end":
             end: date | None = row[source.column("end")]
-            return end or period.last_day
+            return min(end or period.last_day, period.last_day)
         return period.mid if rule == "period_mid" else period.last_day
 
     @staticmethod

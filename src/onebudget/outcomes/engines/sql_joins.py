@@ -84,6 +84,9 @@ def value_join(v: RelatedValue, alias: str, outer: Source, table: str) -> str:
 
 def _order_sql(key: Order, source: Source) -> str:
     column = source.column(key.column)
+    if key.first:
+        listed = ", ".join(literal(v) for v in key.first)
+        return f"CASE WHEN r.{ident(column)} IN ({listed}) THEN 0 ELSE 1 END ASC"
     if key.rank:
         return f"{rank_sql(f'r.{ident(column)}', key.rank)} ASC"
     value = f"r.{ident(column)}"

@@ -31,7 +31,7 @@ class SourceCompiler:
         if rule == "date":
             return f"e.{ident(source.date)}"
         if rule == "end":
-            return f"coalesce(e.{ident(source.column('end'))}, per.last_day)"
+            return f"least(coalesce(e.{ident(source.column('end'))}, per.last_day), per.last_day)"
         return "per.mid" if rule == "period_mid" else "per.last_day"
 
     def ages(self, source: Source) -> Ages:
