@@ -103,8 +103,7 @@ def test_the_indicator_docs_are_generated_from_the_current_definitions() -> None
         )
 
 
-def test_a_value_must_be_defined_before_it_is_read() -> None:
-    text = """
+NUMERATOR_ONLY = """
 id: bad
 name: Bad
 framework: local
@@ -113,10 +112,8 @@ numerator:
   count:
     table: asc_cld
     date: Event_Start_Date
-    values:
-      later_one: {value: not_yet}
-    where: [{value: missing, is: x}]
-denominator: {population: {}}
+{source}
+denominator: {{population: {{}}}}
 method: rate
 multiplier: 1
 unit: u
@@ -127,39 +124,29 @@ source: s
 reviewed: 2026-12-01
 review_by: 2027-12-01
 """
+
+
+def problems_of(source: str) -> list[str]:
     with pytest.raises(DefinitionError) as raised:
-        parse_indicator(text, source="bad.yaml")
-    problems = raised.value.problems
+        parse_indicator(NUMERATOR_ONLY.format(source=source), source="bad.yaml")
+    return raised.value.problems
+
+
+def test_a_value_must_be_defined_before_it_is_read() -> None:
+    problems = problems_of(
+        """    values:
+      later_one: {value: not_yet}
+    where: [{value: missing, is: x}]"""
+    )
     assert any("numerator.values.later_one" in p and "not_yet" in p for p in problems)
     assert any("numerator.where[0].value" in p and "missing" in p for p in problems)
 
 
 def test_a_related_relation_is_written_plainly() -> None:
-    text = """
-id: bad
-name: Bad
-framework: local
-description: x
-numerator:
-  count:
-    table: asc_cld
-    date: Event_Start_Date
-    related:
+    problems = problems_of(
+        """    related:
       - has: [{table: persons, date: date_of_death}]
-        when: ["date before Event_Start_Date", "date < Nowhere"]
-denominator: {population: {}}
-method: rate
-multiplier: 1
-unit: u
-polarity: no judgement
-breakdowns: []
-owner: o
-source: s
-reviewed: 2026-12-01
-review_by: 2027-12-01
-"""
-    with pytest.raises(DefinitionError) as raised:
-        parse_indicator(text, source="bad.yaml")
-    problems = raised.value.problems
+        when: ["date before Event_Start_Date", "date < Nowhere"]"""
+    )
     assert any("when[0]" in p and "write like" in p for p in problems)
     assert any("when[1]" in p and "Nowhere" in p for p in problems)
