@@ -120,3 +120,24 @@ def test_indicators_by_other_periods(
     assert result.exit_code == 0, result.output
     found = {str(v) for v in pcsv.read_csv(out).column("period").to_pylist()}
     assert found == labels
+
+
+def test_a_release_1_extract_gives_the_same_indicators(data: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from tests.unit.population.test_release_forward import backward
+
+    old = tmp_path / "release-1"
+    shutil.copytree(data, old)
+    pq.write_table(backward(pq.read_table(old / "asc_cld.parquet")), old / "asc_cld.parquet")
+    outputs = []
+    for folder, release in ((data, "2"), (old, "1")):
+        out = tmp_path / f"r{release}.csv"
+        args = ["indicators", "--data", str(folder), "--out", str(out), "--cld-release", release]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1]
+    assert "short-term-no-further-request" in outputs[0]

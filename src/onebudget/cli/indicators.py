@@ -23,21 +23,28 @@ from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.outcomes.segments import segmentation
-from onebudget.population.defined_lists import canonical_cld
+from onebudget.population.defined_lists import canonical_cld, forward_to_release_2
 from onebudget.population.extract import ExtractError, read_extract
 
 console = Console()
 FORMATS = (".csv", ".xlsx", ".parquet")
 
 
-def _engine(name: str, folder: Path) -> Engine:
-    """The extract read and conformed to the schema (CLD values in their defined-list
-    spelling), in the chosen engine; an unreadable extract is a clear error."""
+CLD_RELEASE = typer.Option(
+    2, "--cld-release", min=1, max=2, help="The CLD release of the extract's social care data."
+)
+
+
+def _engine(name: str, folder: Path, release: int = 2) -> Engine:
+    """The extract read and conformed to the schema (CLD values in Release 2's spelling,
+    a Release 1 extract mapped forward), in the chosen engine; an unreadable extract is a
+    clear error."""
     try:
         tables = read_extract(folder)
     except ExtractError as error:
         raise typer.BadParameter(str(error)) from None
-    tables["asc_cld"] = canonical_cld(tables["asc_cld"])
+    cld = tables["asc_cld"]
+    tables["asc_cld"] = canonical_cld(cld) if release == 2 else forward_to_release_2(cld)
     if name == "memory":
         return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     if name == "spark":
@@ -83,6 +90,7 @@ def indicators(
         help="calendar-year, financial-year (those starting in the years), quarter or month.",
     ),
     only: str = typer.Option("", help="Indicator ids, comma separated (default: all)."),
+    cld_release: int = CLD_RELEASE,
 ) -> None:
     """Compute every indicator (disclosure control applied) and write one table."""
     if out.suffix not in FORMATS:
@@ -95,7 +103,7 @@ def indicators(
     periods = periods_of(period, first, last)
     breakdowns = [b for b in by.split(",") if b]
     chosen = _chosen(only)
-    runner = _engine(engine, data)
+    runner = _engine(engine, data, cld_release)
     data_end = _data_end(data)
     rows: list[dict[str, Any]] = []
     with steps(console, label_width=34) as bar:
@@ -139,12 +147,13 @@ def segments(
     data: Path = typer.Option(..., help="Folder of linked data (as `onebudget synth` writes)."),
     out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
     years: str = typer.Option("2023-2025", help="Calendar years, e.g. 2023-2025."),
+    cld_release: int = CLD_RELEASE,
 ) -> None:
     """People and whole-person cost by Bridges to Health segment (disclosure-controlled)."""
     if out.suffix not in FORMATS:
         raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
     first, last = parse_years(years)
-    engine = _engine("duckdb", data)
+    engine = _engine("duckdb", data, cld_release)
     assert isinstance(engine, DuckDBEngine)  # noqa: S101 (chosen just above)
     table = segmentation(engine.con, [Period.calendar_year(y) for y in range(first, last + 1)])
     rows = [dict(row) for row in table.rows]

@@ -47,7 +47,8 @@ def canonical_cld(table: pa.Table, release: Release = 2) -> pa.Table:
         at = pc.index_in(fold_column(column), value_set=pa.array([fold(v) for v in defined.values]))
         listed = pc.take(pa.array(defined.values), at)
         fixed = pc.if_else(pc.is_null(at), column, listed)
-        table = table.set_column(table.schema.get_field_index(name), name, fixed)
+        at_field = table.schema.get_field_index(name)
+        table = table.set_column(at_field, table.schema.field(at_field), fixed)
     return table
 
 
@@ -134,3 +135,47 @@ def defined_lists(release: Release = 2) -> DefinedLists:
     if lists.release != release:
         raise DefinedListsError(f"{name}: says release {lists.release}")
     return lists
+
+
+class _ForwardFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    owner: str
+    source: str
+    status: Literal["inferred", "checked"]
+    reviewed: date
+    review_by: date
+    fields: dict[str, dict[str, str | None]]
+
+
+@cache
+def release_1_to_2() -> dict[str, dict[str, str | None]]:
+    """The reviewed Release 1 -> Release 2 pairs, each checked against both releases' lists
+    on load (a Release 1 value must be on its list, a Release 2 value on its own)."""
+    path = resources.files("onebudget") / "definitions" / "cld" / "release-1-to-2.yaml"
+    spec = _ForwardFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    problems = []
+    for name, pairs in spec.fields.items():
+        old, new = defined_lists(1).fields.get(name), defined_lists(2).fields.get(name)
+        for was, becomes in pairs.items():
+            if old is None or old.canonical(was) != was:
+                problems.append(f"{name}: {was!r} is not a Release 1 value")
+            if becomes is not None and (new is None or new.canonical(becomes) != becomes):
+                problems.append(f"{name}: {becomes!r} is not a Release 2 value")
+    if problems:
+        raise DefinedListsError("release-1-to-2.yaml: " + "; ".join(problems))
+    return spec.fields
+
+
+def forward_to_release_2(table: pa.Table) -> pa.Table:
+    """A Release 1 CLD table in Release 2 values: each value in Release 1's spelling, then
+    mapped by ``release-1-to-2.yaml`` (inferred pairs), then in Release 2's spelling."""
+    table = canonical_cld(table, 1)
+    for name, pairs in release_1_to_2().items():
+        column = table.column(name)
+        keys = pa.array(list(pairs))
+        at = pc.index_in(column, value_set=keys)
+        mapped = pc.take(pa.array(list(pairs.values()), pa.string()), at)
+        fixed = pc.if_else(pc.is_null(at), column, mapped)
+        at_field = table.schema.get_field_index(name)
+        table = table.set_column(at_field, table.schema.field(at_field), fixed)
+    return canonical_cld(table, 2)
