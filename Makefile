@@ -51,13 +51,16 @@ test-sqlite: $(DEV_STAMP)
 	@echo "== Whole suite on SQLite =="
 	@$(call run_pytest,env -u DATABASE_URL,)
 
+# One shell for the whole recipe: an `exit 0` on a line of its own would end only that line,
+# and the run would go on to test an empty database URL.
 test-postgres: $(DEV_STAMP)
 	@if [ -z "$(ONEBUDGET_TEST_POSTGRES_URL)" ]; then \
 	  if [ "$$CI" = "true" ]; then echo "CI must set ONEBUDGET_TEST_POSTGRES_URL"; exit 1; fi; \
 	  echo "== PostgreSQL run not done: set ONEBUDGET_TEST_POSTGRES_URL (as .ci/run does) =="; \
-	  exit 0; fi
-	@echo "== Database tests again on PostgreSQL =="
-	@$(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",-m "database or postgresql")
+	else \
+	  echo "== Database tests again on PostgreSQL =="; \
+	  $(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",-m "database or postgresql"); \
+	fi
 
 # The Spark engine's specs: an optional extra (pyspark, Java 17+), its own CI step.
 SPARK_STAMP := $(VENV)/.spark-installed
