@@ -16,11 +16,18 @@ hold them to the same answers (after OpenSAFELY's ehrQL).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 Scalar = str | int | float | bool | None
 AGE = "__age__"  # the person's age in completed years on the source's age day
 AGE_CLD = "__age_cld__"  # the same day's age as DHSC derives it from CLD (calendar.age_cld)
+OPEN_END = date(9000, 1, 1)  # an empty end date compares as this in every engine (still running)
+
+
+def rank_place(value: Scalar, rank: tuple[str, ...]) -> int:
+    """A value's place in ``rank``; unlisted and empty values come last (after them all)."""
+    return rank.index(value) if value in rank else len(rank)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class RelatedValue:
     when: tuple[Relation, ...]
     column: str
     order: tuple[Order, ...] = ()
+
+    def __post_init__(self) -> None:
+        _plain((self.source,))
 
 
 @dataclass(frozen=True)
@@ -154,6 +164,18 @@ class Related:
     when: tuple[Relation, ...]
     negate: bool = False
 
+    def __post_init__(self) -> None:
+        _plain(self.sources)
+
+
+PLAIN = "a related source is a plain table's rows (no related rows or episodes of its own)"
+
+
+def _plain(sources: tuple[Source, ...]) -> None:
+    """Related rows are read straight from their table, in every engine."""
+    if not all(s.plain for s in sources):
+        raise ValueError(PLAIN)
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -189,6 +211,10 @@ class Source:
     age_on: AgeDay | None = None
     related: tuple[Related, ...] = ()
     cluster: Cluster | None = None
+
+    @property
+    def plain(self) -> bool:
+        return self.cluster is None and not self.related
 
     @property
     def age_day(self) -> AgeDay:

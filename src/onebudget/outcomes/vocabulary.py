@@ -13,6 +13,7 @@ checked against ``population.schema``; every problem is collected with its path.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, get_args
 
 from onebudget.outcomes import model as m
@@ -150,8 +151,9 @@ class Parser(ValueParser):
             self.source(s, f"{path}.has[{i}]")
             for i, s in enumerate(found if isinstance(found, list) else [])
         )
-        if any(s.related or s.cluster for s in sources):
-            self.problem(path, "a related source is a plain table's rows (no related, cluster)")
+        if not all(s.plain for s in sources):
+            self.problem(path, m.PLAIN)
+            sources = tuple(replace(s, related=(), cluster=None) for s in sources)
         when = tuple(
             self.relation(table, r, f"{path}.when[{i}]")
             for i, r in enumerate(spec.get("when") or [])

@@ -10,6 +10,7 @@ the person's rows meeting the relations; ``order`` items are ``{column, descendi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 from onebudget.outcomes import model as m
@@ -69,8 +70,9 @@ class ValueParser:
 
     def first_related(self: _Parsing, table: str, spec: dict[str, Any], path: str) -> m.Value:
         inner = self.source(spec["first_related"], f"{path}.first_related")
-        if inner.related or inner.cluster:
-            self.problem(path, "a related source is a plain table's rows (no related, cluster)")
+        if not inner.plain:
+            self.problem(path, m.PLAIN)
+            inner = replace(inner, related=(), cluster=None)
         when = tuple(
             self.relation(table, r, f"{path}.when[{i}]")
             for i, r in enumerate(spec.get("when") or [])

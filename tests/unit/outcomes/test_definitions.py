@@ -150,3 +150,18 @@ def test_a_related_relation_is_written_plainly() -> None:
     )
     assert any("when[0]" in p and "write like" in p for p in problems)
     assert any("when[1]" in p and "Nowhere" in p for p in problems)
+
+
+def test_related_rows_are_read_straight_from_their_table() -> None:
+    problems = problems_of(
+        """    related:
+      - has:
+          - table: asc_cld
+            date: Event_Start_Date
+            related: [{has: [{table: persons, date: date_of_death}], when: ["date < date"]}]
+        when: ["date < Event_Start_Date"]"""
+    )
+    assert any("numerator.related[0]" in p and "plain table" in p for p in problems)
+    inner = m.Source("asc_cld", "Event_Start_Date", cluster=m.Cluster("a", "b", 7, m.TRUE, "c"))
+    with pytest.raises(ValueError, match="plain table"):
+        m.Related((inner,), (m.Relation("date", "<", "date"),))

@@ -1,5 +1,5 @@
 """Episodes of a person's rows, for the in-memory engine (the SQL engines write the same
-rule with window functions in ``sql.py``; the cross-engine tests hold them together)."""
+rule with window functions in ``sql_joins.py``; the cross-engine tests hold them together)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from onebudget.outcomes.model import Cluster
+from onebudget.outcomes.model import OPEN_END, Cluster, rank_place
 
 Row = Mapping[str, Any]
-OPEN_END = date(9000, 1, 1)  # an empty end date compares as this (sql.OPEN_END)
 
 
 def cluster_rows(
@@ -47,8 +46,7 @@ def _episodes(rows: list[Row], cluster: Cluster) -> list[list[Row]]:
 def _summary(rows: list[Row], cluster: Cluster) -> dict[str, Any]:
     def order(row: Row) -> tuple[date, int, Any]:
         value = row[cluster.rank_column] if cluster.rank_column else None
-        place = cluster.rank.index(value) if value in cluster.rank else len(cluster.rank)
-        return (row[cluster.end] or OPEN_END, -place, row[cluster.row_id])
+        return (row[cluster.end] or OPEN_END, -rank_place(value, cluster.rank), row[cluster.row_id])
 
     last = max(rows, key=order)
     ends = [r[cluster.end] for r in rows]

@@ -23,10 +23,11 @@ from onebudget.outcomes.calendar import (
     prorated_pence,
 )
 from onebudget.outcomes.engines import Key
-from onebudget.outcomes.engines.clusters import OPEN_END, cluster_rows
+from onebudget.outcomes.engines.clusters import cluster_rows
 from onebudget.outcomes.model import (
     AGE,
     AGE_CLD,
+    OPEN_END,
     All,
     Cluster,
     Col,
@@ -53,6 +54,7 @@ from onebudget.outcomes.model import (
     Total,
     Value,
     When,
+    rank_place,
 )
 from onebudget.population import schema
 
@@ -166,11 +168,7 @@ def _place(key: Order, row: Row) -> int:
     found = row[key.column]
     if key.first:
         return 0 if found in key.first else 1
-    return key.rank.index(found) if found in key.rank else len(key.rank)
-
-
-def _plus(day: date, days: int) -> date:
-    return day + timedelta(days=days)
+    return rank_place(found, key.rank)
 
 
 class MemoryEngine:
@@ -220,6 +218,7 @@ class MemoryEngine:
 
     def rows(self, source: Source, period: Period | None) -> Iterator[tuple[Row, Row, Ages]]:
         """(row, person, ages) for each row of the source in the period (all if None)."""
+        derive = partial(self._related_value, source)
         for row in self._table(source):
             if row[source.date] is None:
                 continue
@@ -227,7 +226,6 @@ class MemoryEngine:
                 continue
             person = self._person(source, row)
             ages = ages_on(person["date_of_birth"], self._age_day(source, row, period))
-            derive = partial(self._related_value, source)
             if truth(source.where, row, ages, derive) is True and self._related_hold(source, row):
                 yield row, person, ages
 
@@ -236,15 +234,8 @@ class MemoryEngine:
 
     def _has(self, related: Related, outer: Source, row: Row) -> bool:
         for inner in related.sources:
-            if inner.cluster is not None or inner.related:
-                raise ValueError("a related source is a plain table's rows")
             for other in self._rows_of(inner).get(row["person_id"], ()):
-                if all(
-                    OPERATORS[r.op](
-                        _day(other, inner, r.inner), _plus(_day(row, outer, r.outer), r.days)
-                    )
-                    for r in related.when
-                ):
+                if all(self._relation(r, inner, other, outer, row) for r in related.when):
                     return True
         return False
 
@@ -259,9 +250,8 @@ class MemoryEngine:
 
     @staticmethod
     def _relation(r: Relation, inner: Source, other: Row, outer: Source, row: Row) -> bool:
-        return OPERATORS[r.op](
-            _day(other, inner, r.inner), _plus(_day(row, outer, r.outer), r.days)
-        )
+        shifted = _day(row, outer, r.outer) + timedelta(days=r.days)
+        return OPERATORS[r.op](_day(other, inner, r.inner), shifted)
 
     def _rows_of(self, source: Source) -> dict[Any, list[Row]]:
         """A related source's rows (not cut to any period) by person, computed once."""

@@ -34,7 +34,6 @@ from onebudget.outcomes.model import (
 )
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-OPEN_END = date(9000, 1, 1)  # an empty end date compares as this (memory.OPEN_END)
 Ages = tuple[str, str]  # SQL for (completed years, CLD years) on the source's age day
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from onebudget.outcomes.engines.sql_expressions import (
-    OPEN_END,
     Scope,
     ages_sql,
     ident,
@@ -13,7 +12,15 @@ from onebudget.outcomes.engines.sql_expressions import (
     uses_age,
     where_sql,
 )
-from onebudget.outcomes.model import Cluster, Order, Related, RelatedValue, Relation, Source
+from onebudget.outcomes.model import (
+    OPEN_END,
+    Cluster,
+    Order,
+    Related,
+    RelatedValue,
+    Relation,
+    Source,
+)
 from onebudget.population import schema
 
 TABLES = {t.name: t for t in schema.TABLES}
@@ -28,10 +35,7 @@ def episodes_sql(table: str, cluster: Cluster) -> str:
     maximum of earlier ends starts a new episode after a longer gap, and the member that
     ends last (then ranks best, then has the greatest id) gives the episode's columns."""
     start, end, rid = ident(cluster.start), ident(cluster.end), ident(cluster.row_id)
-    place = "0"
-    if cluster.rank_column and cluster.rank:
-        rank = " ".join(f"WHEN {literal(v)} THEN {i}" for i, v in enumerate(cluster.rank))
-        place = f"CASE {ident(cluster.rank_column)} {rank} ELSE {len(cluster.rank)} END"
+    place = rank_sql(ident(cluster.rank_column), cluster.rank) if cluster.rank_column else "0"
     ages = ages_sql("cp.date_of_birth", f"c.{start}")
     person = f"PARTITION BY person_id ORDER BY {start}, {rid}"
     earlier = f"max(x_end) OVER ({person} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
@@ -102,8 +106,6 @@ def _row_id_order(source: Source) -> str:
 def _plain_rows(source: Source, date_as: str = "", end_as: str = "") -> str:
     """A related source's rows (every column, or person_id and its date and end as
     ``date_as``/``end_as``), not cut to any period."""
-    if source.cluster is not None or source.related:
-        raise ValueError("a related source is a plain table's rows")
     d, n = ident(source.date), ident(source.column("end"))
     scope = Scope("o", ages_sql("op.date_of_birth", f"o.{d}"))
     person = "JOIN t_persons op ON op.person_id = o.person_id " if uses_age(source.where) else ""
