@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from onebudget.population import schema
 
@@ -43,13 +43,21 @@ def canonical_cld(table: pa.Table, release: Release = 2) -> pa.Table:
     compare exactly, see a council's ``SERVICE USER`` as ``Service user``. Values on no
     list are left as they are (``onebudget data check`` names them)."""
     for name, defined in defined_lists(release).fields.items():
-        column = table.column(name)
-        at = pc.index_in(fold_column(column), value_set=pa.array([fold(v) for v in defined.values]))
-        listed = pc.take(pa.array(defined.values), at)
-        fixed = pc.if_else(pc.is_null(at), column, listed)
-        at_field = table.schema.get_field_index(name)
-        table = table.set_column(at_field, table.schema.field(at_field), fixed)
+        folded = pa.array([fold(v) for v in defined.values])
+        at = pc.index_in(fold_column(table.column(name)), value_set=folded)
+        table = _replaced(table, name, at, list(defined.values))
     return table
+
+
+def _replaced(
+    table: pa.Table, name: str, at: pa.ChunkedArray | pa.Array, values: list[str | None]
+) -> pa.Table:
+    """The table with each value of column ``name`` found (``at``: its index into
+    ``values``, empty where not found) replaced by that value; the column's field kept."""
+    column = table.column(name)
+    fixed = pc.if_else(pc.is_null(at), column, pc.take(pa.array(values, pa.string()), at))
+    index = table.schema.get_field_index(name)
+    return table.set_column(index, table.schema.field(index), fixed)
 
 
 class _FieldFile(BaseModel):
@@ -67,13 +75,28 @@ class _FieldFile(BaseModel):
         return values
 
 
-class _ListsFile(BaseModel):
+class _Reviewed(BaseModel):
+    """What every file of reviewed data says of itself: who owns it, where it comes from,
+    when it was reviewed and when it must be again."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    release: Release
     owner: str
     source: str
     reviewed: date
     review_by: date
+
+    @model_validator(mode="after")
+    def _review_later(self) -> _Reviewed:
+        if self.review_by <= self.reviewed:
+            raise ValueError("review_by must come after the review date")
+        return self
+
+
+Reviewed = TypeVar("Reviewed", bound=_Reviewed)
+
+
+class _ListsFile(_Reviewed):
+    release: Release
     fields: dict[str, _FieldFile]
 
     @field_validator("fields")
@@ -111,13 +134,22 @@ class DefinedListsError(ValueError):
     pass
 
 
-def parse_lists(text: str, *, source: str) -> DefinedLists:
+def _validated(model: type[Reviewed], text: str, source: str) -> Reviewed:
     try:
-        spec = _ListsFile.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as error:
-        raise DefinedListsError(f"{source}: {error}") from None
-    if spec.review_by <= spec.reviewed:
-        raise DefinedListsError(f"{source}: review_by must come after the review date")
+        return model.model_validate(yaml.safe_load(text))
+    except yaml.YAMLError as error:
+        raise DefinedListsError(f"{source}: not YAML ({error})") from None
+    except ValidationError as error:
+        problems = (f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())
+        raise DefinedListsError(f"{source}: " + "; ".join(problems)) from None
+
+
+def _shipped(name: str) -> str:
+    return (resources.files("onebudget") / "definitions" / "cld" / name).read_text("utf-8")
+
+
+def parse_lists(text: str, *, source: str) -> DefinedLists:
+    spec = _validated(_ListsFile, text, source)
     fields = {
         name: DefinedList(name, tuple(f.values), f.complete) for name, f in spec.fields.items()
     }
@@ -130,20 +162,14 @@ def defined_lists(release: Release = 2) -> DefinedLists:
     if release not in RELEASES:
         raise DefinedListsError(f"CLD release {release!r}: one of {RELEASES}")
     name = f"release-{release}.yaml"
-    path = resources.files("onebudget") / "definitions" / "cld" / name
-    lists = parse_lists(path.read_text(encoding="utf-8"), source=name)
+    lists = parse_lists(_shipped(name), source=name)
     if lists.release != release:
         raise DefinedListsError(f"{name}: says release {lists.release}")
     return lists
 
 
-class _ForwardFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    owner: str
-    source: str
+class _ForwardFile(_Reviewed):
     status: Literal["inferred", "checked"]
-    reviewed: date
-    review_by: date
     fields: dict[str, dict[str, str | None]]
 
 
@@ -151,8 +177,8 @@ class _ForwardFile(BaseModel):
 def release_1_to_2() -> dict[str, dict[str, str | None]]:
     """The reviewed Release 1 -> Release 2 pairs, each checked against both releases' lists
     on load (a Release 1 value must be on its list, a Release 2 value on its own)."""
-    path = resources.files("onebudget") / "definitions" / "cld" / "release-1-to-2.yaml"
-    spec = _ForwardFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    name = "release-1-to-2.yaml"
+    spec = _validated(_ForwardFile, _shipped(name), name)
     problems = []
     for name, pairs in spec.fields.items():
         old, new = defined_lists(1).fields.get(name), defined_lists(2).fields.get(name)
@@ -162,7 +188,7 @@ def release_1_to_2() -> dict[str, dict[str, str | None]]:
             if becomes is not None and (new is None or new.canonical(becomes) != becomes):
                 problems.append(f"{name}: {becomes!r} is not a Release 2 value")
     if problems:
-        raise DefinedListsError("release-1-to-2.yaml: " + "; ".join(problems))
+        raise DefinedListsError(f"{name}: " + "; ".join(problems))
     return spec.fields
 
 
@@ -171,11 +197,6 @@ def forward_to_release_2(table: pa.Table) -> pa.Table:
     mapped by ``release-1-to-2.yaml`` (inferred pairs), then in Release 2's spelling."""
     table = canonical_cld(table, 1)
     for name, pairs in release_1_to_2().items():
-        column = table.column(name)
-        keys = pa.array(list(pairs))
-        at = pc.index_in(column, value_set=keys)
-        mapped = pc.take(pa.array(list(pairs.values()), pa.string()), at)
-        fixed = pc.if_else(pc.is_null(at), column, mapped)
-        at_field = table.schema.get_field_index(name)
-        table = table.set_column(at_field, table.schema.field(at_field), fixed)
+        at = pc.index_in(table.column(name), value_set=pa.array(list(pairs)))
+        table = _replaced(table, name, at, list(pairs.values()))
     return canonical_cld(table, 2)

@@ -89,3 +89,18 @@ def test_the_synthetic_extract_survives_a_round_trip_through_release_1() -> None
     old = backward(original)
     assert old.column("Client_Type").to_pylist().count("Service User") > 0
     assert forward_to_release_2(old).cast(original.schema).equals(original)
+
+
+def test_a_defined_list_file_must_be_reviewed_again_later() -> None:
+    import pytest
+
+    from onebudget.population.defined_lists import DefinedListsError, parse_lists
+
+    text = (
+        "release: 2\nowner: o\nsource: s\nreviewed: 2026-12-01\nreview_by: 2026-12-01\n"
+        "fields: {Event_Type: {complete: true, values: [Request]}}\n"
+    )
+    with pytest.raises(
+        DefinedListsError, match=r"x\.yaml: file: Value error, review_by must come after"
+    ):
+        parse_lists(text, source="x.yaml")
