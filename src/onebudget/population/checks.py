@@ -148,14 +148,20 @@ def duplicate_ids(x: Extract) -> list[Finding]:
 def starts_after_death(x: Extract) -> list[Finding]:
     """Activity that starts after the person's date of death: a wrong link or a wrong date,
     counted either way as care of someone who had died."""
+    return _starts_beyond(x, "starts-after-death", ">", "date_of_death", "after")
+
+
+def _starts_beyond(x: Extract, check: str, op: str, date: str, word: str) -> list[Finding]:
+    """Rows of every activity table starting ``op`` (before or after) the person's ``date``."""
     found: list[Finding] = []
+    what = date.replace("_", " ")
     for table, start in STARTS.items():
         sql = (
-            f"SELECT {key(table, 'e.')}, e.{start}, p.date_of_death FROM {table} e {JOIN} "  # noqa: S608
-            f"WHERE e.{start} > p.date_of_death"
+            f"SELECT {key(table, 'e.')}, e.{start}, p.{date} FROM {table} e {JOIN} "  # noqa: S608
+            f"WHERE e.{start} {op} p.{date}"
         )
-        rule = f"{ROWS[table][1]} starts after the person's date of death"
-        found += finding(x, "starts-after-death", table, rule, sql)
+        rule = f"{ROWS[table][1]} starts {word} the person's {what}"
+        found += finding(x, check, table, rule, sql)
     return found
 
 
@@ -202,14 +208,7 @@ def before_birth(x: Extract) -> list[Finding]:
         "SELECT person_id, date_of_birth, date_of_death FROM persons "
         "WHERE date_of_death < date_of_birth",
     )
-    for table, start in STARTS.items():
-        sql = (
-            f"SELECT {key(table, 'e.')}, e.{start}, p.date_of_birth FROM {table} e {JOIN} "  # noqa: S608
-            f"WHERE e.{start} < p.date_of_birth"
-        )
-        rule = f"{ROWS[table][1]} starts before the person's date of birth"
-        found += finding(x, "before-birth", table, rule, sql)
-    return found
+    return found + _starts_beyond(x, "before-birth", "<", "date_of_birth", "before")
 
 
 def ends_before_starts(x: Extract) -> list[Finding]:
