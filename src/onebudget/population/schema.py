@@ -248,3 +248,4 @@ CLD = Table(
 )
 
 TABLES: tuple[Table, ...] = (PERSONS, APC, AE, OP, COMMUNITY, CLD)
+BY_NAME = {t.name: t for t in TABLES}

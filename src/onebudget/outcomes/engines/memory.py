@@ -145,7 +145,7 @@ def _day(row: Row, source: Source, name: str) -> date:
 def first_by(rows: list[Row], order: Sequence[Order], source: Source) -> Row:
     """The first row by ``order`` then the greatest row id, empty values last in every key
     (as the SQL engines' ``NULLS LAST``): stable sorts from the last key to the first."""
-    row_id = next(t.row_id for t in schema.TABLES if t.name == source.table)
+    row_id = schema.BY_NAME[source.table].row_id
     rows = sorted(rows, key=lambda r: (r[row_id] is not None, r[row_id]), reverse=True)
     for key in reversed(order):
         if key.rank or key.first:

@@ -23,12 +23,6 @@ from onebudget.outcomes.model import (
 )
 from onebudget.population import schema
 
-TABLES = {t.name: t for t in schema.TABLES}
-
-
-def _columns(table: str) -> list[str]:
-    return [c.name for t in schema.TABLES if t.name == table for c in t.columns]
-
 
 def episodes_sql(table: str, cluster: Cluster) -> str:
     """Each person's episodes as rows of the table (see ``model.Cluster``): a running
@@ -45,7 +39,7 @@ def episodes_sql(table: str, cluster: Cluster) -> str:
         else f"CASE WHEN x_last = {literal(OPEN_END)} THEN NULL ELSE x_last END AS {ident(c)}"
         if c == cluster.end
         else ident(c)
-        for c in _columns(table)
+        for c in (column.name for column in schema.BY_NAME[table].columns)
     )
     return (
         f"(SELECT {cols} FROM (SELECT k.*, min({start}) OVER (PARTITION BY person_id, x_ep) AS "
@@ -73,7 +67,7 @@ def related_join(related: Related, outer: Source, table: str, alias: str) -> str
 def value_join(v: RelatedValue, alias: str, outer: Source, table: str) -> str:
     """A left join to each outer row's first matching related row (``model.RelatedValue``),
     keyed by the outer row's person and row id."""
-    key = ident(TABLES[outer.table].row_id)
+    key = ident(schema.BY_NAME[outer.table].row_id)
     inner = v.source
     d, n = (f"r.{ident(inner.date)}", f"r.{ident(inner.column('end'))}")
     tests = "".join(f" AND {relation_sql(r, outer, 'o', d, n)}" for r in v.when)
@@ -100,7 +94,7 @@ def _order_sql(key: Order, source: Source) -> str:
 
 
 def _row_id_order(source: Source) -> str:
-    return f"r.{ident(TABLES[source.table].row_id)} DESC NULLS LAST"
+    return f"r.{ident(schema.BY_NAME[source.table].row_id)} DESC NULLS LAST"
 
 
 def _plain_rows(source: Source, date_as: str = "", end_as: str = "") -> str:
