@@ -54,7 +54,7 @@ def episodes_sql(table: str, cluster: Cluster) -> str:
     )
 
 
-def related_join(related: Related, outer: Source, table: str, alias: str) -> str:
+def related_join(related: Related, outer: Source, alias: str) -> str:
     """A semi join (has such a row) or anti join (has none) to the related rows."""
     rows = " UNION ALL ".join(_plain_rows(s, "d", "n") for s in related.sources)
     tests = "".join(

@@ -56,15 +56,11 @@ class SourceCompiler:
         """FROM .. WHERE .. of the source's rows in each period."""
         scope = scope or self.scope(source)
         join = "JOIN t_persons pe ON pe.person_id = e.person_id " if person else ""
-        related = "".join(
-            related_join(r, source, self.table(source), f"r{i}")
-            for i, r in enumerate(source.related)
-        )
-        values = "".join(
-            value_join(v, alias, source, self.table(source)) for v, alias in scope.derived.items()
-        )
+        table = self.table(source)
+        related = "".join(related_join(r, source, f"r{i}") for i, r in enumerate(source.related))
+        values = "".join(value_join(v, alias, source, table) for v, alias in scope.derived.items())
         return (
-            f"FROM {self.table(source)} e {join}"
+            f"FROM {table} e {join}"
             f"JOIN periods per ON {self.in_period(source)} {related}{values}"
             f"WHERE e.{ident(source.date)} IS NOT NULL AND {where_sql(source.where, scope)}"
         )
