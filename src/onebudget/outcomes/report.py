@@ -14,8 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from onebudget.outcomes.calendar import Period, months
 from onebudget.outcomes.charts import funnel_svg, trend_svg
 from onebudget.outcomes.compute import compute
@@ -23,7 +21,7 @@ from onebudget.outcomes.definitions import Indicator, indicators
 from onebudget.outcomes.disclosure import Waiver
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.segments import segmentation
-from onebudget.population import schema
+from onebudget.population.extract import read_extract
 
 Row = Mapping[str, Any]
 
@@ -65,9 +63,7 @@ class PlaceOutcomes:
         self.first_year, self.last_year = manifest["years"]
         self.data_end = date(self.last_year + 1, 1, 1)
         self.label = manifest["place"]
-        self.engine = DuckDBEngine(
-            {t.name: pq.read_table(folder / f"{t.name}.parquet") for t in schema.TABLES}
-        )
+        self.engine = DuckDBEngine(read_extract(folder))
 
     @property
     def years(self) -> list[Period]:

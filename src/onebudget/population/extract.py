@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from onebudget.population import schema
+from onebudget.population.cips import with_cips
 from onebudget.population.defined_lists import Release, fold
 
 EXAMPLES = 5
@@ -79,6 +80,8 @@ def conform(table: schema.Table, data: pa.Table, source: str | None = None) -> p
     safely (an id too large for its type, text that is not a date), is an ``ExtractError``.
     """
     source = source or table.name
+    if table is schema.APC:
+        data = _without_derived(data)
     names = data.column_names
     missing = [c.name for c in table.columns if c.name not in names]
     if missing:
@@ -87,7 +90,18 @@ def conform(table: schema.Table, data: pa.Table, source: str | None = None) -> p
     if twice:
         raise ExtractError(f"{source}: column {', '.join(twice)} appears more than once")
     arrays = [_cast(data.column(c.name), c, source) for c in table.columns]
-    return pa.Table.from_arrays(arrays, names=[c.name for c in table.columns])
+    conformed = pa.Table.from_arrays(arrays, schema=table.arrow_schema())
+    return with_cips(conformed) if table is schema.APC else conformed
+
+
+def _without_derived(data: pa.Table) -> pa.Table:
+    """Admitted care with its derived ``cips_`` columns empty, whatever the extract held:
+    ``with_cips`` fills them from the provider spells."""
+    data = data.drop_columns([n for n in schema.CIPS_COLUMNS if n in data.column_names])
+    for name in schema.CIPS_COLUMNS:
+        field = schema.APC.arrow_schema().field(name)
+        data = data.append_column(field, pa.nulls(data.num_rows, field.type))
+    return data
 
 
 def _near(missing: Sequence[str], names: Sequence[str]) -> str:

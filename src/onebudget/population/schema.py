@@ -76,35 +76,118 @@ PERSONS = Table(
     ),
 )
 
+DIAGNOSES = tuple(f"diag_4_{i:02d}" for i in range(1, 21))
+PROCEDURES = tuple(f"opertn_4_{i:02d}" for i in range(1, 25))
+PROCEDURE_DATES = tuple(f"opdate_{i:02d}" for i in range(1, 25))
+# OneBudget's derived fields on admitted care: provider spells linked across transfers into
+# continuous inpatient spells by ``population.cips``, recomputed whenever a table is read.
+CIPS_COLUMNS = ("cips_id", "cips_first", "cips_last", "cips_admidate", "cips_disdate")
+
 APC = Table(
     "apc_spells",
-    "HES / SUS admitted patient care",
-    "One row per hospital spell.",
+    "SUS / HES admitted patient care",
+    "One row per hospital provider spell, in HES field names and NHS Data Dictionary codes "
+    "(definitions/sus/apc.yaml). Clinical coding (diagnoses, procedures, specialty, episode "
+    "type) is the spell's first episode's, as the national measures count it; discharge "
+    "fields are its last episode's. Spells linked across transfers form continuous "
+    "inpatient spells (the cips_ fields, derived on reading).",
     (
-        C("spell_id", I64, "Spell identifier"),
+        C("spell_id", I64, "Hospital provider spell identifier"),
         PERSON,
         C("procode3", S, "ODS code of the provider trust"),
-        C("admidate", D, "Date of admission"),
-        C("disdate", D, "Date of discharge"),
-        C("speldur", I32, "Length of stay in days (disdate - admidate)"),
+        C("admidate", D, "Date of admission (start of the hospital provider spell)"),
+        C("disdate", D, "Date of discharge, empty while the spell is unfinished", True),
+        C("speldur", I32, "Length of stay in days (disdate - admidate)", True),
         C(
             "admimeth",
             S,
-            "Admission method: 11-13 elective, 21 emergency via A&E, 22 GP, 23 bed "
-            "bureau, 24 consultant clinic, 28 other emergency",
+            "Admission method: 11-13 elective, 21-25, 2A-2D and 28 emergency (2B a transfer "
+            "from another provider in an emergency), 31-32 maternity, 81-83 other",
         ),
-        C("admisorc", S, "Source of admission: 19 usual place of residence"),
-        C("classpat", I8, "Patient classification: 1 ordinary admission, 2 day case"),
+        C(
+            "admisorc",
+            S,
+            "Source of admission: 19 usual place of residence, 51-53 another "
+            "NHS provider (a transfer), 54/65/85 care home",
+        ),
+        C(
+            "classpat",
+            I8,
+            "Patient classification: 1 ordinary admission, 2 day case, 3 regular "
+            "day attender, 4 regular night attender, 5 mothers and babies (delivery only)",
+        ),
+        C(
+            "epitype",
+            S,
+            "Episode type: 1 general, 2 delivery, 3 birth, 4 formally detained "
+            "psychiatric, 5 other delivery, 6 other birth",
+        ),
+        C("mainspef", S, "Main specialty code of the consultant (NHS Data Dictionary)"),
+        C("tretspef", S, "Treatment function code (NHS Data Dictionary)"),
+        C(
+            "dismeth",
+            S,
+            "Discharge method: 1 on clinical advice, 2 self-discharge, 3 by a "
+            "mental health review tribunal or similar, 4 died, 5 stillbirth, 8 not applicable "
+            "(still in hospital)",
+            True,
+        ),
         C(
             "disdest",
             S,
-            "Discharge destination: 19 usual place of residence, 29 temporary, 51 other "
-            "NHS hospital, 54/65/85 care home, 79 died",
+            "Discharge destination: 19 usual place of residence, 29 temporary, 51-53 another "
+            "NHS provider, 54/65/85 care home, 79 died, 98 not applicable",
+            True,
         ),
-        C("diag_4_01", S, "Primary diagnosis, ICD-10 (4 characters, no dot)"),
-        C("diag_4_02", S, "Secondary diagnosis (external cause W00-W19 for falls)", True),
-        C("diag_4_03", S, "Secondary diagnosis", True),
+        C(
+            DIAGNOSES[0],
+            S,
+            "Primary diagnosis, ICD-10 (4 characters, no dot, X for a 3-character code)",
+        ),
+        *(
+            C(name, S, f"Secondary diagnosis {i + 2}, ICD-10", True)
+            for i, name in enumerate(DIAGNOSES[1:])
+        ),
+        *(
+            C(name, S, f"Procedure {i + 1}, OPCS-4 (4 characters, no dot)", True)
+            for i, name in enumerate(PROCEDURES)
+        ),
+        *(C(name, D, f"Date of procedure {i + 1}", True) for i, name in enumerate(PROCEDURE_DATES)),
         C("cost", MONEY, "Cost of the spell, pounds (PSSRU 2024 unit costs)"),
+        C(
+            "cips_id",
+            I64,
+            "OneBudget's derived field, not in SUS: the continuous inpatient "
+            "spell this spell belongs to (the spell_id of its first provider spell)",
+            True,
+        ),
+        C(
+            "cips_first",
+            pa.bool_(),
+            "OneBudget's derived field: the first provider spell of "
+            "its continuous inpatient spell (not a transfer in)",
+            True,
+        ),
+        C(
+            "cips_last",
+            pa.bool_(),
+            "OneBudget's derived field: the last provider spell of "
+            "its continuous inpatient spell (not a transfer out)",
+            True,
+        ),
+        C(
+            "cips_admidate",
+            D,
+            "OneBudget's derived field: admission date of the continuous inpatient spell",
+            True,
+        ),
+        C(
+            "cips_disdate",
+            D,
+            "OneBudget's derived field: discharge date of the continuous "
+            "inpatient spell, empty while unfinished",
+            True,
+        ),
     ),
     "spell_id",
 )

@@ -15,6 +15,7 @@ from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.population import schema
+from onebudget.population.cips import with_cips
 
 DEFAULTS: dict[str, Any] = {
     "sex": 2,
@@ -28,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "admisorc": "19",
     "classpat": 1,
     "disdest": "19",
+    "dismeth": "1",
+    "epitype": "1",
+    "mainspef": "300",
+    "tretspef": "300",
     "diag_4_01": "R074",
     "speldur": 0,
     "cost": Decimal("0.00"),
@@ -59,7 +64,8 @@ def _complete(table: schema.Table, rows: Sequence[Mapping[str, Any]]) -> pa.Tabl
         if table.name == "apc_spells" and "speldur" not in row and full["disdate"] is not None:
             full["speldur"] = (full["disdate"] - full["admidate"]).days
         filled.append(full)
-    return pa.Table.from_pylist(filled, schema=table.arrow_schema())
+    built = pa.Table.from_pylist(filled, schema=table.arrow_schema())
+    return with_cips(built) if table is schema.APC else built
 
 
 def make_tables(**rows: Sequence[Mapping[str, Any]]) -> dict[str, pa.Table]:

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from onebudget.population import schema
+from onebudget.population.cips import with_cips
 from onebudget.population.synth.ambulatory import Activity
 from onebudget.population.synth.cells import FRAILTY_GRADES
 from onebudget.population.synth.cld import TEXT_COLUMNS
@@ -85,25 +86,31 @@ def _order(*keys: np.ndarray) -> npt.NDArray[np.int64]:
 def apc_table(spells: Spells, place: SynthPlace, ids: pa.Array) -> pa.Table:
     o = _order(spells.admimeth, spells.person, spells.admidate)
     stay = (spells.disdate[o] - spells.admidate[o]).astype(np.int64)
-    return build(
-        schema.APC,
-        {
-            "spell_id": np.arange(1, len(o) + 1),
-            "person_id": ids.take(pa.array(spells.person[o])),
-            "procode3": np.full(len(o), place.acute_trust_code),
-            "admidate": dates(spells.admidate[o]),
-            "disdate": dates(spells.disdate[o]),
-            "speldur": stay,
-            "admimeth": spells.admimeth[o],
-            "admisorc": np.full(len(o), "19"),
-            "classpat": spells.classpat[o],
-            "disdest": spells.disdest[o],
-            "diag_4_01": spells.diagnoses[0][o],
-            "diag_4_02": text(spells.diagnoses[1][o], blank_is_null=True),
-            "diag_4_03": text(spells.diagnoses[2][o], blank_is_null=True),
-            "cost": money(spells.cost_pence[o]),
-        },
-    )
+    n = len(o)
+    died = spells.disdest[o] == "79"
+    columns: dict[str, Any] = {
+        "spell_id": np.arange(1, n + 1),
+        "person_id": ids.take(pa.array(spells.person[o])),
+        "procode3": np.full(n, place.acute_trust_code),
+        "admidate": dates(spells.admidate[o]),
+        "disdate": dates(spells.disdate[o]),
+        "speldur": stay,
+        "admimeth": spells.admimeth[o],
+        "admisorc": np.full(n, "19"),
+        "classpat": spells.classpat[o],
+        "epitype": np.full(n, "1"),
+        "mainspef": np.full(n, "300"),
+        "tretspef": np.full(n, "300"),
+        "dismeth": np.where(died, "4", "1"),
+        "disdest": spells.disdest[o],
+        "cost": money(spells.cost_pence[o]),
+    }
+    for i, name in enumerate(schema.DIAGNOSES):
+        found = spells.diagnoses[i][o] if i < len(spells.diagnoses) else np.full(n, "")
+        columns[name] = text(found, blank_is_null=True)
+    empty = [*schema.PROCEDURES, *schema.PROCEDURE_DATES, *schema.CIPS_COLUMNS]
+    columns.update({name: pa.nulls(n) for name in empty})
+    return with_cips(build(schema.APC, columns))
 
 
 def activity_table(
