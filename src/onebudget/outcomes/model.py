@@ -143,13 +143,14 @@ AgeDay = Literal["date", "end", "period_mid", "period_last_day"]
 
 @dataclass(frozen=True)
 class Relation:
-    """One comparison between a related row and the row being tested: ``inner`` (a column
-    of the related row, or ``date``/``end`` for its source's date and end columns) ``op``
-    ``outer`` (the same, of the tested row) plus ``days``. An empty end date is a row still
-    running, so it compares as later than any day (as DHSC's 9999-01-01)."""
+    """One comparison between a related row and the row being tested: ``inner`` (``date``/
+    ``end`` for its source's date and end columns, or another column) ``op`` ``outer`` (the
+    same, of the tested row) plus ``days`` (dates only). An empty end date is a row still
+    running, so it compares as later than any day (as DHSC's 9999-01-01). ``!=`` on ids
+    tells a different stay from the same one (a readmission is not its own index)."""
 
     inner: str
-    op: Literal["<", "<=", ">", ">=", "="]
+    op: Literal["<", "<=", ">", ">=", "=", "!="]
     outer: str
     days: int = 0
 

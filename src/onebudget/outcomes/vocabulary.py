@@ -1,13 +1,14 @@
 """The YAML vocabulary of indicator definitions, parsed into the query model.
 
-Conditions: ``column`` with ``is``, ``is_not``, ``in``, ``not_in``, ``starts_with``,
-``at_least``, ``below`` or ``is_empty``; ``age_at_least``/``age_below`` (completed years)
-and ``cld_age_at_least``/``cld_age_below`` (DHSC's CLD age); ``all``, ``any``, ``not``.
-Sources: ``table``, ``date``, optional ``end``, ``snapshot``, ``age_on``, ``where``,
-``related`` (``has`` or ``has_no`` sources, ``when`` relations such as ``"date <=
-Event_Start_Date + 30"``) and ``cluster``. Measures: ``count``, ``sum``, ``persons``,
-``population``, ``followed_by``, ``spend`` and ``highest``. Every table and column is
-checked against ``population.schema``; every problem is collected with its path.
+Conditions: ``column`` (or ``any_column``, a group such as ``diagnoses``) with ``is``,
+``is_not``, ``in``, ``not_in``, ``starts_with``, ``at_least``, ``below`` or ``is_empty``;
+``age_at_least``/``age_below`` (completed years) and ``cld_age_at_least``/``cld_age_below``
+(DHSC's CLD age); ``all``, ``any``, ``not``. Sources: ``table``, ``date``, optional ``end``,
+``snapshot``, ``age_on``, ``where``, ``related`` (``has`` or ``has_no`` sources, ``when``
+relations such as ``"date <= Event_Start_Date + 30"``) and ``cluster``. Measures: ``count``,
+``sum``, ``persons``, ``population``, ``followed_by``, ``spend`` and ``highest``. Every table
+and column is checked against ``population.schema``; every problem is collected with its
+path.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ AGES = {
     "cld_age_at_least": (m.AGE_CLD, ">="),
     "cld_age_below": (m.AGE_CLD, "<"),
 }
-RELATION = re.compile(r"^(date|end) (<|<=|>|>=|=) (\w+)(?: ([+-]) (\d+))?$")
+RELATION = re.compile(r"^(\w+) (<|<=|>|>=|=|!=) (\w+)(?: ([+-]) (\d+))?$")
 SOURCE_KEYS = {
     "table",
     "date",
@@ -76,7 +77,36 @@ class Parser(ValueParser):
                 if not isinstance(spec[key], int):
                     self.problem(f"{path}.{key}", "an age is a whole number of years")
                 return m.Compare(op, m.Col(age), m.Const(spec[key]))  # type: ignore[arg-type]
+        if "any_column" in spec:
+            return self._any_column(table, spec, path)
         return self._column_test(table, spec, path)
+
+    def columns(self, table: str, group: Any, path: str) -> tuple[str, ...]:
+        """A named group of positional columns (``schema.COLUMN_GROUPS``) or a list."""
+        groups = schema.COLUMN_GROUPS.get(table, {})
+        if isinstance(group, str) and group in groups:
+            return groups[group]
+        if isinstance(group, list) and group:
+            return tuple(self.column(table, c, f"{path}[{i}]").name for i, c in enumerate(group))
+        self.problem(path, f"a group of {table} columns ({', '.join(groups)}) or a list")
+        return ()
+
+    def _any_column(self, table: str, spec: dict[str, Any], path: str) -> m.Expr:
+        """True when any filled column of the group passes the test: an empty position is
+        never a match, so ``not`` of this is definite (no unknowns from empty positions)."""
+        names = self.columns(table, spec["any_column"], f"{path}.any_column")
+        test = {k: v for k, v in spec.items() if k != "any_column"}
+        return m.AnyOf(
+            tuple(
+                m.All(
+                    (
+                        m.Not(m.IsNull(m.Col(c))),
+                        self._column_test(table, {"column": c, **test}, path),
+                    )
+                )
+                for c in names
+            )
+        )
 
     def _column_test(self, table: str, spec: dict[str, Any], path: str) -> m.Expr:
         col: m.Value
@@ -155,23 +185,30 @@ class Parser(ValueParser):
             self.problem(path, m.PLAIN)
             sources = tuple(replace(s, related=(), cluster=None) for s in sources)
         when = tuple(
-            self.relation(table, r, f"{path}.when[{i}]")
+            self.relation(table, r, f"{path}.when[{i}]", inner=sources)
             for i, r in enumerate(spec.get("when") or [])
         )
         if not sources or not when:
             self.problem(path, "a related test names at least one source and one relation")
         return m.Related(sources, when, negate)
 
-    def relation(self, table: str, text: Any, path: str) -> m.Relation:
+    def relation(
+        self, table: str, text: Any, path: str, inner: tuple[m.Source, ...] = ()
+    ) -> m.Relation:
         match = RELATION.match(str(text).strip())
         if not match:
             self.problem(path, f"{text!r}: write like 'date <= Event_Start_Date + 30'")
             return m.Relation("date", "=", "date")
-        inner, op, outer, sign, days = match.groups()
+        mine, op, outer, sign, days = match.groups()
+        dated = mine in ("date", "end")
+        for source in inner if not dated else ():
+            self.column(source.table, mine, path)
         if outer not in ("date", "end"):
             self.column(table, outer, path)
+        if days and not dated:
+            self.problem(path, f"{text!r}: only dates move by days")
         shift = int(days or 0) * (-1 if sign == "-" else 1)
-        return m.Relation(inner, op, outer, shift)  # type: ignore[arg-type]
+        return m.Relation(mine, op, outer, shift)  # type: ignore[arg-type]
 
     def _cluster(self, table: str, spec: Any, path: str) -> m.Cluster | None:
         if spec is None:

@@ -2,10 +2,12 @@
 conditions as ``{value: name, in: [...]}``.
 
 A value is ``{column: C}``, ``{const: V}``, ``{value: name}`` (one defined above it),
-``{first_related: SOURCE, when: [...], column: C, order: [...]}`` (the column of the first of
-the person's rows meeting the relations; ``order`` items are ``{column, descending}``,
-``{column, rank: [...]}`` or ``{column, first: [...]}``), ``{best_of: [...], rank:
-[...]}``, ``{when: CONDITION, then: VALUE}`` or ``{first_of: [...]}``; see ``model``.
+``{first_column: GROUP, starting: [...]}`` (the first column of a group of positions whose
+code starts so), ``{first_related: SOURCE, when: [...], column: C, order: [...]}`` (the
+column of the first of the person's rows meeting the relations; ``order`` items are
+``{column, descending}``, ``{column, rank: [...]}`` or ``{column, first: [...]}``),
+``{best_of: [...], rank: [...]}``, ``{when: CONDITION, then: VALUE}`` or ``{first_of:
+[...]}``; see ``model``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from typing import Any, Protocol
 
 from onebudget.outcomes import model as m
 
-KINDS = ("first_related", "best_of", "first_of", "when", "value", "const", "column")
+KINDS = (
+    "first_related",
+    "best_of",
+    "first_of",
+    "first_column",
+    "when",
+    "value",
+    "const",
+    "column",
+)
 
 
 class _Parsing(Protocol):
@@ -23,9 +34,12 @@ class _Parsing(Protocol):
 
     def problem(self, path: str, message: str) -> None: ...
     def column(self, table: str, name: Any, path: str) -> m.Col: ...
+    def columns(self, table: str, group: Any, path: str) -> tuple[str, ...]: ...
     def condition(self, table: str, spec: Any, path: str) -> m.Expr: ...
     def source(self, spec: Any, path: str, *, extra: frozenset[str] = ...) -> m.Source: ...
-    def relation(self, table: str, text: Any, path: str) -> m.Relation: ...
+    def relation(
+        self, table: str, text: Any, path: str, inner: tuple[m.Source, ...] = ...
+    ) -> m.Relation: ...
 
 
 class ValueParser:
@@ -57,6 +71,8 @@ class ValueParser:
             return self.named[spec["value"]]
         if kind == "first_related":
             return ValueParser.first_related(self, table, spec, path)
+        if kind == "first_column":
+            return ValueParser.first_column(self, table, spec, path)
         if kind == "when":
             then = ValueParser.value(self, table, spec.get("then"), f"{path}.then")
             return m.When(self.condition(table, spec["when"], f"{path}.when"), then)
@@ -68,13 +84,24 @@ class ValueParser:
             return m.FirstOf(values)
         return m.BestOf(values, tuple(str(r) for r in spec.get("rank") or []))
 
+    def first_column(self: _Parsing, table: str, spec: dict[str, Any], path: str) -> m.Value:
+        """The first column of a group, in position order, whose code starts with one of
+        ``starting`` (as HES derives CAUSE, the first external cause among the diagnoses)."""
+        names = self.columns(table, spec["first_column"], f"{path}.first_column")
+        prefixes = spec.get("starting")
+        if not isinstance(prefixes, list) or not prefixes:
+            self.problem(f"{path}.starting", "a list of code prefixes")
+            prefixes = []
+        start = tuple(str(p) for p in prefixes)
+        return m.FirstOf(tuple(m.When(m.StartsWith(m.Col(c), start), m.Col(c)) for c in names))
+
     def first_related(self: _Parsing, table: str, spec: dict[str, Any], path: str) -> m.Value:
         inner = self.source(spec["first_related"], f"{path}.first_related")
         if not inner.plain:
             self.problem(path, m.PLAIN)
             inner = replace(inner, related=(), cluster=None)
         when = tuple(
-            self.relation(table, r, f"{path}.when[{i}]")
+            self.relation(table, r, f"{path}.when[{i}]", inner=(inner,))
             for i, r in enumerate(spec.get("when") or [])
         )
         order = []

@@ -331,4 +331,12 @@ CLD = Table(
 )
 
 TABLES: tuple[Table, ...] = (PERSONS, APC, AE, OP, COMMUNITY, CLD)
+# Named groups of positional columns, so a definition can say "any diagnosis" once.
+COLUMN_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    APC.name: {
+        "diagnoses": DIAGNOSES,
+        "secondary_diagnoses": DIAGNOSES[1:],
+        "procedures": PROCEDURES,
+    },
+}
 BY_NAME = {t.name: t for t in TABLES}

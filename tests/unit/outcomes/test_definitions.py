@@ -77,7 +77,7 @@ def test_unknown_columns_and_tests_are_reported_with_their_place() -> None:
         parse_indicator(broken, source="x.yaml")
     problems = raised.value.problems
     assert "numerator.where[0].column: apc_spells has no column 'admission_method'" in problems
-    assert "numerator.where[1]: unknown test 'begins' with ['S', 'T']" in problems
+    assert "numerator.where[2]: unknown test 'begins' with ['S', 'T']" in problems
 
 
 def test_schema_problems_are_reported_too() -> None:

@@ -134,12 +134,13 @@ def ages_on(born: date, day: date) -> Ages:
     return age_on(born, day), age_cld(born, day)
 
 
-def _day(row: Row, source: Source, name: str) -> date:
-    """A date of a row for a relation; an empty end is a row still running."""
+def _day(row: Row, source: Source, name: str) -> Any:
+    """A date (or other value) of a row for a relation; an empty end is a row still
+    running."""
     found = row[source.column(name)]
     if found is None and name in ("end", source.end):
         return OPEN_END
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def first_by(rows: list[Row], order: Sequence[Order], source: Source) -> Row:
@@ -250,8 +251,11 @@ class MemoryEngine:
 
     @staticmethod
     def _relation(r: Relation, inner: Source, other: Row, outer: Source, row: Row) -> bool:
-        shifted = _day(row, outer, r.outer) + timedelta(days=r.days)
-        return OPERATORS[r.op](_day(other, inner, r.inner), shifted)
+        mine, theirs = _day(other, inner, r.inner), _day(row, outer, r.outer)
+        if mine is None or theirs is None:
+            return False
+        shifted = theirs + timedelta(days=r.days) if r.days else theirs
+        return OPERATORS[r.op](mine, shifted)
 
     def _rows_of(self, source: Source) -> dict[Any, list[Row]]:
         """A related source's rows (not cut to any period) by person, computed once."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from onebudget.outcomes.engines.sql_expressions import (
     Scope,
     ages_sql,
@@ -56,9 +58,15 @@ def episodes_sql(table: str, cluster: Cluster) -> str:
 
 def related_join(related: Related, outer: Source, alias: str) -> str:
     """A semi join (has such a row) or anti join (has none) to the related rows."""
-    rows = " UNION ALL ".join(_plain_rows(s, "d", "n") for s in related.sources)
+    extra = tuple(sorted({r.inner for r in related.when} - {"date", "end"}))
+
+    def extra_of(column: str) -> str:
+        return f"{alias}.{ident('x_' + column)}"
+
+    rows = " UNION ALL ".join(_plain_rows(s, "d", "n", extra) for s in related.sources)
     tests = "".join(
-        f" AND {relation_sql(r, outer, 'e', f'{alias}.d', f'{alias}.n')}" for r in related.when
+        f" AND {relation_sql(r, outer, 'e', f'{alias}.d', f'{alias}.n', extra_of)}"
+        for r in related.when
     )
     join = "ANTI JOIN" if related.negate else "SEMI JOIN"
     return f"{join} ({rows}) {alias} ON {alias}.person_id = e.person_id{tests} "
@@ -70,7 +78,9 @@ def value_join(v: RelatedValue, alias: str, outer: Source, table: str) -> str:
     key = ident(schema.BY_NAME[outer.table].row_id)
     inner = v.source
     d, n = (f"r.{ident(inner.date)}", f"r.{ident(inner.column('end'))}")
-    tests = "".join(f" AND {relation_sql(r, outer, 'o', d, n)}" for r in v.when)
+    tests = "".join(
+        f" AND {relation_sql(r, outer, 'o', d, n, lambda c: f'r.{ident(c)}')}" for r in v.when
+    )
     order = ", ".join([*(_order_sql(k, inner) for k in v.order), _row_id_order(inner)])
     return (
         f"LEFT JOIN (SELECT o.person_id AS p, o.{key} AS k, r.{ident(v.column)} AS v, "
@@ -97,27 +107,37 @@ def _row_id_order(source: Source) -> str:
     return f"r.{ident(schema.BY_NAME[source.table].row_id)} DESC NULLS LAST"
 
 
-def _plain_rows(source: Source, date_as: str = "", end_as: str = "") -> str:
-    """A related source's rows (every column, or person_id and its date and end as
-    ``date_as``/``end_as``), not cut to any period."""
+def _plain_rows(
+    source: Source, date_as: str = "", end_as: str = "", extra: tuple[str, ...] = ()
+) -> str:
+    """A related source's rows (every column, or person_id, its date and end as
+    ``date_as``/``end_as`` and each ``extra`` column as ``x_<name>``), not cut to any
+    period."""
     d, n = ident(source.date), ident(source.column("end"))
     scope = Scope("o", ages_sql("op.date_of_birth", f"o.{d}"))
     person = "JOIN t_persons op ON op.person_id = o.person_id " if uses_age(source.where) else ""
-    columns = f"o.person_id, o.{d} AS {date_as}, o.{n} AS {end_as}" if date_as else "o.*"
+    more = "".join(f", o.{ident(c)} AS {ident('x_' + c)}" for c in extra)
+    columns = f"o.person_id, o.{d} AS {date_as}, o.{n} AS {end_as}{more}" if date_as else "o.*"
     return (
         f"SELECT {columns} FROM {ident('t_' + source.table)} o "
         f"{person}WHERE o.{d} IS NOT NULL AND {where_sql(source.where, scope)}"
     )
 
 
-def relation_sql(r: Relation, outer: Source, alias: str, date: str, end: str) -> str:
-    """``inner op outer + days``; an empty end compares as a row still running."""
-    if r.inner not in ("date", "end"):
-        raise ValueError(f"{r.inner!r}: a related row is compared by its date or end")
-    inner = date if r.inner == "date" else f"coalesce({end}, {literal(OPEN_END)})"
+def relation_sql(
+    r: Relation, outer: Source, alias: str, date: str, end: str, column_of: Callable[[str], str]
+) -> str:
+    """``inner op outer + days``; an empty end compares as a row still running. Another
+    column of the related row is read where ``column_of`` says."""
+    if r.inner == "date":
+        inner = date
+    elif r.inner == "end":
+        inner = f"coalesce({end}, {literal(OPEN_END)})"
+    else:
+        inner = column_of(r.inner)
     column = outer.column(r.outer)
     other = f"{alias}.{ident(column)}"
     if column == outer.end or r.outer == "end":
         other = f"coalesce({other}, {literal(OPEN_END)})"
-    shift = f" + {r.days}" if r.days >= 0 else f" - {-r.days}"
+    shift = "" if not r.days else f" + {r.days}" if r.days > 0 else f" - {-r.days}"
     return f"{inner} {r.op} {other}{shift}"
