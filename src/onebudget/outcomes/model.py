@@ -146,11 +146,11 @@ class Relation:
     """One comparison between a related row and the row being tested: ``inner`` (``date``/
     ``end`` for its source's date and end columns, or another column) ``op`` ``outer`` (the
     same, of the tested row) plus ``days`` (dates only). An empty end date is a row still
-    running, so it compares as later than any day (as DHSC's 9999-01-01). ``!=`` on ids
-    tells a different stay from the same one (a readmission is not its own index)."""
+    running, so it compares as later than any day (as DHSC's 9999-01-01). ``=`` on ids
+    finds the other rows of one stay (the first hospital of a continuous inpatient spell)."""
 
     inner: str
-    op: Literal["<", "<=", ">", ">=", "=", "!="]
+    op: Literal["<", "<=", ">", ">=", "="]
     outer: str
     days: int = 0
 

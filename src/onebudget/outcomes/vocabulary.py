@@ -29,7 +29,7 @@ AGES = {
     "cld_age_at_least": (m.AGE_CLD, ">="),
     "cld_age_below": (m.AGE_CLD, "<"),
 }
-RELATION = re.compile(r"^(\w+) (<|<=|>|>=|=|!=) (\w+)(?: ([+-]) (\d+))?$")
+RELATION = re.compile(r"^(\w+) (<|<=|>|>=|=) (\w+)(?: ([+-]) (\d+))?$")
 SOURCE_KEYS = {
     "table",
     "date",
