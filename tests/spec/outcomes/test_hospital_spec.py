@@ -165,3 +165,45 @@ def test_cancer_anywhere_in_a_transferred_stay_leaves_it_out(engine_for) -> None
     clean = transfer("b", stay("b", DAY, 2, diag_4_01="R074"), 3)
     again = stay("b", DAY + timedelta(days=15), 2)
     assert counts(engine_for, "emergency-readmissions-30-days", [*clean, again], born) == (1, 2)
+
+
+def reablement(person: str, start: date) -> dict[str, Any]:
+    return {
+        "person_id": person,
+        "Event_Type": "Service",
+        "Service_Type": "Short term support: ST-Max",
+        "Service_Component": "Reablement",
+        "Event_Start_Date": start,
+        "Event_End_Date": start + timedelta(days=28),
+        "Event_Reference": f"R-{person}",
+    }
+
+
+def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> None:
+    """ASCOF 2D (interim): which discharges link, and what counts as a failure."""
+    out, start = DAY + timedelta(days=2), DAY + timedelta(days=4)
+    spells = [
+        stay("a", DAY, 2, tretspef="300"),  # linked, stays at home: a success
+        stay("b", DAY, 2),
+        stay("b", start + timedelta(days=20), 3),  # readmitted in 84 days: a failure
+        stay("c", DAY, 2, tretspef="501"),  # maternity: not a discharge DHSC links
+        stay("d", out, 0),  # a stay of no nights: not linked
+        stay("e", DAY, 2, disdest="51"),  # to another hospital: not linked
+        stay("f", DAY, 2),  # dies on the day reablement starts: a failure
+        stay("g", DAY - timedelta(days=10), 2),  # discharged 12 days before: not linked
+    ]
+    born, dead = date(1950, 1, 1), {"f": start}
+    people = sorted({s["person_id"] for s in spells})
+    tables = make_tables(
+        persons=[
+            {"person_id": p, "date_of_birth": born, "date_of_death": dead.get(p)} for p in people
+        ],
+        apc_spells=spells,
+        asc_cld=[reablement(p, start) for p in people],
+    )
+    engine, indicator = engine_for(tables), indicators()["reablement-at-home-91-days"]
+    found = tuple(
+        engine.evaluate(getattr(indicator, part), YEAR, []).get(("2024/25",), 0)
+        for part in ("numerator", "denominator")
+    )
+    assert found == (1, 3)
