@@ -20,6 +20,7 @@ from onebudget.outcomes.model import (
     All,
     AnyOf,
     BestOf,
+    Carried,
     Cluster,
     Col,
     Compare,
@@ -85,6 +86,10 @@ def spells(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any
                 "disdate": admitted + timedelta(days=draw(st.integers(0, 20))),
                 "admimeth": draw(st.sampled_from(["11", "21", "22"])),
                 "diag_4_02": draw(st.sampled_from([None, "W19X", "I10X", "E119"])),
+                "diag_4_04": draw(st.sampled_from([None, "W19X", "V031", "I10X"])),
+                "opertn_4_02": draw(st.sampled_from([None, "K601", "U051"])),
+                "admisorc": draw(st.sampled_from(["19", "51"])),
+                "disdest": draw(st.sampled_from(["19", "51", "79"])),
                 "cost": Decimal(draw(st.integers(0, 10**8))) / 100,
             }
         )
@@ -134,6 +139,36 @@ leaves = st.one_of(
     st.builds(In, st.just(Col("diag_4_02")), st.sampled_from([("W19X",), ("I10X", "E119")])),
     st.builds(StartsWith, st.just(Col("admimeth")), st.sampled_from([("2",), ("1", "2")])),
     st.builds(IsNull, st.just(Col("diag_4_02"))),
+    st.builds(Compare, st.just("="), st.just(Col("cips_first")), st.sampled_from([Const(True)])),
+    # any_column: a filled position that passes (never unknown from an empty one)
+    st.sampled_from(
+        [
+            AnyOf(
+                tuple(
+                    All((Not(IsNull(Col(c))), StartsWith(Col(c), prefixes)))
+                    for c in ("diag_4_02", "diag_4_03", "diag_4_04")
+                )
+            )
+            for prefixes in (("W",), ("I10", "V"))
+        ]
+        + [
+            Not(AnyOf((All((Not(IsNull(Col(c))), StartsWith(Col(c), ("K6",)))),)))
+            for c in ("opertn_4_01", "opertn_4_02")
+        ]
+    ),
+    # first_column: the first position whose code starts so
+    st.builds(
+        StartsWith,
+        st.just(
+            FirstOf(
+                tuple(
+                    When(StartsWith(Col(c), ("V", "W")), Col(c))
+                    for c in ("diag_4_02", "diag_4_03", "diag_4_04")
+                )
+            )
+        ),
+        st.sampled_from([("W",), ("V",)]),
+    ),
 )
 conditions: st.SearchStrategy[Expr] = st.recursive(
     leaves,
@@ -151,16 +186,25 @@ relations = st.builds(
     st.sampled_from(["date", "end", "admidate", "disdate"]),
     st.integers(-400, 400),
 )
+same_stay = st.just(Relation("cips_id", "=", "cips_id"))
 related_rows = st.one_of(
     st.builds(Source, st.just("apc_spells"), st.just("admidate"), conditions),
     st.builds(Source, st.just("apc_spells"), st.just("admidate"), conditions, st.just("disdate")),
     st.just(Source("persons", "date_of_death")),
 )
-related = st.builds(
-    Related,
-    st.tuples(related_rows),
-    st.lists(relations, min_size=1, max_size=2).map(tuple),
-    st.booleans(),
+related = st.one_of(
+    st.builds(
+        Related,
+        st.tuples(related_rows),
+        st.lists(relations, min_size=1, max_size=2).map(tuple),
+        st.booleans(),
+    ),
+    st.builds(
+        Related,
+        st.tuples(st.builds(Source, st.just("apc_spells"), st.just("admidate"), conditions)),
+        st.lists(st.one_of(relations, same_stay), min_size=1, max_size=2).map(tuple),
+        st.booleans(),
+    ),
 )
 sources = st.builds(
     Source,
@@ -276,6 +320,39 @@ episodes = st.one_of(
         cluster=st.one_of(st.none(), clusters),
     ),
 )
+linked = st.builds(
+    RelatedValue,
+    st.builds(Source, st.just("apc_spells"), st.just("disdate"), conditions),
+    st.just(
+        (
+            Relation("date", ">=", "Event_Start_Date", -7),
+            Relation("date", "<=", "Event_Start_Date", 3),
+            Relation("admidate", "<=", "Event_Start_Date"),
+        )
+    ),
+    st.just("disdate"),
+    st.sampled_from([(Order("disdate", True),), (Order("admidate", False),)]),
+)
+after_link = st.builds(
+    Related,
+    st.sampled_from([(Source("persons", "date_of_death"),), (Source("apc_spells", "admidate"),)]),
+    st.sampled_from(
+        [
+            (Relation("date", ">=", "linked"), Relation("date", "<=", "linked", 84)),
+            (Relation("date", ">", "linked"), Relation("date", ">", "Event_Start_Date")),
+        ]
+    ),
+    st.booleans(),
+)
+carrying = st.builds(
+    Source,
+    st.just("asc_cld"),
+    st.just("linked"),
+    service_conditions,
+    related=st.lists(after_link, max_size=2).map(tuple),
+    cluster=st.one_of(st.none(), clusters),
+    carry=st.builds(lambda v: (Carried("linked", v),), linked),
+)
 counted = st.lists(st.integers(0, 3), min_size=1, max_size=2, unique=True).map(tuple)
 plain = st.builds(
     Source, st.just("apc_spells"), st.sampled_from(["admidate", "disdate"]), conditions
@@ -285,7 +362,7 @@ spends = st.one_of(
     st.builds(Spend, stays, st.just("cost"), st.integers(1, 14)),
 )
 measures: st.SearchStrategy[Measure] = st.one_of(
-    st.builds(Count, st.one_of(sources, episodes)),
+    st.builds(Count, st.one_of(sources, episodes, carrying)),
     spends,
     st.builds(Total, st.tuples(spends, spends)),
     st.builds(Sum, sources, st.just("speldur")),

@@ -197,12 +197,24 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """A column carried onto each of a source's rows before anything else reads them: the
+    ``value`` of one related row (the latest discharge linked to a reablement episode, say),
+    so that the period, the ages and the relations can be taken from it. Its relations
+    name the row's own columns, never ``date`` or ``end`` (which may be the carried one)."""
+
+    name: str
+    value: RelatedValue
+
+
+@dataclass(frozen=True)
 class Source:
     """Rows of ``table`` whose ``date`` falls in the period (with ``end``: whose date..end
     interval overlaps it, an empty end meaning still open; with ``snapshot`` too: that are
     open on the period's last day). ``age_on`` is the day a person's age is taken on: the
     row's date by default, the middle of the period for rows that run over time; ``end``
-    is the last day the row ran in the period (its end, or the period's last day)."""
+    is the last day the row ran in the period (its end, or the period's last day). ``carry``
+    adds columns to each row first (after ``cluster``); ``date`` may be one of them."""
 
     table: str
     date: str
@@ -212,10 +224,11 @@ class Source:
     age_on: AgeDay | None = None
     related: tuple[Related, ...] = ()
     cluster: Cluster | None = None
+    carry: tuple[Carried, ...] = ()
 
     @property
     def plain(self) -> bool:
-        return self.cluster is None and not self.related
+        return self.cluster is None and not self.related and not self.carry
 
     @property
     def age_day(self) -> AgeDay:

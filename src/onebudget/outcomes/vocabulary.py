@@ -40,6 +40,7 @@ SOURCE_KEYS = {
     "related",
     "cluster",
     "values",
+    "carry",
 }
 
 
@@ -49,12 +50,14 @@ class Parser(ValueParser):
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.named: dict[str, m.Value] = {}  # the values of the source being read
+        self.carried: frozenset[str] = frozenset()  # the columns it carries
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
 
     def column(self, table: str, name: Any, path: str) -> m.Col:
-        if name not in (m.AGE, m.AGE_CLD) and name not in COLUMNS.get(table, set()):
+        known = COLUMNS.get(table, set()) | self.carried
+        if name not in (m.AGE, m.AGE_CLD) and name not in known:
             self.problem(path, f"{table} has no column {name!r}")
         return m.Col(str(name))
 
@@ -141,6 +144,9 @@ class Parser(ValueParser):
         if unknown:
             self.problem(path, f"a source has no {unknown}")
         table = spec["table"]
+        outer_carried = self.carried
+        carry = self._carry(table, spec.get("carry"), f"{path}.carry")
+        self.carried = outer_carried | {c.name for c in carry}
         date_col = self.column(table, spec.get("date"), f"{path}.date").name
         end = spec.get("end")
         if end is not None:
@@ -154,7 +160,7 @@ class Parser(ValueParser):
         self.named = self.values(table, spec.get("values", {}), f"{path}.values")
         where = self.condition(table, spec.get("where", []), f"{path}.where")
         self.named = outside
-        return m.Source(
+        source = m.Source(
             table,
             date_col,
             where,
@@ -163,7 +169,31 @@ class Parser(ValueParser):
             age_on,
             self._related_list(table, spec.get("related", []), f"{path}.related"),
             self._cluster(table, spec.get("cluster"), f"{path}.cluster"),
+            carry,
         )
+        self.carried = outer_carried
+        return source
+
+    def _carry(self, table: str, specs: Any, path: str) -> tuple[m.Carried, ...]:
+        """Columns carried onto the rows: each a ``first_related`` value whose relations
+        name the row's own columns (its ``date`` may be the carried one)."""
+        if specs is None:
+            return ()
+        if not isinstance(specs, dict):
+            self.problem(path, "carry is a mapping of names to first_related values")
+            return ()
+        found = []
+        for name, spec in specs.items():
+            where = f"{path}.{name}"
+            related = isinstance(spec, dict) and "first_related" in spec
+            value = self.first_related(table, spec, where) if related else None
+            if not isinstance(value, m.RelatedValue):
+                self.problem(where, "a carried column is a first_related value")
+                continue
+            if any(r.outer in ("date", "end") for r in value.when):
+                self.problem(where, "name the row's columns, not date or end, in when")
+            found.append(m.Carried(str(name), value))
+        return tuple(found)
 
     def _related_list(self, table: str, specs: Any, path: str) -> tuple[m.Related, ...]:
         if not isinstance(specs, list):

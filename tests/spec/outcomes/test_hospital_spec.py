@@ -191,6 +191,10 @@ def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> No
         stay("e", DAY, 2, disdest="51"),  # to another hospital: not linked
         stay("f", DAY, 2),  # dies on the day reablement starts: a failure
         stay("g", DAY - timedelta(days=10), 2),  # discharged 12 days before: not linked
+        stay("h", DAY, 2),
+        stay("h", out + timedelta(days=84), 2),  # readmitted on day 84: a failure
+        stay("i", DAY, 2),
+        stay("i", out + timedelta(days=85), 2),  # day 85: after the 12 weeks, a success
     ]
     born, dead = date(1950, 1, 1), {"f": start}
     people = sorted({s["person_id"] for s in spells})
@@ -206,4 +210,17 @@ def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> No
         engine.evaluate(getattr(indicator, part), YEAR, []).get(("2024/25",), 0)
         for part in ("numerator", "denominator")
     )
-    assert found == (1, 3)
+    assert found == (2, 5)
+
+
+def test_2d_counts_in_the_year_of_the_discharge(engine_for) -> None:
+    """Discharged on 31 March, reablement from 2 April: the year the discharge ended."""
+    discharged = date(2025, 3, 31)
+    tables = make_tables(
+        persons=[{"person_id": "a", "date_of_birth": date(1950, 1, 1)}],
+        apc_spells=[stay("a", discharged - timedelta(days=4), 4)],
+        asc_cld=[reablement("a", discharged + timedelta(days=2))],
+    )
+    engine, indicator = engine_for(tables), indicators()["reablement-at-home-91-days"]
+    years = [Period.financial_year(2024), Period.financial_year(2025)]
+    assert engine.evaluate(indicator.denominator, years, []) == {("2024/25",): 1}

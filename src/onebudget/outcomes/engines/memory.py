@@ -180,8 +180,23 @@ class MemoryEngine:
         self.persons = {p["person_id"]: p for p in tables["persons"]}
         self._by_person: dict[Source, dict[Any, list[Row]]] = {}
         self._episodes: dict[tuple[str, Cluster], list[dict[str, Any]]] = {}
+        self._carried: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
 
     def _table(self, source: Source) -> Sequence[Row]:
+        """The source's rows: its table's, or its episodes', with any carried columns."""
+        rows = self._episodes_of(source)
+        if not source.carry:
+            return rows
+        key = (source.table, source.cluster, source.carry)
+        if key not in self._carried:
+            carried = [dict(row) for row in rows]
+            for c in source.carry:
+                for row in carried:
+                    row[c.name] = self._related_value(source, c.value, row)
+            self._carried[key] = carried
+        return self._carried[key]
+
+    def _episodes_of(self, source: Source) -> Sequence[Row]:
         found = source.cluster
         if found is None:
             return self.tables[source.table]

@@ -16,6 +16,7 @@ from onebudget.outcomes.engines.sql_expressions import (
 )
 from onebudget.outcomes.model import (
     OPEN_END,
+    Carried,
     Cluster,
     Order,
     Related,
@@ -72,9 +73,15 @@ def related_join(related: Related, outer: Source, alias: str) -> str:
     return f"{join} ({rows}) {alias} ON {alias}.person_id = e.person_id{tests} "
 
 
-def value_join(v: RelatedValue, alias: str, outer: Source, table: str) -> str:
+def carried_sql(table: str, carried: Carried, outer: Source) -> str:
+    """The rows of ``table`` with the carried column added (``model.Carried``)."""
+    join = value_join(carried.value, "c", outer, table, row="b")
+    return f"(SELECT b.*, c.v AS {ident(carried.name)} FROM {table} b {join})"
+
+
+def value_join(v: RelatedValue, alias: str, outer: Source, table: str, row: str = "e") -> str:
     """A left join to each outer row's first matching related row (``model.RelatedValue``),
-    keyed by the outer row's person and row id."""
+    keyed by the outer row's (alias ``row``) person and row id."""
     key = ident(schema.BY_NAME[outer.table].row_id)
     inner = v.source
     d, n = (f"r.{ident(inner.date)}", f"r.{ident(inner.column('end'))}")
@@ -86,7 +93,7 @@ def value_join(v: RelatedValue, alias: str, outer: Source, table: str) -> str:
         f"LEFT JOIN (SELECT o.person_id AS p, o.{key} AS k, r.{ident(v.column)} AS v, "
         f"row_number() OVER (PARTITION BY o.person_id, o.{key} ORDER BY {order}) AS n "
         f"FROM {table} o JOIN ({_plain_rows(inner)}) r ON r.person_id = o.person_id{tests}) "
-        f"{alias} ON {alias}.p = e.person_id AND {alias}.k = e.{key} AND {alias}.n = 1 "
+        f"{alias} ON {alias}.p = {row}.person_id AND {alias}.k = {row}.{key} AND {alias}.n = 1 "
     )
 
 

@@ -11,7 +11,12 @@ from onebudget.outcomes.engines.sql_expressions import (
     related_values,
     where_sql,
 )
-from onebudget.outcomes.engines.sql_joins import episodes_sql, related_join, value_join
+from onebudget.outcomes.engines.sql_joins import (
+    carried_sql,
+    episodes_sql,
+    related_join,
+    value_join,
+)
 from onebudget.outcomes.model import All, Expr, Source
 
 
@@ -22,8 +27,12 @@ class SourceCompiler:
     @staticmethod
     def table(source: Source) -> str:
         if source.cluster is None:
-            return ident("t_" + source.table)
-        return episodes_sql(source.table, source.cluster)
+            table = ident("t_" + source.table)
+        else:
+            table = episodes_sql(source.table, source.cluster)
+        for carried in source.carry:
+            table = carried_sql(table, carried, source)
+        return table
 
     @staticmethod
     def age_day(source: Source) -> str:
