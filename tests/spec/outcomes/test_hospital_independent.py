@@ -129,6 +129,73 @@ WHERE discharged BETWEEN $start AND $end AND method LIKE '2%'
   AND destination NOT IN ('79','98','99') AND how NOT IN ('4','5')
 """
 
+# ASCOF 2D in the steps of DHSC's Create_ASCOF_2D.sql (commit 69fe2e4).
+TWO_D = """
+WITH person AS (
+  SELECT person_id, date_of_death, make_date(year(date_of_birth), month(date_of_birth), 1) AS birth
+  FROM persons),
+cld AS (
+  SELECT c.*, coalesce(c.Event_End_Date, DATE '9999-01-01') AS e
+  FROM asc_cld c JOIN person p USING (person_id)
+  WHERE lower(c.Client_Type) = 'service user'
+    AND (p.date_of_death >= $start OR p.date_of_death IS NULL)
+    AND (c.Event_End_Date >= c.Event_Start_Date OR c.Event_End_Date IS NULL)),
+lts AS (SELECT * FROM cld WHERE lower(Service_Type) LIKE 'long%'),
+reablement AS (
+  SELECT * FROM cld WHERE lower(Event_Type) = 'service'
+    AND lower(Service_Type) = 'short term support: st-max'
+    AND lower(Service_Component) = 'reablement'),
+grouped AS (
+  SELECT person_id, Event_Start_Date AS s, e, Event_Reference,
+    max(e) OVER (PARTITION BY person_id ORDER BY Event_Start_Date, e, Event_Reference DESC
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
+  FROM reablement),
+numbered AS (
+  SELECT *, sum(CASE WHEN datediff('day', previous_end, s) <= 7 THEN 0 ELSE 1 END)
+    OVER (ORDER BY person_id, s, e, Event_Reference DESC ROWS UNBOUNDED PRECEDING) AS cluster
+  FROM grouped),
+clusters AS (SELECT cluster, any_value(person_id) AS person_id, min(s) AS cs
+             FROM numbered GROUP BY cluster),
+discharges AS (
+  SELECT a.spell_id, a.person_id, a.admidate, a.disdate
+  FROM apc_spells a JOIN person p USING (person_id)
+  WHERE floor(datediff('day', p.birth, a.disdate) / 365.25) >= 65
+    AND a.admimeth NOT IN ('31', '32', '82', '83') AND a.dismeth NOT IN ('4', '5')
+    AND a.disdest NOT IN ('49', '50', '51', '52', '79', '87', '88')
+    AND a.tretspef NOT IN ('199', '223', '290', '291', '331', '344', '345', '346', '424',
+                           '499', '501', '504', '560', '660', '661', '662', '840', '920')
+    AND a.tretspef NOT LIKE '65%' AND a.tretspef NOT LIKE '7%'
+    AND a.admidate < a.disdate AND a.disdate BETWEEN $start AND $end
+    AND NOT EXISTS (
+      SELECT 1 FROM lts b WHERE b.person_id = a.person_id
+        AND lower(b.Service_Type) IN ('long term support: nursing care',
+            'long term support: residential care', 'long term support: prison')
+        AND a.admidate BETWEEN b.Event_Start_Date AND b.e)),
+linked AS (
+  SELECT c.cluster, c.person_id, c.cs, max(d.disdate) AS dis
+  FROM clusters c JOIN discharges d ON d.person_id = c.person_id
+    AND d.disdate BETWEEN c.cs - 7 AND c.cs + 3 AND d.admidate <= c.cs
+  GROUP BY c.cluster, c.person_id, c.cs),
+readmissions AS (
+  SELECT person_id, admidate FROM apc_spells
+  WHERE admidate < disdate AND admimeth NOT LIKE '1%' AND classpat NOT IN (3, 4)
+    AND dismeth <> '5' AND admidate >= $start),
+outcomes AS (
+  SELECT l.*,
+    EXISTS (SELECT 1 FROM readmissions r WHERE r.person_id = l.person_id
+            AND r.admidate > l.cs AND r.admidate > l.dis AND r.admidate <= l.dis + 84) AS back,
+    EXISTS (SELECT 1 FROM person p WHERE p.person_id = l.person_id
+            AND p.date_of_death BETWEEN l.dis AND l.dis + 84) AS died,
+    EXISTS (SELECT 1 FROM lts c WHERE c.person_id = l.person_id
+            AND lower(c.Service_Type) IN ('long term support: residential care',
+                                          'long term support: nursing care')
+            AND c.Event_Start_Date BETWEEN l.dis AND l.dis + 84) AS placed
+  FROM linked l)
+SELECT count(*) FILTER (WHERE NOT (back OR died OR placed)), count(*),
+       (SELECT count(*) FROM discharges)
+FROM outcomes
+"""
+
 
 def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     con = duckdb.connect()
@@ -139,6 +206,7 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
         ),
     )
     con.register("persons", tables["persons"])
+    con.register("asc_cld", tables["asc_cld"])
     con.execute(STAYS)
     first_cancer = (
         f"(l.diag_4_01 LIKE 'O%' OR {_any(ALL_DIAGNOSES, '^(C|Z51[12])')}"
@@ -148,6 +216,7 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
     bounds = {"start": period.start, "end": period.last_day}
     readmitted, discharged = con.execute(READMISSIONS, bounds).fetchone()
     home, left = con.execute(HOME, bounds).fetchone()
+    stayed, reabled, discharges = con.execute(TWO_D, bounds).fetchone()
     return {
         "falls-65-plus": con.execute(FALLS, bounds).fetchone()[0],
         "chronic-acsc-admissions": con.execute(ACSC, bounds).fetchone()[0],
@@ -156,6 +225,10 @@ def independent(tables: dict[str, Any], period: Period) -> dict[str, int]:
         "emergency-admissions-65-plus": con.execute(OLDER, bounds).fetchone()[0],
         "discharge-usual-residence": home,
         "discharge-usual-residence/": left,
+        "reablement-at-home-91-days": stayed,
+        "reablement-at-home-91-days/": reabled,
+        "reablement-after-discharge": reabled,
+        "reablement-after-discharge/": discharges,
     }
 
 
@@ -167,6 +240,8 @@ def ours(engine: Any, period: Period) -> dict[str, int]:
         "emergency-readmissions-30-days": ("numerator", "denominator"),
         "emergency-admissions-65-plus": ("numerator",),
         "discharge-usual-residence": ("numerator", "denominator"),
+        "reablement-at-home-91-days": ("numerator", "denominator"),
+        "reablement-after-discharge": ("numerator", "denominator"),
     }
     for name, wanted in parts.items():
         indicator = indicators()[name]
@@ -189,5 +264,6 @@ def test_hospital_indicators_agree_with_an_independent_implementation(
         expected = independent(tables, period)
         assert expected["emergency-readmissions-30-days"] > 0, "the place has readmissions"
         assert expected["chronic-acsc-admissions"] > 0, "and ACSC admissions"
+        assert expected["reablement-at-home-91-days/"] > 0, "and reablement after discharge"
         for engine in engines:
             assert ours(engine, period) == expected, (engine.name, period.label)

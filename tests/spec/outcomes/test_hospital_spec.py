@@ -179,8 +179,8 @@ def reablement(person: str, start: date) -> dict[str, Any]:
     }
 
 
-def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> None:
-    """ASCOF 2D (interim): which discharges link, and what counts as a failure."""
+def two_d_tables() -> Any:
+    """Reablement from DAY + 4 for everyone; discharges around it, as each comment says."""
     out, start = DAY + timedelta(days=2), DAY + timedelta(days=4)
     spells = [
         stay("a", DAY, 2, tretspef="300"),  # linked, stays at home: a success
@@ -198,19 +198,33 @@ def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> No
     ]
     born, dead = date(1950, 1, 1), {"f": start}
     people = sorted({s["person_id"] for s in spells})
-    tables = make_tables(
+    return make_tables(
         persons=[
             {"person_id": p, "date_of_birth": born, "date_of_death": dead.get(p)} for p in people
         ],
         apc_spells=spells,
         asc_cld=[reablement(p, start) for p in people],
     )
-    engine, indicator = engine_for(tables), indicators()["reablement-at-home-91-days"]
-    found = tuple(
+
+
+def both(engine: Any, name: str) -> tuple[int, int]:
+    indicator = indicators()[name]
+    found = (
         engine.evaluate(getattr(indicator, part), YEAR, []).get(("2024/25",), 0)
         for part in ("numerator", "denominator")
     )
-    assert found == (2, 5)
+    return tuple(found)  # type: ignore[return-value]
+
+
+def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> None:
+    """ASCOF 2D part 1: which discharges link, and what counts as a failure."""
+    assert both(engine_for(two_d_tables()), "reablement-at-home-91-days") == (2, 5)
+
+
+def test_2d_part_2_counts_linked_episodes_over_all_discharges(engine_for) -> None:
+    """Five episodes linked; nine discharges as DHSC selects them (not c's maternity stay,
+    d's stay of no nights or e's transfer; b's, h's and i's later stays are discharges)."""
+    assert both(engine_for(two_d_tables()), "reablement-after-discharge") == (5, 9)
 
 
 def test_2d_counts_in_the_year_of_the_discharge(engine_for) -> None:
