@@ -23,8 +23,8 @@ from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.outcomes.segments import segmentation
-from onebudget.population.defined_lists import canonical_cld, forward_to_release_2
 from onebudget.population.extract import ExtractError, read_extract
+from onebudget.population.prepare import for_indicators
 
 console = Console()
 FORMATS = (".csv", ".xlsx", ".parquet")
@@ -40,11 +40,12 @@ def _engine(name: str, folder: Path, release: int = 2) -> Engine:
     a Release 1 extract mapped forward), in the chosen engine; an unreadable extract is a
     clear error."""
     try:
-        tables = read_extract(folder)
+        prepared = for_indicators(read_extract(folder), 2 if release == 2 else 1)
     except ExtractError as error:
         raise typer.BadParameter(str(error)) from None
-    cld = tables["asc_cld"]
-    tables["asc_cld"] = canonical_cld(cld) if release == 2 else forward_to_release_2(cld)
+    for note in prepared.notes:
+        console.print(note)
+    tables = prepared.tables
     if name == "memory":
         return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     if name == "spark":

@@ -22,6 +22,7 @@ from onebudget.outcomes.disclosure import Waiver
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.segments import segmentation
 from onebudget.population.extract import read_extract
+from onebudget.population.prepare import for_indicators
 
 Row = Mapping[str, Any]
 
@@ -63,7 +64,7 @@ class PlaceOutcomes:
         self.first_year, self.last_year = manifest["years"]
         self.data_end = date(self.last_year + 1, 1, 1)
         self.label = manifest["place"]
-        self.engine = DuckDBEngine(read_extract(folder))
+        self.engine = DuckDBEngine(for_indicators(read_extract(folder)).tables)
 
     @property
     def years(self) -> list[Period]:
