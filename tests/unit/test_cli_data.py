@@ -18,6 +18,21 @@ SERVICE = {
     "Primary_Support_Reason": "Learning disability support",
 }
 
+SPELL = {"person_id": "p1", "admimeth": "21"}  # an emergency admission, its codes all listed
+APC_CHECKS = {
+    "sus-code",
+    "code-form",
+    "coding-gap",
+    "undated-procedure",
+    "date-without-procedure",
+    "procedure-outside-spell",
+    "discharge-death",
+    "unfinished-discharge",
+    "open-after-death",
+    "transfer-out-unlinked",
+    "transfer-in-unlinked",
+}
+
 
 def said(result) -> str:  # type: ignore[no-untyped-def]
     """The output as one line: Rich wraps long messages."""
@@ -50,7 +65,7 @@ def test_notes_alone_pass(tmp_path: Path) -> None:
 
 
 def test_a_problem_fails_and_is_named(tmp_path: Path) -> None:
-    spell = {"person_id": "p2", "admidate": date(2024, 6, 3), "disdate": date(2024, 6, 4)}
+    spell = {**SPELL, "person_id": "p2", "admidate": date(2024, 6, 3), "disdate": date(2024, 6, 4)}
     result = check("--data", str(folder(tmp_path / "place", apc_spells=[spell])))
     assert result.exit_code == 1, result.output
     shown = said(result)
@@ -99,3 +114,22 @@ def test_a_corrupt_file_or_wrong_columns_is_a_clean_error(tmp_path: Path) -> Non
     assert "apc_spells.parquet: no column admidate, disdate (found ADMIDATE for admidate" in said(
         result
     )
+
+
+def test_admitted_care_checks_are_in_the_json_report(tmp_path: Path) -> None:
+    day = date(2024, 1, 2)
+    spells = [
+        {**SPELL, "admidate": day, "disdate": day, "admimeth": "2E", "diag_4_03": "J18.0",
+         "opertn_4_01": "W401", "opdate_02": date(2024, 1, 9), "dismeth": "4", "disdest": "51"},
+        {**SPELL, "person_id": "p2", "admidate": day, "disdate": None, "speldur": None,
+         "admisorc": "51", "opertn_4_01": "W402", "opdate_01": date(2023, 12, 1)},
+    ]  # fmt: skip
+    result = check("--data", str(folder(tmp_path / "place", apc_spells=spells)), "--json")
+    assert result.exit_code == 1, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert {f["check"] for f in findings if f["table"] == "apc_spells"} == APC_CHECKS
+    coded = next(f for f in findings if f["check"] == "code-form")
+    assert coded["examples"] == [
+        {"person_id": "p1", "spell_id": 1, "admidate": "2024-01-02", "disdate": "2024-01-02",
+         "field": "diag_4_03", "value": "J18.0"}
+    ]  # fmt: skip

@@ -31,7 +31,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Consistency checks: dates against birth and death, overlapping stays and placements,
-    linkage, duplicate ids and CLD values. Exits 1 on any problem, 2 if the data cannot be read."""
+    linkage, duplicate ids, CLD values and SUS codes. Exits 1 on any problem, 2 if the data cannot
+    be read."""
     with steps(err, label_width=24) as bar:
         task = bar.add_task("reading", total=len(CHECKS) + 1)
         try:

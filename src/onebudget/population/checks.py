@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 import pyarrow as pa
 
 from onebudget.population import schema
+from onebudget.population.checks_apc import APC_CHECKS
 from onebudget.population.defined_lists import RELEASES, DefinedList, Release, defined_lists, fold
 from onebudget.population.extract import (
     ROWS,
@@ -319,6 +320,7 @@ CHECKS: tuple[Check, ...] = (
     overlapping_placements,
     overlapping_st_max,
     unlinked_carers,
+    *APC_CHECKS,  # admitted patient care's codes, coding, discharge and transfers
 )
 
 

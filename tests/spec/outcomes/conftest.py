@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "imd_decile": 5,
     "frailty": "fit",
     "procode3": "RZZ",
+    "admimeth": "21",
     "admisorc": "19",
     "classpat": 1,
     "disdest": "19",

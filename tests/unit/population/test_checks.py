@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
-from onebudget.population import schema
+from onebudget.population import checks_apc, schema
 from onebudget.population.checks import CheckReport, Finding, check_extract
 from onebudget.population.defined_lists import Release, defined_lists
 from onebudget.population.extract import ExtractError, conform
+from onebudget.population.sus_codes import apc_codes
 from tests.spec.outcomes.conftest import make_tables
 
 DIED = date(2024, 6, 1)
@@ -33,6 +35,9 @@ PSEUDONYMOUS = {
     "speldur",
     *(c.name for t in schema.TABLES for c in t.columns if pa.types.is_date(c.type)),
     *defined_lists(2).fields,
+    *apc_codes().fields,
+    "field",  # the column of a value found in one of several positions
+    "value",
 }
 RESIDENTIAL = "Long term support: Residential care"
 NURSING = "Long term support: Nursing care"
@@ -51,8 +56,10 @@ def cld(**values: Any) -> dict[str, Any]:
     }
 
 
-def spell(person: str, admitted: date, discharged: date, **values: Any) -> dict[str, Any]:
-    return {"person_id": person, "admidate": admitted, "disdate": discharged, **values}
+def spell(person: str, admitted: date, discharged: date | None, **values: Any) -> dict[str, Any]:
+    """An emergency spell from the provider's own emergency department, home again."""
+    return {"person_id": person, "admidate": admitted, "disdate": discharged, "admimeth": "21",
+            **values}  # fmt: skip
 
 
 def check(release: Release = 2, **rows: Any) -> CheckReport:
@@ -71,6 +78,18 @@ def only(report: CheckReport, check_id: str, table: str | None = None) -> Findin
 
 def ids(finding: Finding, column: str) -> list[Any]:
     return [dict(e)[column] for e in finding.examples]
+
+
+def about(report: CheckReport, check_id: str, word: str) -> Finding:
+    """The one finding of ``check_id`` whose rule names ``word`` (a field, form or position)."""
+    found = [f for f in report.findings if f.check == check_id and word in f.rule.split()]
+    assert len(found) == 1, report.findings
+    return found[0]
+
+
+def shown(finding: Finding) -> list[tuple[Any, Any]]:
+    """Each example's spell_id and offending value."""
+    return [(dict(e)["spell_id"], dict(e)["value"]) for e in finding.examples]
 
 
 def test_a_clean_extract_has_no_findings() -> None:
@@ -312,3 +331,159 @@ def test_tables_are_conformed_or_refused_with_what_is_wrong() -> None:
     text = persons.set_column(2, "date_of_birth", pa.array(["1950-01-01", "1951-02-03", "someday"]))
     with pytest.raises(ExtractError, match="column date_of_birth is string, not date32"):
         conform(schema.PERSONS, text, "persons.parquet")
+
+
+JAN = date(2024, 1, 1)
+
+
+def test_a_code_off_its_list_is_a_problem_naming_the_codes_and_their_rows() -> None:
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, JAN, spell_id=1, admimeth="2E"),
+            spell("p1", JAN, JAN, spell_id=2, admimeth="2E"),
+            spell("p1", JAN, JAN, spell_id=3, admimeth="2b", classpat=7),  # HES writes 2B
+            spell("p1", JAN, JAN, spell_id=4, admimeth="28", classpat=2),  # listed, historical
+        ]
+    )
+    method = about(report, "sus-code", "admimeth")
+    assert (method.severity, method.count, ids(method, "spell_id")) == ("problem", 3, [1, 2, 3])
+    assert method.rule.endswith(": '2E' (2 rows); '2b' (1 row)")
+    patient = about(report, "sus-code", "classpat")  # an integer, compared as its text
+    assert (patient.count, ids(patient, "classpat")) == (1, [7])
+    assert patient.rule.endswith(": '7' (1 row)")
+
+
+def test_a_code_off_a_list_of_codes_in_use_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    codes = apc_codes()
+    partial = replace(codes.fields["epitype"], complete=False)
+    fields = {**codes.fields, "epitype": partial}
+    monkeypatch.setattr(checks_apc, "apc_codes", lambda: replace(codes, fields=fields))
+    report = check(apc_spells=[spell("p1", JAN, JAN, epitype="7"), spell("p1", JAN, JAN)])
+    found = about(report, "sus-code", "epitype")
+    assert (found.severity, found.count, ids(found, "epitype")) == ("note", 1, ["7"])
+
+
+def test_clinical_codes_not_of_their_form_are_found_in_any_position() -> None:
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, JAN, spell_id=1, diag_4_01="I10.", diag_4_02="i10x"),
+            spell("p1", JAN, JAN, spell_id=2, diag_4_02="I10.", opertn_4_01="W40.1",
+                  opdate_01=JAN, tretspef="30"),
+            spell("p1", JAN, JAN, spell_id=3, diag_4_01="J18", diag_4_02="R69-",
+                  opertn_4_01="W401", opdate_01=JAN, mainspef="100"),
+        ]
+    )  # fmt: skip
+    diagnosis = about(report, "code-form", "diagnosis")
+    assert (diagnosis.severity, diagnosis.count) == ("problem", 2)
+    assert shown(diagnosis) == [(1, "I10."), (2, "I10.")]  # the first position found wrong
+    assert ids(diagnosis, "field") == ["diag_4_01", "diag_4_02"]
+    assert diagnosis.rule.endswith(": 'I10.' (2 times); 'i10x' (1 time)")
+    assert shown(about(report, "code-form", "procedure")) == [(2, "W40.1")]
+    specialty = about(report, "code-form", "specialty")
+    assert (ids(specialty, "field"), shown(specialty)) == (["tretspef"], [(2, "30")])
+
+
+def test_a_position_filled_after_an_empty_one_is_a_note() -> None:
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, JAN, spell_id=1, diag_4_03="J18X"),
+            spell("p1", JAN, JAN, spell_id=2, diag_4_02="E119", diag_4_03="J18X",
+                  opertn_4_01="W401", opdate_01=JAN, opertn_4_24="X998", opdate_24=JAN),
+        ]
+    )  # fmt: skip
+    diagnosis = about(report, "coding-gap", "diagnosis")
+    assert (diagnosis.severity, shown(diagnosis), ids(diagnosis, "field")) == (
+        "note",
+        [(1, "J18X")],
+        ["diag_4_03"],
+    )
+    procedure = about(report, "coding-gap", "procedure")
+    assert (shown(procedure), ids(procedure, "field")) == ([(2, "X998")], ["opertn_4_24"])
+
+
+def test_procedures_and_their_dates_must_pair_and_fall_within_the_spell() -> None:
+    jan = [JAN.replace(day=d) for d in range(1, 32)]
+    report = check(
+        apc_spells=[
+            spell("p1", jan[1], jan[4], spell_id=1, opertn_4_01="W401"),
+            spell("p1", jan[5], jan[6], spell_id=2, opdate_01=jan[5]),
+            spell("p1", jan[7], jan[9], spell_id=3, opertn_4_01="W401", opdate_01=jan[6]),
+            spell("p1", jan[10], jan[12], spell_id=4, opertn_4_01="W401", opdate_01=jan[10],
+                  opertn_4_02="W402", opdate_02=jan[13]),
+            spell("p1", jan[14], jan[16], spell_id=5, opertn_4_01="W401", opdate_01=jan[14],
+                  opertn_4_02="W402", opdate_02=jan[16]),  # on the days it starts and ends
+            spell("p1", jan[20], None, spell_id=6, speldur=None, opertn_4_01="W401",
+                  opdate_01=jan[30], dismeth="8", disdest="98"),  # unfinished: open
+            spell("p2", jan[1], jan[2], spell_id=7, opertn_4_01="-"),  # HES: no operation
+            spell("p3", jan[1], jan[2], spell_id=8, opertn_4_01="&"),  # HES: not known
+        ]
+    )  # fmt: skip
+    assert not [f for f in report.findings if f.check == "code-form"]
+    assert shown(only(report, "undated-procedure")) == [(1, "W401")]
+    assert shown(only(report, "date-without-procedure")) == [(2, jan[5])]
+    outside = only(report, "procedure-outside-spell")
+    assert (outside.severity, shown(outside)) == ("problem", [(3, jan[6]), (4, jan[13])])
+    assert ids(outside, "field") == ["opdate_01", "opdate_02"]
+
+
+def test_a_death_in_the_discharge_method_but_not_the_destination_is_a_problem() -> None:
+    report = check(
+        apc_spells=[
+            spell("p2", DIED, DIED, spell_id=1, dismeth="4", disdest="19"),
+            spell("p3", JAN, JAN, spell_id=2, dismeth="1", disdest="79"),
+            spell("p3", JAN, JAN, spell_id=3, dismeth="5", disdest="79"),  # a stillbirth
+            spell("p2", JAN, JAN, spell_id=4, dismeth="1", disdest="19"),
+        ]
+    )
+    found = only(report, "discharge-death")
+    assert (found.severity, ids(found, "spell_id"), ids(found, "disdest")) == (
+        "problem",
+        [1, 2],
+        ["19", "79"],
+    )
+
+
+def test_an_unfinished_spell_is_open_in_every_check() -> None:
+    unfinished = {"speldur": None, "dismeth": "8", "disdest": "98"}
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, None, spell_id=1, **unfinished),
+            spell("p3", JAN, None, spell_id=2, **{**unfinished, "dismeth": None, "disdest": None}),
+        ]
+    )
+    assert report.findings == ()  # no length of stay, no end before the start
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, None, spell_id=1, speldur=None, dismeth="1", disdest="19"),
+            spell("p2", date(2024, 5, 20), None, spell_id=2, **unfinished),
+            spell("p3", JAN, None, spell_id=3, **unfinished),
+            spell("p3", date(2024, 3, 1), date(2024, 3, 2), spell_id=4),  # while in hospital
+        ]
+    )
+    codes = only(report, "unfinished-discharge")
+    assert (codes.severity, ids(codes, "spell_id"), ids(codes, "disdest")) == ("note", [1], ["19"])
+    dead = only(report, "open-after-death", "apc_spells")
+    assert (dead.severity, ids(dead, "spell_id")) == ("note", [2])
+    assert ids(only(report, "overlapping-spells"), "spell_id") == [3, 4]
+    assert not [f for f in report.findings if f.check in ("ends-after-death", "length-of-stay")]
+
+
+def test_a_transfer_linking_to_no_spell_is_a_note() -> None:
+    linked = [
+        spell("p1", JAN, date(2024, 1, 5), spell_id=1, disdest="51"),
+        spell("p1", date(2024, 1, 6), date(2024, 1, 9), spell_id=2, admisorc="51"),
+        spell("p3", JAN, date(2024, 1, 5), spell_id=3, disdest="52"),
+        spell("p3", date(2024, 1, 5), date(2024, 1, 9), spell_id=4, admimeth="2B"),
+    ]
+    assert check(apc_spells=linked).findings == ()
+    report = check(
+        apc_spells=[
+            spell("p1", JAN, date(2024, 1, 5), spell_id=1, disdest="53"),
+            spell("p1", date(2024, 1, 12), date(2024, 1, 14), spell_id=2, admimeth="81"),
+            spell("p3", JAN, date(2024, 1, 5), spell_id=3, admisorc="52"),
+        ]
+    )
+    out = only(report, "transfer-out-unlinked")
+    assert (out.severity, ids(out, "spell_id"), ids(out, "disdest")) == ("note", [1], ["53"])
+    into = only(report, "transfer-in-unlinked")
+    assert (into.severity, ids(into, "spell_id")) == ("note", [2, 3])
