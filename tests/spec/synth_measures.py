@@ -56,6 +56,10 @@ class YearOne:
             return np.array(values.to_numpy(zero_copy_only=False), dtype="M8[D]")
         return np.asarray(values.to_numpy(zero_copy_only=False))
 
+    def text(self, table: str, name: str) -> np.ndarray:
+        """A text column as strings, '' where empty."""
+        return np.array(self.data.tables[table].column(name).fill_null("").to_pylist(), dtype=str)
+
     def person_index(self, table: str) -> np.ndarray:
         return np.asarray(pc.index_in(self.data.tables[table].column("person_id"), self.ids))
 
@@ -74,6 +78,11 @@ class YearOne:
 
     def in_ages(self, low: int, high: int) -> np.ndarray:
         return (self.age >= low) & (self.age <= high) & self.at_start
+
+
+def starts(values: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+    """Which values start with one of the prefixes."""
+    return np.array([str(v).startswith(prefixes) for v in values], dtype=bool)
 
 
 class Cld:

@@ -15,15 +15,17 @@ averaged +0.17 standard errors from the published value.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow.compute as pc
 import pytest
 
+from onebudget.population import schema
 from onebudget.population.reference import england_population
 from onebudget.population.synth import codes
 from onebudget.population.synth.cells import cell_model, national_weights
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.hospital import ESP2013_65_PLUS, emergency_rates
 from onebudget.population.synth.rates import national_rates
-from tests.spec.synth_measures import Measure, YearOne, ratio
+from tests.spec.synth_measures import Measure, YearOne, ratio, starts
 
 Z = 4.0
 RATES = national_rates()
@@ -46,6 +48,14 @@ def check(measure: Measure, expected: float) -> None:
 
 def figure(section: str, name: str) -> float:
     return RATES.figure(section, name)
+
+
+def admissions(year: YearOne, first_digit: str) -> np.ndarray:
+    """Spells with an admission method starting ``first_digit`` that begin a continuous
+    inpatient spell: a transfer in (2B) continues a stay already counted, and the published
+    admission figures exclude transfers."""
+    method = year.column("apc_spells", "admimeth").astype(str)
+    return np.char.startswith(method, first_digit) & year.column("apc_spells", "cips_first")
 
 
 def test_age_and_sex_follow_ons(year: YearOne) -> None:
@@ -77,8 +87,7 @@ def test_hospital_activity_per_person_year(
 ) -> None:
     mask = None
     if where in ("emergency", "elective"):
-        method = year.column(table, "admimeth")
-        mask = np.char.startswith(method.astype(str), "2" if where == "emergency" else "1")
+        mask = admissions(year, "2" if where == "emergency" else "1")
     elif where == "attended":
         mask = year.column(table, "attended") == "5"
     check(ratio(year.per_person(table, date, mask), year.years), figure("hospital", name) / 1000)
@@ -86,8 +95,7 @@ def test_hospital_activity_per_person_year(
 
 @pytest.mark.parametrize(("low", "high"), [(0, 17), (18, 64), (65, 79), (80, 100)])
 def test_emergency_admissions_by_age(year: YearOne, low: int, high: int) -> None:
-    emergency = np.char.startswith(year.column("apc_spells", "admimeth").astype(str), "2")
-    counts = year.per_person("apc_spells", "admidate", emergency)
+    counts = year.per_person("apc_spells", "admidate", admissions(year, "2"))
     people = year.in_ages(low, high)
     weights = england_population().sum(axis=1)[low : high + 1]
     expected = (emergency_rates(RATES)[low : high + 1] * weights).sum() / weights.sum()
@@ -95,8 +103,11 @@ def test_emergency_admissions_by_age(year: YearOne, low: int, high: int) -> None
 
 
 def test_falls_65_plus_directly_standardised(year: YearOne) -> None:
-    falls = np.char.startswith(year.column("apc_spells", "diag_4_02").astype(str), "W")
-    counts = year.per_person("apc_spells", "admidate", falls)
+    """Injuries caused by a fall (W00-W19 as HES's CAUSE, the first external cause among
+    the secondary diagnoses, which coders put in any position)."""
+    injury = starts(year.text("apc_spells", "diag_4_01"), ("S", "T"))
+    fall = starts(external_cause(year), ("W0", "W1"))  # W00-W19
+    counts = year.per_person("apc_spells", "admidate", admissions(year, "2") & injury & fall)
     bands = sorted(ESP2013_65_PLUS)
     total_weight = sum(ESP2013_65_PLUS.values())
     dsr, variance, events = 0.0, 0.0, 0.0
@@ -113,10 +124,18 @@ def test_falls_65_plus_directly_standardised(year: YearOne) -> None:
     )
 
 
+def external_cause(year: YearOne) -> np.ndarray:
+    """Each spell's first secondary diagnosis coded V01-Y98, or ''."""
+    cause = np.full(year.data.tables["apc_spells"].num_rows, "", dtype="<U4")
+    for name in reversed(schema.DIAGNOSES[1:]):
+        code = year.text("apc_spells", name)
+        cause = np.where(starts(code, ("V", "W", "X", "Y")), code, cause)
+    return cause
+
+
 def _emergency_year_one(year: YearOne) -> tuple[np.ndarray, np.ndarray]:
     when = year.column("apc_spells", "admidate")
-    emergency = np.char.startswith(year.column("apc_spells", "admimeth").astype(str), "2")
-    rows = emergency & (when >= year.start) & (when < year.end)
+    rows = admissions(year, "2") & (when >= year.start) & (when < year.end)
     return rows, year.person_index("apc_spells")
 
 
@@ -132,7 +151,14 @@ def test_chronic_ambulatory_care_sensitive_share(year: YearOne) -> None:
 
 
 def test_discharge_to_usual_place_of_residence(year: YearOne) -> None:
-    rows, who = _emergency_year_one(year)
+    """Per emergency stay, where it ends: the last spell of a continuous inpatient spell
+    (a discharge to another hospital, 51, is a transfer within the stay)."""
+    apc = year.data.tables["apc_spells"]
+    first = pc.index_in(apc.column("cips_id"), apc.column("spell_id")).to_numpy()
+    method = year.column("apc_spells", "admimeth").astype(str)[first]
+    when = year.column("apc_spells", "cips_admidate")
+    last = year.column("apc_spells", "cips_last") & np.char.startswith(method, "2")
+    rows, who = last & (when >= year.start) & (when < year.end), year.person_index("apc_spells")
     destination = year.column("apc_spells", "disdest")
     alive = rows & (destination != "79")
     usual = alive & (destination == "19")

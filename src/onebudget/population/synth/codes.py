@@ -1,6 +1,8 @@
-"""Clinical and administrative codes the synthetic activity uses (ICD-10, HES, CLD values).
+"""Clinical and administrative codes the synthetic activity uses (ICD-10, OPCS-4, HES).
 
-ICD-10 codes are written without the dot, four characters, as in HES (``diag_4_01``).
+ICD-10 and OPCS-4 codes are written without the dot, as in HES (``diag_4_01``,
+``opertn_4_01``); specialties are NHS Data Dictionary main specialty and treatment function
+codes. Every administrative code is one listed in ``definitions/sus/apc.yaml``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,19 @@ ACSC_DIAGNOSES: dict[str, tuple[str, ...]] = {
     "diabetes": ("E116", "E119", "E101", "E110"),
     "hypertension": ("I10X",),
     "dementia": ("F03X", "G309"),
+}
+# How much more often an admission of someone with several of these conditions is for one
+# than another: heart failure and COPD admit far more per person with them than hypertension,
+# which is common but rarely the reason for an admission (NHS OF 2.3.i's mix is mostly COPD,
+# heart failure, angina, diabetes and asthma).
+ACSC_WEIGHTS = {
+    "asthma": 1.0,
+    "copd": 6.0,
+    "chd": 2.0,
+    "heart_failure": 8.0,
+    "diabetes": 1.0,
+    "hypertension": 0.1,
+    "dementia": 2.0,
 }
 # How each long-term condition is recorded as a secondary diagnosis.
 CONDITION_CODES: dict[str, str] = {
@@ -78,8 +93,75 @@ ELECTIVE_DIAGNOSES = {
 # HES admission methods: 21 A&E, 22 GP, 23 bed bureau, 24 consultant clinic, 28 other.
 EMERGENCY_METHODS_NOT_AE = {"22": 0.5, "23": 0.15, "24": 0.15, "28": 0.2}
 ELECTIVE_METHODS = {"11": 0.7, "12": 0.25, "13": 0.05}
-# HES discharge destinations other than 19 (usual place of residence) and 79 (died).
-OTHER_DESTINATIONS = {"51": 0.4, "29": 0.2, "65": 0.15, "85": 0.2, "54": 0.05}
+# Where a stay ends other than 19 (usual place of residence) and 79 (died). A move to
+# another NHS hospital (51) is not an end: it is a transfer, and the stay goes on there.
+OTHER_DESTINATIONS = {"29": 0.35, "65": 0.25, "85": 0.32, "54": 0.08}
+# Other common comorbidities coded as secondary diagnoses besides the long-term conditions:
+# hyperlipidaemia, long-term anticoagulants, hypothyroidism, arthrosis, history of
+# circulatory disease, peripheral vascular disease, obesity, other long-term medicines.
+OTHER_COMORBIDITIES = ("E785", "Z921", "E039", "M199", "Z867", "I739", "E669", "Z922")
+# OPCS-4 operations a planned admission is for, by its primary diagnosis, in position order.
+ELECTIVE_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "H259": ("C712",),  # cataract: phacoemulsification of lens
+    "M161": ("W371",),  # hip arthrosis: primary total hip replacement using cement
+    "M171": ("W401",),  # knee arthrosis: primary total knee replacement using cement
+    "K409": ("T201",),  # inguinal hernia: primary repair using insert of material
+    "Z511": ("X352", "X723"),  # chemotherapy: intravenous, and its delivery
+    "K802": ("J183",),  # gallstones: total cholecystectomy
+    "N40X": ("M653",),  # prostatic hyperplasia: endoscopic resection of prostate
+    "D125": ("H221",),  # colon polyp: diagnostic colonoscopy with biopsy
+    "K219": ("G451",),  # oesophagitis: upper GI endoscopy with biopsy
+    "M751": ("O291",),  # rotator cuff syndrome: subacromial decompression
+    "C509": ("B281",),  # breast cancer: quadrantectomy (wide local excision)
+    "N200": ("M141",),  # kidney stone: shock wave lithotripsy
+    "G560": ("A651",),  # carpal tunnel syndrome: carpal tunnel release
+    "I839": ("L882",),  # varicose veins: transluminal laser ablation
+    "R194": ("H221",),  # change in bowel habit: diagnostic colonoscopy with biopsy
+}
+# Added after the operation in an ordinary (overnight) admission: the lens implant after
+# phacoemulsification, laparoscopic approach (Y752), and the side operated on (Z942 right,
+# Z943 left) for operations on one of a pair.
+ELECTIVE_EXTRAS = {"C712": ("C751",), "J183": ("Y752",)}
+SIDED = ("C712", "W371", "W401", "T201", "O291", "B281", "A651", "L882")
+# Procedures in emergency spells, by primary diagnosis prefixes: (prefixes, share of those
+# spells, procedures). Rules on the same diagnosis take disjoint shares. The heart failure
+# cardiac procedures (pacemaker K601/K611, ablation K571) and the coronary angiography of
+# chest pain and angina (K634) are the ones the chronic ACSC measure excludes; the
+# echocardiogram (U201), CT of the head (U051) and non-invasive ventilation (E852) are not.
+EMERGENCY_PROCEDURES: tuple[tuple[tuple[str, ...], float, dict[str, float]], ...] = (
+    (("I50", "I110", "J81"), 0.07, {"K601": 0.4, "K611": 0.3, "K571": 0.3}),
+    (("I50", "I110", "J81"), 0.12, {"U201": 1.0}),
+    (("R074", "I20", "I25"), 0.15, {"K634": 1.0}),
+    (("S720",), 0.9, {"W461": 0.45, "W471": 0.2, "W241": 0.2, "W191": 0.15}),
+    (("S06", "R55", "R51"), 0.4, {"U051": 1.0}),
+    (("K35",), 0.85, {"H012": 0.8, "H013": 0.2}),
+    (("J44",), 0.15, {"E852": 1.0}),
+)
+# Emergency spells no rule above matches: a share has a CT of the head or another CT.
+OTHER_EMERGENCY_PROCEDURES = (0.03, {"U051": 0.5, "U212": 0.5})
+# Main specialty and treatment function by primary diagnosis prefix (first match wins), and
+# whether the admission is medical (then 420 paediatrics under 16, and for the general
+# medical ones 430 geriatric medicine at 75 and over).
+SPECIALTIES: tuple[tuple[tuple[str, ...], str, str, bool], ...] = (
+    (("O",), "501", "501", False),  # obstetrics
+    (("F1", "F2", "F3"), "710", "710", False),  # adult mental illness
+    (("S", "T0", "T1", "M16", "M17", "M75", "G56"), "110", "110", False),  # trauma & orthopaedics
+    (("H",), "130", "130", False),  # ophthalmology
+    (("C50",), "100", "103", False),  # general surgery consultant, breast surgery service
+    (("C", "Z511"), "370", "370", False),  # medical oncology
+    (("I83",), "107", "107", False),  # vascular surgery
+    (("I",), "320", "320", True),  # cardiology
+    (("J",), "340", "340", True),  # respiratory medicine
+    (("K21", "D12", "R19"), "301", "301", False),  # gastroenterology
+    (("K", "R10"), "100", "100", False),  # general surgery
+    (("N20", "N40"), "101", "101", False),  # urology
+)
+GENERAL_MEDICINE, GERIATRIC_MEDICINE, PAEDIATRICS = "300", "430", "420"
+# Source of admission of people in a long-term care home (CLD) when admitted: NHS run care
+# home (54), local authority residential accommodation (65), non-NHS run care home (85).
+CARE_HOME_SOURCES = {"nursing": {"85": 0.92, "54": 0.08}, "residential": {"85": 0.7, "65": 0.3}}
+TEMPORARY_RESIDENCE_SHARE = 0.015  # admitted from a temporary place of residence (29)
+SELF_DISCHARGE_SHARE = 0.01  # emergency spells of people 18-64 ending in self-discharge
 OUTPATIENT_SPECIALTIES = {
     "100": 0.08,
     "101": 0.06,

@@ -13,7 +13,15 @@ import numpy as np
 import pyarrow as pa
 
 from onebudget.population import schema
-from onebudget.population.synth import ambulatory, hospital, people, place, tables
+from onebudget.population.synth import (
+    ambulatory,
+    coding,
+    hospital,
+    people,
+    place,
+    tables,
+    transfers,
+)
 from onebudget.population.synth.cells import cell_model
 from onebudget.population.synth.rates import NationalRates, national_rates
 from onebudget.population.synth.social_care import social_care
@@ -65,7 +73,7 @@ def generate(
     say = progress or (lambda step: None)
     model = cell_model(rates)
     window = Window(config.first_year, config.last_year)
-    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(12)]
+    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(13)]
     say("place")
     where = (
         place.like(config.like, config.persons, rng[0])
@@ -87,7 +95,7 @@ def generate(
     say("hospital")
     emergency = hospital.emergency_spells(everyone, window, rates, model, rng[4])
     elective = hospital.elective_spells(everyone, window, rates, model, rng[5])
-    spells = hospital.concat([emergency, elective])
+    stays = hospital.concat([emergency, elective])
     say("a&e")
     ae = ambulatory.ae_attendances(everyone, emergency, window, rates, model, rng[6])
     say("outpatients")
@@ -95,13 +103,15 @@ def generate(
     say("community")
     community = ambulatory.community_contacts(everyone, window, rates, model, rng[8])
     say("social care")
-    cld = social_care(everyone, emergency, window, rates, model, rng[9])
+    cld = social_care(everyone, emergency, window, rates, model, rng[9]).columns()
     say("tables")
+    spells = transfers.split(stays, everyone, rates, rng[12])
+    coded = coding.code(spells, everyone, coding.CareHomes(cld), rng[12])
     ids = tables.pseudonyms(everyone.count, rng[10])
     data = SynthData(config, where)
     data.tables = {
         "persons": tables.persons_table(everyone, where, ids),
-        "apc_spells": tables.apc_table(spells, where, ids),
+        "apc_spells": tables.apc_table(spells, coded, where, ids),
         "ae_attendances": tables.activity_table(
             schema.AE, ae, ids, {"procode3": where.acute_trust_code}
         ),
@@ -111,6 +121,6 @@ def generate(
         "community_contacts": tables.activity_table(
             schema.COMMUNITY, community, ids, {"provider_code": where.community_trust_code}
         ),
-        "asc_cld": tables.cld_table(cld.columns(), everyone, where, ids, rng[11]),
+        "asc_cld": tables.cld_table(cld, everyone, where, ids, rng[11]),
     }
     return data

@@ -4,7 +4,9 @@ Emergency admissions are calibrated by age band to England's total; falls admiss
 to the published directly standardised rate; 30-day readmissions, the chronic
 ambulatory-care-sensitive share and discharge to usual place of residence to their national
 shares. All are exact in expectation for a national-shaped population (see ``cells``).
-A person is in one bed at a time and never admitted after death (see ``spells``).
+A person is in one bed at a time and never admitted after death (see ``spells``). A stay
+that moves to another hospital is drawn as one stay (``transfers``), so the figures count
+admissions excluding transfers in, as the national ones do.
 """
 
 from __future__ import annotations
@@ -12,13 +14,20 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from onebudget.population.synth import codes
+from onebudget.population.synth import codes, transfers
 from onebudget.population.synth.cells import AGES, CellModel, band_rates, national_weights
+from onebudget.population.synth.coding import diagnoses
 from onebudget.population.synth.events import Draws, draw_before, draw_events, geometric_stay, pick
 from onebudget.population.synth.people import People
 from onebudget.population.synth.rates import NationalRates
 from onebudget.population.synth.spells import Spells as Spells
-from onebudget.population.synth.spells import emergencies_in_turn, join, planned_around, take
+from onebudget.population.synth.spells import (
+    emergencies_in_turn,
+    end_at_death,
+    join,
+    planned_around,
+    take,
+)
 from onebudget.population.synth.window import Window
 
 Strs = npt.NDArray[np.str_]
@@ -46,16 +55,6 @@ def emergency_rates(rates: NationalRates) -> npt.NDArray[np.float64]:
     return band_rates(rates.shape("hospital", "emergency_admission_age_shape"), per_person)
 
 
-def _secondary(people: People, who: npt.NDArray[np.int64], skip: int) -> Strs:
-    """The (skip+1)-th long-term condition each person has, as an ICD-10 code, or ''."""
-    names = list(codes.CONDITION_CODES)
-    flags = np.stack([people.conditions[n][who] for n in names], axis=1)
-    rank = np.cumsum(flags, axis=1)
-    hit = flags & (rank == skip + 1)
-    labels = np.array([codes.CONDITION_CODES[n] for n in names] + [""])
-    return labels[np.where(hit.any(axis=1), hit.argmax(axis=1), len(names))]
-
-
 def _acsc_probability(rates: NationalRates, model: CellModel, non_falls: np.ndarray) -> float:
     """Chance a non-falls emergency admission of someone with a chronic ACSC condition has
     an ACSC primary diagnosis, so that the national ACSC share is the published one."""
@@ -69,20 +68,33 @@ def _acsc_probability(rates: NationalRates, model: CellModel, non_falls: np.ndar
     return float(min(1.0, share * total / (eligible * (1 + readmit / 2))))
 
 
-def _primary_non_falls(
-    people: People, who: npt.NDArray[np.int64], q: float, rng: np.random.Generator
-) -> Strs:
-    diagnoses = pick(rng, len(who), codes.ACUTE_DIAGNOSES)
+def _acute(people: People, draws: Draws, rng: np.random.Generator) -> Strs:
+    """Acute primary diagnoses; the maternity ones only for women of 15-49."""
+    found = pick(rng, len(draws), codes.ACUTE_DIAGNOSES)
+    ages = people.ages_on(draws.person, draws.date)
+    mother = (people.sex[draws.person] == 2) & (ages >= 15) & (ages <= 49)
+    rows = np.char.startswith(found, "O") & ~mother
+    others = {k: v for k, v in codes.ACUTE_DIAGNOSES.items() if not k.startswith("O")}
+    found[rows] = pick(rng, int(rows.sum()), others)
+    return found
+
+
+def _primary_non_falls(people: People, e: Draws, q: float, rng: np.random.Generator) -> Strs:
+    """An acute diagnosis or, at chance ``q`` for people with a chronic ACSC condition, one
+    of their conditions (the ones that admit more, more often: ``codes.ACSC_WEIGHTS``)."""
+    who = e.person
+    found = _acute(people, e, rng)
     names = list(codes.ACSC_DIAGNOSES)
     flags = np.stack([people.conditions[n][who] for n in names], axis=1)
     acsc = flags.any(axis=1) & (rng.random(len(who)) < q)
-    choice = (rng.random(len(who))[:, None] * flags.sum(axis=1)[:, None]).astype(int)
-    which = np.argmax(np.cumsum(flags, axis=1) > choice, axis=1)
+    weights = flags * np.array([codes.ACSC_WEIGHTS[n] for n in names])
+    choice = rng.random(len(who)) * weights.sum(axis=1)
+    which = np.argmax(np.cumsum(weights, axis=1) > choice[:, None], axis=1)
     for i, name in enumerate(names):
         rows = acsc & (which == i)
         options = codes.ACSC_DIAGNOSES[name]
-        diagnoses[rows] = np.array(options)[rng.integers(0, len(options), rows.sum())]
-    return diagnoses
+        found[rows] = np.array(options)[rng.integers(0, len(options), rows.sum())]
+    return found
 
 
 def _emergency_stays(
@@ -100,7 +112,8 @@ def _destinations(
     people: People, spells: Spells, rates: NationalRates, rng: np.random.Generator
 ) -> None:
     """Died in hospital (79) if the stay reaches the date of death; otherwise usual place of
-    residence (19) or elsewhere, elsewhere more often with age, at the national share."""
+    residence (19) or elsewhere, elsewhere more often with age, at the national share (of
+    stays, a stay that moves hospital counted once, where it ends)."""
     ages = people.ages_on(spells.person, spells.admidate)
     other = 1 + np.maximum(ages - 65, 0) / 10
     weights = national_weights().sum(axis=1) * emergency_rates(rates)
@@ -108,10 +121,7 @@ def _destinations(
     share = 1 - rates.figure("hospital", "discharge_to_usual_residence_share")
     elsewhere = rng.random(len(ages)) < other * share / mean_other
     spells.disdest = np.where(elsewhere, pick(rng, len(ages), codes.OTHER_DESTINATIONS), "19")
-    dod = people.dod[spells.person]
-    died = ~np.isnat(dod) & (dod <= spells.disdate)
-    spells.disdate = np.where(died, dod, spells.disdate)
-    spells.disdest = np.where(died, "79", spells.disdest)
+    end_at_death(spells, people.dod[spells.person])
 
 
 def _new_spells(
@@ -119,7 +129,7 @@ def _new_spells(
     draws: Draws,
     stays: npt.NDArray[np.int64],
     methods: Strs,
-    diagnoses: tuple[Strs, Strs, Strs],
+    coded: Strs,
     classpat: int,
 ) -> Spells:
     n = len(draws)
@@ -130,9 +140,16 @@ def _new_spells(
         methods,
         np.full(n, classpat, dtype=np.int8),
         np.full(n, "19"),
-        diagnoses,
+        coded,
         np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
     )
+
+
+def _coded(people: People, d: Draws, primary: Strs, rng: np.random.Generator) -> Strs:
+    """All diagnosis positions of spells with these primary diagnoses (no external cause)."""
+    return diagnoses(people, d.person, d.date, primary, np.full(len(d), ""), rng)
 
 
 def _admission_methods(n: int, rates: NationalRates, rng: np.random.Generator) -> Strs:
@@ -160,64 +177,71 @@ def _readmissions(
     keep = (when < window.end) & (np.isnat(dod) | (when < dod))
     draws = Draws(who[keep], when[keep])
     same = rng.random(len(draws)) < 0.5
-    primary = np.where(
-        same, index.diagnoses[0][chosen][keep], pick(rng, len(draws), codes.ACUTE_DIAGNOSES)
-    )
-    diagnoses = (primary, _secondary(people, draws.person, 0), _secondary(people, draws.person, 1))
+    primary = np.where(same, index.diagnoses[chosen, 0][keep], _acute(people, draws, rng))
     stays = _emergency_stays(people, draws, False, rng)
     methods = _admission_methods(len(draws), rates, rng)
-    return _new_spells(people, draws, stays, methods, diagnoses, 1)
+    return _new_spells(people, draws, stays, methods, _coded(people, draws, primary, rng), 1)
+
+
+def _drawn_rates(
+    rates: NationalRates,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Falls and other emergency admissions per person-year by age, before readmissions."""
+    readmit = rates.figure("hospital", "readmission_30_day_share")
+    falls = falls_rates(rates)
+    return falls, np.maximum(emergency_rates(rates) / (1 + readmit) - falls, 0)
+
+
+def _emergency(
+    people: People,
+    d: Draws,
+    falls: bool,
+    coded: Strs,
+    rates: NationalRates,
+    rng: np.random.Generator,
+) -> Spells:
+    stays = _emergency_stays(people, d, falls, rng)
+    return _new_spells(people, d, stays, _admission_methods(len(d), rates, rng), coded, 1)
+
+
+def _index_spells(
+    people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
+) -> Spells:
+    """Emergency admissions other than readmissions: falls (an injury, its external cause
+    among the secondary diagnoses) and the rest."""
+    falls, non_falls = _drawn_rates(rates)
+    f = draw_events(people, window, falls, rates.risk("falls"), rates, model, rng)
+    injury = pick(rng, len(f), codes.FALL_INJURIES)
+    cause = pick(rng, len(f), codes.FALL_EXTERNAL_CAUSES)
+    falls_diagnoses = diagnoses(people, f.person, f.date, injury, cause, rng)
+    e = draw_events(people, window, non_falls, rates.risk("emergency"), rates, model, rng)
+    q = _acsc_probability(rates, model, non_falls)
+    other_diagnoses = _coded(people, e, _primary_non_falls(people, e, q, rng), rng)
+    return join(
+        [
+            _emergency(people, f, True, falls_diagnoses, rates, rng),
+            _emergency(people, e, False, other_diagnoses, rates, rng),
+        ]
+    )
 
 
 def emergency_spells(
     people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
 ) -> Spells:
-    readmit = rates.figure("hospital", "readmission_30_day_share")
-    falls = falls_rates(rates)
-    non_falls = np.maximum(emergency_rates(rates) / (1 + readmit) - falls, 0)
-    f = draw_events(people, window, falls, rates.risk("falls"), rates, model, rng)
-    falls_diagnoses = (
-        pick(rng, len(f), codes.FALL_INJURIES),
-        pick(rng, len(f), codes.FALL_EXTERNAL_CAUSES),
-        _secondary(people, f.person, 0),
-    )
-    e = draw_events(people, window, non_falls, rates.risk("emergency"), rates, model, rng)
-    q = _acsc_probability(rates, model, non_falls)
-    other_diagnoses = (
-        _primary_non_falls(people, e.person, q, rng),
-        _secondary(people, e.person, 0),
-        _secondary(people, e.person, 1),
-    )
-    index = join(
-        [
-            _new_spells(
-                people,
-                f,
-                _emergency_stays(people, f, True, rng),
-                _admission_methods(len(f), rates, rng),
-                falls_diagnoses,
-                1,
-            ),
-            _new_spells(
-                people,
-                e,
-                _emergency_stays(people, e, False, rng),
-                _admission_methods(len(e), rates, rng),
-                other_diagnoses,
-                1,
-            ),
-        ]
-    )
+    """All emergency stays of the place, one after another; a stay that moves to another
+    hospital is still one entry here (``transfers.split`` makes it two spells)."""
+    index = _index_spells(people, window, rates, model, rng)
+    transfers.choose(people, index, rng)
     _destinations(people, index, rates, rng)
+    falls, non_falls = _drawn_rates(rates)
     before = _spells_before(people, window, falls + non_falls, rates, model, rng)
     again = _readmissions(people, join([before, index]), window, rates, rng)
     again = _within(again, window)
+    transfers.choose(people, again, rng)
     _destinations(people, again, rates, rng)
     spells = emergencies_in_turn(join([index, again]), people.dod, window.end)
-    long_stay = (spells.disdate - spells.admidate).astype(np.int64) >= 2
-    spells.cost_pence = np.where(
-        long_stay, _pence(rates, "non_elective_long_stay"), _pence(rates, "non_elective_short_stay")
-    )
+    transfers.within(spells, window.end)
+    spells.cost_pence = transfers.non_elective_pence(spells, rates)
     return spells
 
 
@@ -231,13 +255,12 @@ def _spells_before(
 ) -> Spells:
     """Emergency spells in the month before the window: only their readmissions are kept."""
     d = draw_before(people, window, 31, base, rates.risk("emergency"), model, rng)
-    empty = np.full(len(d), "")
     spells = _new_spells(
         people,
         d,
         _emergency_stays(people, d, False, rng),
         np.full(len(d), "21"),
-        (pick(rng, len(d), codes.ACUTE_DIAGNOSES), empty, empty),
+        _coded(people, d, _acute(people, d, rng), rng),
         1,
     )
     _destinations(people, spells, rates, rng)
@@ -274,12 +297,8 @@ def elective_spells(
     )
     day_case = rng.random(len(d)) < rates.figure("hospital", "elective_day_case_share")
     stays = np.where(day_case, 0, geometric_stay(rng, np.full(len(d), 3.0)))
-    diagnoses = (
-        pick(rng, len(d), codes.ELECTIVE_DIAGNOSES),
-        _secondary(people, d.person, 0),
-        _secondary(people, d.person, 1),
-    )
-    spells = _new_spells(people, d, stays, pick(rng, len(d), codes.ELECTIVE_METHODS), diagnoses, 1)
+    coded = _coded(people, d, pick(rng, len(d), codes.ELECTIVE_DIAGNOSES), rng)
+    spells = _new_spells(people, d, stays, pick(rng, len(d), codes.ELECTIVE_METHODS), coded, 1)
     spells.classpat = np.where(day_case, 2, 1).astype(np.int8)
     _destinations(people, spells, rates, rng)
     spells.cost_pence = np.where(

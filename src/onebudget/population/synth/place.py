@@ -33,6 +33,8 @@ class SynthPlace:
     icb_code: str
     acute_trust_code: str
     community_trust_code: str
+    # The acute trust stays are transferred to (a neighbouring or specialist hospital).
+    second_acute_trust_code: str
     lsoa_codes: npt.NDArray[np.str_]
     lsoa_deciles: npt.NDArray[np.int8]
     practice_codes: tuple[str, ...]
@@ -71,6 +73,7 @@ def national_place(
         icb_code=icb_code,
         acute_trust_code="RZZ",
         community_trust_code="RZY",
+        second_acute_trust_code="RZX",
         lsoa_codes=imd.codes[lsoas],
         lsoa_deciles=imd.deciles[lsoas],
         practice_codes=tuple(f"Z{i:05d}" for i in range(1, practices + 1)),
@@ -117,6 +120,7 @@ def like(gss_code: str, persons: int, rng: np.random.Generator) -> SynthPlace:
         icb_code=practices[0].icb_code,
         acute_trust_code="RZZ",
         community_trust_code="RZY",
+        second_acute_trust_code="RZX",
         lsoa_codes=imd.codes[lsoas],
         lsoa_deciles=imd.deciles[lsoas],
         practice_codes=tuple(p.code for p in practices),

@@ -154,7 +154,9 @@ class Reablement:
         self, who: Ints, rows: Ints, start: Dates, end: Dates, followed: Bools, alive: Bools
     ) -> None:
         sim = self.sim
-        care_home = self._to_care_home(followed, alive)
+        # no care home within 91 days of an earlier episode's no-further-request outcome
+        resting = sim.state.quiet_until[who] > end
+        care_home = self._to_care_home(followed & ~resting, alive)
         support = self._to_support(care_home)
         then = end + sim.rng.integers(1, 8, len(who)).astype("m8[D]")
         onward = (care_home | support) & (then < sim.window.end)

@@ -12,7 +12,7 @@ ends after the other starts, so an admission on the discharge day of the last is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -27,51 +27,52 @@ KEY = 1_000_000  # days in a person's sort key: person * KEY + day (dates are ~2
 
 @dataclass
 class Spells:
+    """Spells as arrays, one entry per spell. Before ``transfers.split`` an emergency stay that
+    moves to another hospital is one entry: ``transfer_out`` is the day of the stay (counted
+    from admission) the first hospital discharges it and ``transfer_in`` the day the second
+    admits it, -1 when the stay does not move; offsets rather than dates, so they survive
+    moving the stay."""
+
     person: Ints
     admidate: Dates
     disdate: Dates
     admimeth: Strs
     classpat: npt.NDArray[np.int8]
     disdest: Strs
-    diagnoses: tuple[Strs, Strs, Strs]
+    diagnoses: Strs  # (spells, 20): ICD-10 codes in positions 1-20, '' where none
     cost_pence: Ints
+    transfer_out: Ints
+    transfer_in: Ints
 
     def __len__(self) -> int:
         return len(self.person)
 
 
+FIELDS = tuple(f.name for f in fields(Spells))
+
+
 def join(parts: list[Spells]) -> Spells:
     """The spells of several parts as one set, in order."""
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts])
-
-    diagnoses = tuple(np.concatenate([p.diagnoses[i] for p in parts]) for i in range(3))
-    return Spells(
-        cat("person"),
-        cat("admidate"),
-        cat("disdate"),
-        cat("admimeth"),
-        cat("classpat"),
-        cat("disdest"),
-        (diagnoses[0], diagnoses[1], diagnoses[2]),
-        cat("cost_pence"),
-    )
+    return Spells(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in FIELDS})
 
 
 def take(spells: Spells, rows: Ints | Bools) -> Spells:
     """The spells at ``rows`` (indices or a mask)."""
-    d = spells.diagnoses
-    return Spells(
-        spells.person[rows],
-        spells.admidate[rows],
-        spells.disdate[rows],
-        spells.admimeth[rows],
-        spells.classpat[rows],
-        spells.disdest[rows],
-        (d[0][rows], d[1][rows], d[2][rows]),
-        spells.cost_pence[rows],
-    )
+    return Spells(**{name: getattr(spells, name)[rows] for name in FIELDS})
+
+
+def end_at_death(spells: Spells, dod: Dates) -> None:
+    """A stay that reaches the date of death (``dod``, per spell) ends with it, in hospital
+    (destination 79); a death on or before the day the stay was to move to another hospital
+    means it never moves."""
+    died = ~np.isnat(dod) & (dod <= spells.disdate)
+    spells.disdate = np.where(died, dod, spells.disdate)
+    spells.disdest = np.where(died, DIED, spells.disdest)
+    moves = spells.transfer_out >= 0
+    moved_on = spells.admidate + np.maximum(spells.transfer_out, 0).astype("m8[D]")
+    stays = ~(died & moves & (moved_on >= dod))
+    spells.transfer_out = np.where(stays, spells.transfer_out, -1)
+    spells.transfer_in = np.where(stays, spells.transfer_in, -1)
 
 
 def _days(dates: Dates) -> Ints:
@@ -102,13 +103,6 @@ def _earlier_death(spells: Spells) -> Bools:
     return np.asarray(total - died - (total - died)[at_first] > 0, dtype=np.bool_)
 
 
-def _at_death(spells: Spells, dod: Dates) -> None:
-    """A stay that reaches the date of death ends with it, in hospital (destination 79)."""
-    died = ~np.isnat(dod) & (dod <= spells.disdate)
-    spells.disdate = np.where(died, dod, spells.disdate)
-    spells.disdest = np.where(died, DIED, spells.disdest)
-
-
 def emergencies_in_turn(spells: Spells, dod: Dates, end: np.datetime64) -> Spells:
     """Emergency spells of one person one after another: an admission drawn during a stay
     moves to the discharge day (keeping its length); one moved past the window, past the
@@ -125,7 +119,7 @@ def emergencies_in_turn(spells: Spells, dod: Dates, end: np.datetime64) -> Spell
     death = dod[spells.person]
     alive = np.isnat(death) | (spells.admidate <= death)
     spells = take(spells, alive & (spells.admidate < end))
-    _at_death(spells, dod[spells.person])
+    end_at_death(spells, dod[spells.person])
     return take(spells, ~_earlier_death(spells))
 
 

@@ -15,6 +15,7 @@ from onebudget.population.cips import with_cips
 from onebudget.population.synth.ambulatory import Activity
 from onebudget.population.synth.cells import FRAILTY_GRADES
 from onebudget.population.synth.cld import TEXT_COLUMNS
+from onebudget.population.synth.coding import TRANSFER_IN, Coding
 from onebudget.population.synth.hospital import Spells
 from onebudget.population.synth.people import People
 from onebudget.population.synth.place import SynthPlace
@@ -83,33 +84,35 @@ def _order(*keys: np.ndarray) -> npt.NDArray[np.int64]:
     return np.asarray(np.lexsort(keys), dtype=np.int64)
 
 
-def apc_table(spells: Spells, place: SynthPlace, ids: pa.Array) -> pa.Table:
+def apc_table(spells: Spells, coded: Coding, place: SynthPlace, ids: pa.Array) -> pa.Table:
+    """Admitted patient care, one row per provider spell; a transfer in is at the second
+    trust, and the continuous inpatient spells are derived as on every read."""
     o = _order(spells.admimeth, spells.person, spells.admidate)
-    stay = (spells.disdate[o] - spells.admidate[o]).astype(np.int64)
     n = len(o)
-    died = spells.disdest[o] == "79"
+    second = spells.admimeth[o] == TRANSFER_IN
     columns: dict[str, Any] = {
         "spell_id": np.arange(1, n + 1),
         "person_id": ids.take(pa.array(spells.person[o])),
-        "procode3": np.full(n, place.acute_trust_code),
+        "procode3": np.where(second, place.second_acute_trust_code, place.acute_trust_code),
         "admidate": dates(spells.admidate[o]),
         "disdate": dates(spells.disdate[o]),
-        "speldur": stay,
+        "speldur": (spells.disdate[o] - spells.admidate[o]).astype(np.int64),
         "admimeth": spells.admimeth[o],
-        "admisorc": np.full(n, "19"),
+        "admisorc": coded.admisorc[o],
         "classpat": spells.classpat[o],
-        "epitype": np.full(n, "1"),
-        "mainspef": np.full(n, "300"),
-        "tretspef": np.full(n, "300"),
-        "dismeth": np.where(died, "4", "1"),
+        "epitype": np.full(n, "1"),  # general episodes: no deliveries are drawn
+        "mainspef": coded.mainspef[o],
+        "tretspef": coded.tretspef[o],
+        "dismeth": coded.dismeth[o],
         "disdest": spells.disdest[o],
         "cost": money(spells.cost_pence[o]),
     }
     for i, name in enumerate(schema.DIAGNOSES):
-        found = spells.diagnoses[i][o] if i < len(spells.diagnoses) else np.full(n, "")
-        columns[name] = text(found, blank_is_null=True)
-    empty = [*schema.PROCEDURES, *schema.PROCEDURE_DATES, *schema.CIPS_COLUMNS]
-    columns.update({name: pa.nulls(n) for name in empty})
+        columns[name] = text(spells.diagnoses[o, i], blank_is_null=True)
+    for i, (name, day) in enumerate(zip(schema.PROCEDURES, schema.PROCEDURE_DATES, strict=True)):
+        columns[name] = text(coded.procedures[o, i], blank_is_null=True)
+        columns[day] = dates(coded.procedure_dates[o, i])
+    columns.update({name: pa.nulls(n) for name in schema.CIPS_COLUMNS})
     return with_cips(build(schema.APC, columns))
 
 
