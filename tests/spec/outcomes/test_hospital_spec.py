@@ -195,6 +195,10 @@ def two_d_tables() -> Any:
         stay("h", out + timedelta(days=84), 2),  # readmitted on day 84: a failure
         stay("i", DAY, 2),
         stay("i", out + timedelta(days=85), 2),  # day 85: after the 12 weeks, a success
+        stay("j", DAY + timedelta(days=3), 2),  # discharged the day after reablement starts
+        stay("j", DAY + timedelta(days=5), 2),  # back the same day: not after it, a success
+        stay("k", DAY + timedelta(days=3), 2),
+        stay("k", DAY + timedelta(days=6), 2),  # back the next day: a failure
     ]
     born, dead = date(1950, 1, 1), {"f": start}
     people = sorted({s["person_id"] for s in spells})
@@ -218,13 +222,13 @@ def both(engine: Any, name: str) -> tuple[int, int]:
 
 def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> None:
     """ASCOF 2D part 1: which discharges link, and what counts as a failure."""
-    assert both(engine_for(two_d_tables()), "reablement-at-home-91-days") == (2, 5)
+    assert both(engine_for(two_d_tables()), "reablement-at-home-91-days") == (3, 7)
 
 
 def test_2d_part_2_counts_linked_episodes_over_all_discharges(engine_for) -> None:
-    """Five episodes linked; nine discharges as DHSC selects them (not c's maternity stay,
-    d's stay of no nights or e's transfer; b's, h's and i's later stays are discharges)."""
-    assert both(engine_for(two_d_tables()), "reablement-after-discharge") == (5, 9)
+    """Seven episodes linked; thirteen discharges as DHSC selects them (not c's maternity
+    stay, d's stay of no nights or e's transfer; the later stays of b, h to k count)."""
+    assert both(engine_for(two_d_tables()), "reablement-after-discharge") == (7, 13)
 
 
 def test_2d_counts_in_the_year_of_the_discharge(engine_for) -> None:
