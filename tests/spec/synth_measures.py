@@ -13,6 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from onebudget.outcomes.calendar import Period
+from onebudget.outcomes.engines.duckdb import DuckDBEngine
+from onebudget.outcomes.model import Measure as IndicatorMeasure
 from onebudget.population.synth.generate import SynthData
 
 YEAR_DAYS = 365.25
@@ -49,6 +52,7 @@ class YearOne:
         last = np.where(np.isnat(self.dod), self.end, np.minimum(self.dod, self.end))
         self.years = np.clip((last - first).astype(np.int64), 0, None) / YEAR_DAYS
         self.persons = persons
+        self._engine: DuckDBEngine | None = None
 
     def column(self, table: str, name: str) -> np.ndarray:
         values = self.data.tables[table].column(name)
@@ -78,6 +82,47 @@ class YearOne:
 
     def in_ages(self, low: int, high: int) -> np.ndarray:
         return (self.age >= low) & (self.age <= high) & self.at_start
+
+    def indicator_per_person(self, measure: IndicatorMeasure) -> np.ndarray:
+        """A shipped indicator's numerator or denominator in year one, for each person: the
+        DuckDB engine evaluates it as it does for a report, broken down by ``person_id`` (a
+        persons column, as the breakdowns are), so its sampling error can be estimated."""
+        self._engine = self._engine or DuckDBEngine(self.data.tables)
+        period = Period.calendar_year(self.data.config.first_year)
+        found = self._engine.evaluate(measure, [period], ["person_id"])
+        ids = pa.array([key[1] for key in found], type=self.ids.type)
+        counts = np.zeros(len(self.dob))
+        np.add.at(counts, np.asarray(pc.index_in(ids, self.ids)), list(found.values()))
+        return counts
+
+    def emergency_readmissions(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per person: emergency stays (continuous inpatient spells begun by an emergency
+        admission) ending alive in year one, and those followed by an emergency admission of
+        the person (not a transfer) from ``first`` to ``last`` days after the discharge."""
+        table = self.data.tables["apc_spells"]
+        method = self.column("apc_spells", "admimeth").astype(str)
+        opening = pc.index_in(table.column("cips_id"), table.column("spell_id")).to_numpy()
+        who = self.person_index("apc_spells").astype(np.int64)
+        admitted = _days(self.column("apc_spells", "cips_admidate"))
+        discharged = self.column("apc_spells", "cips_disdate")
+        emergency = np.char.startswith(method, "2")
+        stays = self.column("apc_spells", "cips_last") & emergency[opening]
+        stays &= (self.column("apc_spells", "disdest") != "79") & (discharged >= self.start)
+        stays &= discharged < self.end
+        starts = self.column("apc_spells", "cips_first") & emergency
+        keys = np.sort(who[starts] * 100_000 + admitted[starts])
+        day = _days(discharged[stays])
+        after = np.maximum(day + first, admitted[stays] + 1)  # never the stay itself
+        low = np.searchsorted(keys, who[stays] * 100_000 + after, side="left")
+        high = np.searchsorted(keys, who[stays] * 100_000 + day + last, side="right")
+        n = len(self.dob)
+        followed = np.bincount(who[stays][high > low], minlength=n)
+        return followed, np.bincount(who[stays], minlength=n)
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    """Days since 1970 (dates of 2000-2100 are under 100,000, the key's spacing)."""
+    return np.asarray(dates.astype("M8[D]").astype(np.int64))
 
 
 def starts(values: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:

@@ -14,16 +14,15 @@ import pytest
 import yaml
 
 from onebudget.population import schema
-from onebudget.population.synth import codes
+from onebudget.population.synth import codes, terminal
 from onebudget.population.synth.coding import diagnoses, specialties
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.people import People
 from onebudget.population.synth.procedures import procedures
 from onebudget.population.synth.spells import Spells
 
-APC_CODES = (
-    Path(__file__).resolve().parents[3] / "src/onebudget/definitions/sus/apc.yaml"
-).read_text()
+DEFINITIONS = Path(__file__).resolve().parents[3] / "src/onebudget/definitions"
+APC_CODES = (DEFINITIONS / "sus/apc.yaml").read_text()
 SPEC = yaml.safe_load(APC_CODES)
 DAY = np.timedelta64(1, "D")
 
@@ -234,3 +233,63 @@ def test_diagnoses_are_the_conditions_shuffled_with_the_cause_among_them() -> No
     position = (found == "W19X").argmax(axis=1) + 1
     assert set(position) == {2, 3, 4, 5, 6}
     assert len({tuple(row) for row in found[:50, 1:4]}) > 10  # a shuffled order
+
+
+def _acsc_primaries() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The primary diagnosis prefixes the chronic ACSC indicator counts: on their own, and
+    only under a condition (no procedure, or a secondary COPD)."""
+    path = DEFINITIONS / "indicators/chronic-acsc-admissions.yaml"
+    rules = yaml.safe_load(path.read_text())["numerator"]["count"]["where"][-1]["any"]
+    alone = tuple(rules[0]["starts_with"])
+    conditional = tuple(p for rule in rules[1:] for p in rule["all"][0]["starts_with"])
+    return alone, conditional
+
+
+def test_acsc_diagnoses_drawn_are_the_ones_the_indicator_counts_and_no_others() -> None:
+    alone, conditional = _acsc_primaries()
+    drawn = {c for options in codes.ACSC_DIAGNOSES.values() for c in options}
+    assert {c for c in drawn if not c.startswith(alone + conditional)} == set()
+    assert "I489" in drawn
+    acute = set(codes.ACUTE_DIAGNOSES) | set(codes.FALL_INJURIES)
+    assert {c for c in acute if c.startswith(alone + conditional)} == set()
+
+
+def test_about_two_in_five_deaths_are_in_hospital_at_the_end_of_an_emergency_stay(
+    apc: Apc,
+) -> None:
+    persons = apc.tables["persons"]
+    dod = np.array(persons.column("date_of_death").to_numpy(zero_copy_only=False), "M8[D]")
+    died = apc.text("dismeth") == "4"
+    assert (apc.dates("disdate")[died] == apc.dod[died]).all()
+    assert np.char.startswith(apc.text("admimeth")[died], "2").mean() > 0.95
+    assert len(set(apc.person[died])) == died.sum()  # a person dies once
+    share = died.sum() / (~np.isnat(dod)).sum()
+    assert 0.3 <= share <= 0.5
+    stay = (apc.dates("disdate") - apc.dates("admidate"))[died].astype(int)
+    assert 6 <= stay.mean() <= 14
+
+
+def test_a_stay_going_on_when_the_terminal_admission_would_begin_ends_in_death() -> None:
+    spells = _spells(["J189", "J189", "J189"], 1)  # persons 0-2: 1 to 6 March
+    dying = _spells(["I509", "I509", "I509"], 1)
+    dying.person = np.array([0, 1, 3])  # 0 in hospital then, 1 discharged before, 3 none
+    dying.admidate = np.array(["2024-03-04", "2024-03-09", "2024-03-10"], dtype="M8[D]")
+    dying.disdate = np.array(["2024-03-12", "2024-03-15", "2024-03-11"], dtype="M8[D]")
+    dying.disdest = np.full(3, "79")
+    found = terminal.end_in_hospital(spells, dying)
+    rows = sorted(
+        zip(
+            found.person,
+            found.admidate.astype(str),
+            found.disdate.astype(str),
+            found.disdest,
+            strict=True,
+        )
+    )
+    assert rows == [
+        (0, "2024-03-01", "2024-03-12", "79"),
+        (1, "2024-03-01", "2024-03-06", "19"),
+        (1, "2024-03-09", "2024-03-15", "79"),
+        (2, "2024-03-01", "2024-03-06", "19"),
+        (3, "2024-03-10", "2024-03-11", "79"),
+    ]

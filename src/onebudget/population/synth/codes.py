@@ -7,29 +7,38 @@ codes. Every administrative code is one listed in ``definitions/sus/apc.yaml``.
 
 from __future__ import annotations
 
-# Chronic ambulatory-care-sensitive conditions (NHS Outcomes Framework 2.3.i), by condition.
-ACSC_DIAGNOSES: dict[str, tuple[str, ...]] = {
-    "asthma": ("J459", "J46X"),
-    "copd": ("J441", "J440", "J439", "J42X"),
-    "chd": ("I209", "I259"),
-    "heart_failure": ("I500", "I509", "J81X"),
-    "diabetes": ("E116", "E119", "E101", "E110"),
-    "hypertension": ("I10X",),
-    "dementia": ("F03X", "G309"),
+# Chronic ambulatory-care-sensitive primary diagnoses drawn for people with each long-term
+# condition, with their relative frequency: every one is on the list ``chronic-acsc-admissions``
+# counts (CCG OIS 2.6). Dementia is F00-F03 (Alzheimer's disease itself, G30, is not on it).
+# Atrial fibrillation (I48) is on it but has no condition of its own here: it is drawn for
+# people with hypertension or heart failure, the conditions it most often comes with.
+ACSC_DIAGNOSES: dict[str, dict[str, float]] = {
+    "asthma": {"J459": 1.0, "J46X": 1.0},
+    "copd": {"J441": 1.0, "J440": 1.0, "J439": 1.0, "J42X": 1.0},
+    "chd": {"I209": 1.0, "I259": 1.0},
+    "heart_failure": {"I500": 1.0, "I509": 1.0, "J81X": 1.0, "I489": 0.75},
+    "diabetes": {"E116": 1.0, "E119": 1.0, "E101": 1.0, "E110": 1.0},
+    "hypertension": {"I10X": 0.25, "I489": 0.75},
+    "dementia": {"F03X": 0.6, "F019": 0.2, "F009": 0.2},
 }
 # How much more often an admission of someone with several of these conditions is for one
 # than another: heart failure and COPD admit far more per person with them than hypertension,
 # which is common but rarely the reason for an admission (NHS OF 2.3.i's mix is mostly COPD,
-# heart failure, angina, diabetes and asthma).
+# heart failure, atrial fibrillation, angina, diabetes and asthma); hypertension's weight is
+# mostly its atrial fibrillation.
 ACSC_WEIGHTS = {
     "asthma": 1.0,
     "copd": 6.0,
     "chd": 2.0,
     "heart_failure": 8.0,
     "diabetes": 1.0,
-    "hypertension": 0.1,
+    "hypertension": 0.15,
     "dementia": 2.0,
 }
+# Primary diagnoses the chronic ACSC indicator does not count when the spell has a procedure
+# (a cardiac one for heart failure and hypertension, any operation for angina): the procedures
+# drawn for them (``EMERGENCY_PROCEDURES``) are all in OPCS-4 chapter K, the heart.
+ACSC_UNLESS_PROCEDURE = ("I110", "I130", "I50", "J81", "I10", "I119", "I20", "I25")
 # How each long-term condition is recorded as a secondary diagnosis.
 CONDITION_CODES: dict[str, str] = {
     "hypertension": "I10X",
@@ -64,7 +73,6 @@ ACUTE_DIAGNOSES = {
     "L031": 0.05,
     "R55X": 0.05,
     "K358": 0.04,
-    "I489": 0.05,
     "R060": 0.04,
     "K590": 0.03,
     "T391": 0.03,

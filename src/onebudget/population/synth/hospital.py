@@ -2,11 +2,12 @@
 
 Emergency admissions are calibrated by age band to England's total; falls admissions (65+)
 to the published directly standardised rate; 30-day readmissions, the chronic
-ambulatory-care-sensitive share and discharge to usual place of residence to their national
-shares. All are exact in expectation for a national-shaped population (see ``cells``).
-A person is in one bed at a time and never admitted after death (see ``spells``). A stay
-that moves to another hospital is drawn as one stay (``transfers``), so the figures count
-admissions excluding transfers in, as the national ones do.
+ambulatory-care-sensitive share (as its indicator counts it, ``primary``), deaths in hospital
+(``terminal``) and discharge to usual place of residence to their national shares. All are
+exact in expectation for a national-shaped population (see ``cells``). A person is in one
+bed at a time and never admitted after death (see ``spells``). A stay that moves to another
+hospital is drawn as one stay (``transfers``), so the figures count admissions excluding
+transfers in, as the national ones do.
 """
 
 from __future__ import annotations
@@ -14,20 +15,21 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from onebudget.population.synth import codes, transfers
+from onebudget.population.synth import codes, primary, terminal, transfers
 from onebudget.population.synth.cells import AGES, CellModel, band_rates, national_weights
 from onebudget.population.synth.coding import diagnoses
 from onebudget.population.synth.events import Draws, draw_before, draw_events, geometric_stay, pick
 from onebudget.population.synth.people import People
 from onebudget.population.synth.rates import NationalRates
-from onebudget.population.synth.spells import Spells as Spells
 from onebudget.population.synth.spells import (
+    DIED,
     emergencies_in_turn,
     end_at_death,
     join,
     planned_around,
     take,
 )
+from onebudget.population.synth.spells import Spells as Spells
 from onebudget.population.synth.window import Window
 
 Strs = npt.NDArray[np.str_]
@@ -55,46 +57,11 @@ def emergency_rates(rates: NationalRates) -> npt.NDArray[np.float64]:
     return band_rates(rates.shape("hospital", "emergency_admission_age_shape"), per_person)
 
 
-def _acsc_probability(rates: NationalRates, model: CellModel, non_falls: np.ndarray) -> float:
-    """Chance a non-falls emergency admission of someone with a chronic ACSC condition has
-    an ACSC primary diagnosis, so that the national ACSC share is the published one."""
-    weights = national_weights()
-    risk = rates.risk("emergency").conditions
-    share_with = 1 - model.share_without(tuple(codes.ACSC_DIAGNOSES), risk)
-    eligible = (weights * non_falls[:, None] * model.deprivation[None, :] * share_with).sum()
-    readmit = rates.figure("hospital", "readmission_30_day_share")
-    total = (weights.sum(axis=1) * emergency_rates(rates)).sum()
-    share = rates.figure("hospital", "chronic_acsc_share")
-    return float(min(1.0, share * total / (eligible * (1 + readmit / 2))))
-
-
-def _acute(people: People, draws: Draws, rng: np.random.Generator) -> Strs:
-    """Acute primary diagnoses; the maternity ones only for women of 15-49."""
-    found = pick(rng, len(draws), codes.ACUTE_DIAGNOSES)
-    ages = people.ages_on(draws.person, draws.date)
-    mother = (people.sex[draws.person] == 2) & (ages >= 15) & (ages <= 49)
-    rows = np.char.startswith(found, "O") & ~mother
-    others = {k: v for k, v in codes.ACUTE_DIAGNOSES.items() if not k.startswith("O")}
-    found[rows] = pick(rng, int(rows.sum()), others)
-    return found
-
-
-def _primary_non_falls(people: People, e: Draws, q: float, rng: np.random.Generator) -> Strs:
-    """An acute diagnosis or, at chance ``q`` for people with a chronic ACSC condition, one
-    of their conditions (the ones that admit more, more often: ``codes.ACSC_WEIGHTS``)."""
-    who = e.person
-    found = _acute(people, e, rng)
-    names = list(codes.ACSC_DIAGNOSES)
-    flags = np.stack([people.conditions[n][who] for n in names], axis=1)
-    acsc = flags.any(axis=1) & (rng.random(len(who)) < q)
-    weights = flags * np.array([codes.ACSC_WEIGHTS[n] for n in names])
-    choice = rng.random(len(who)) * weights.sum(axis=1)
-    which = np.argmax(np.cumsum(weights, axis=1) > choice[:, None], axis=1)
-    for i, name in enumerate(names):
-        rows = acsc & (which == i)
-        options = codes.ACSC_DIAGNOSES[name]
-        found[rows] = np.array(options)[rng.integers(0, len(options), rows.sum())]
-    return found
+def _acsc_chance(rates: NationalRates, model: CellModel) -> float:
+    """The chance ``q`` of ``primary.non_falls`` that gives the national chronic ACSC share."""
+    index = (_drawn_rates(rates)[1], rates.risk("emergency").conditions)
+    dying = (terminal.admission_rates(rates), terminal.risk(rates))
+    return primary.acsc_probability(rates, model, emergency_rates(rates), index, dying)
 
 
 def _emergency_stays(
@@ -147,9 +114,9 @@ def _new_spells(
     )
 
 
-def _coded(people: People, d: Draws, primary: Strs, rng: np.random.Generator) -> Strs:
+def _coded(people: People, d: Draws, first: Strs, rng: np.random.Generator) -> Strs:
     """All diagnosis positions of spells with these primary diagnoses (no external cause)."""
-    return diagnoses(people, d.person, d.date, primary, np.full(len(d), ""), rng)
+    return diagnoses(people, d.person, d.date, first, np.full(len(d), ""), rng)
 
 
 def _admission_methods(n: int, rates: NationalRates, rng: np.random.Generator) -> Strs:
@@ -169,7 +136,7 @@ def concat(parts: list[Spells]) -> Spells:
 def _readmissions(
     people: People, index: Spells, window: Window, rates: NationalRates, rng: np.random.Generator
 ) -> Spells:
-    alive = index.disdest != "79"
+    alive = index.disdest != DIED
     chosen = alive & (rng.random(len(alive)) < rates.figure("hospital", "readmission_30_day_share"))
     who = index.person[chosen]
     when = index.disdate[chosen] + rng.integers(1, 31, chosen.sum()).astype("m8[D]")
@@ -177,19 +144,21 @@ def _readmissions(
     keep = (when < window.end) & (np.isnat(dod) | (when < dod))
     draws = Draws(who[keep], when[keep])
     same = rng.random(len(draws)) < 0.5
-    primary = np.where(same, index.diagnoses[chosen, 0][keep], _acute(people, draws, rng))
+    found = np.where(same, index.diagnoses[chosen, 0][keep], primary.acute(people, draws, rng))
     stays = _emergency_stays(people, draws, False, rng)
     methods = _admission_methods(len(draws), rates, rng)
-    return _new_spells(people, draws, stays, methods, _coded(people, draws, primary, rng), 1)
+    return _new_spells(people, draws, stays, methods, _coded(people, draws, found, rng), 1)
 
 
 def _drawn_rates(
     rates: NationalRates,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Falls and other emergency admissions per person-year by age, before readmissions."""
+    """Falls and other emergency admissions per person-year by age, before readmissions and
+    terminal admissions (which are never readmitted: their patients die)."""
     readmit = rates.figure("hospital", "readmission_30_day_share")
     falls = falls_rates(rates)
-    return falls, np.maximum(emergency_rates(rates) / (1 + readmit) - falls, 0)
+    ordinary = emergency_rates(rates) - terminal.admission_rates(rates)
+    return falls, np.maximum(ordinary / (1 + readmit) - falls, 0)
 
 
 def _emergency(
@@ -205,7 +174,12 @@ def _emergency(
 
 
 def _index_spells(
-    people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
+    people: People,
+    window: Window,
+    rates: NationalRates,
+    model: CellModel,
+    q: float,
+    rng: np.random.Generator,
 ) -> Spells:
     """Emergency admissions other than readmissions: falls (an injury, its external cause
     among the secondary diagnoses) and the rest."""
@@ -215,8 +189,7 @@ def _index_spells(
     cause = pick(rng, len(f), codes.FALL_EXTERNAL_CAUSES)
     falls_diagnoses = diagnoses(people, f.person, f.date, injury, cause, rng)
     e = draw_events(people, window, non_falls, rates.risk("emergency"), rates, model, rng)
-    q = _acsc_probability(rates, model, non_falls)
-    other_diagnoses = _coded(people, e, _primary_non_falls(people, e, q, rng), rng)
+    other_diagnoses = _coded(people, e, primary.non_falls(people, e, q, rng), rng)
     return join(
         [
             _emergency(people, f, True, falls_diagnoses, rates, rng),
@@ -225,21 +198,43 @@ def _index_spells(
     )
 
 
+def _terminal(
+    people: People,
+    spells: Spells,
+    window: Window,
+    rates: NationalRates,
+    model: CellModel,
+    q: float,
+    rng: np.random.Generator,
+) -> Spells:
+    """Emergency admissions in which the patient dies (``terminal``), coded as the others."""
+    d = terminal.admissions(people, spells, window, rates, model, rng)
+    coded = _coded(people, d, primary.non_falls(people, d, q, rng), rng)
+    stays = (people.dod[d.person] - d.date).astype(np.int64)
+    spells = _emergency(people, d, False, coded, rates, rng)
+    spells.disdate = spells.admidate + stays.astype("m8[D]")
+    spells.disdest = np.full(len(d), DIED)
+    return spells
+
+
 def emergency_spells(
     people: People, window: Window, rates: NationalRates, model: CellModel, rng: np.random.Generator
 ) -> Spells:
     """All emergency stays of the place, one after another; a stay that moves to another
     hospital is still one entry here (``transfers.split`` makes it two spells)."""
-    index = _index_spells(people, window, rates, model, rng)
+    q = _acsc_chance(rates, model)
+    index = _index_spells(people, window, rates, model, q, rng)
     transfers.choose(people, index, rng)
     _destinations(people, index, rates, rng)
     falls, non_falls = _drawn_rates(rates)
-    before = _spells_before(people, window, falls + non_falls, rates, model, rng)
+    before = _spells_before(people, window, falls + non_falls, rates, model, q, rng)
     again = _readmissions(people, join([before, index]), window, rates, rng)
     again = _within(again, window)
     transfers.choose(people, again, rng)
     _destinations(people, again, rates, rng)
     spells = emergencies_in_turn(join([index, again]), people.dod, window.end)
+    dying = _terminal(people, spells, window, rates, model, q, rng)
+    spells = terminal.end_in_hospital(spells, dying)
     transfers.within(spells, window.end)
     spells.cost_pence = transfers.non_elective_pence(spells, rates)
     return spells
@@ -251,6 +246,7 @@ def _spells_before(
     base: npt.NDArray[np.float64],
     rates: NationalRates,
     model: CellModel,
+    q: float,
     rng: np.random.Generator,
 ) -> Spells:
     """Emergency spells in the month before the window: only their readmissions are kept."""
@@ -260,7 +256,7 @@ def _spells_before(
         d,
         _emergency_stays(people, d, False, rng),
         np.full(len(d), "21"),
-        _coded(people, d, _acute(people, d, rng), rng),
+        _coded(people, d, primary.non_falls(people, d, q, rng), rng),
         1,
     )
     _destinations(people, spells, rates, rng)

@@ -33,6 +33,21 @@ def starts(values: Strs, prefixes: tuple[str, ...]) -> Bools:
     return found
 
 
+def uncounted_acsc_share(code: str) -> float:
+    """Share of emergency spells with primary diagnosis ``code`` that the chronic ACSC
+    indicator leaves out for their procedure (``codes.ACSC_UNLESS_PROCEDURE``): those given
+    a chapter K (heart) procedure by ``codes.EMERGENCY_PROCEDURES``. The generator draws
+    more of these diagnoses by as much, so the counted share is the published one."""
+    if not code.startswith(codes.ACSC_UNLESS_PROCEDURE):
+        return 0.0
+    share = 0.0
+    for prefixes, rule_share, options in codes.EMERGENCY_PROCEDURES:
+        if code.startswith(prefixes):
+            cardiac = sum(w for c, w in options.items() if c.startswith("K"))
+            share += rule_share * cardiac / sum(options.values())
+    return share
+
+
 def _stay(spells: Spells) -> Ints:
     return np.asarray((spells.disdate - spells.admidate).astype(np.int64), dtype=np.int64)
 
