@@ -97,7 +97,9 @@ def service(postings: int) -> tuple[float, float]:
         actions.post_transactions(by=manager, fund=fund, transactions=txs[i : i + BATCH])
     posted = time.perf_counter() - started
     started = time.perf_counter()
-    bookkeeping.prepare_settlement(by=manager, fund=fund)
+    bookkeeping.prepare_settlement(
+        by=manager, fund=fund, override="Benchmark data: no month is closed"
+    )
     return posted, time.perf_counter() - started
 
 

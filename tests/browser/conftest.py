@@ -1,7 +1,7 @@
 """Headless Chromium from Debian (never a downloaded browser), driven by Playwright.
 
-Locally the browser tests skip with a clear message when Chromium is missing; in CI a skip
-is a failure (see tests/conftest.py).
+Where Chromium is not installed, every test here is skipped for one reason, which pytest's
+summary shows as one line; in CI (``CI=true``) a missing Chromium fails them instead.
 """
 
 from __future__ import annotations
@@ -26,10 +26,46 @@ CHROMIUM_ARGS = [
 ]
 
 
+IN_CI = os.environ.get("CI", "").lower() == "true"
+NO_CHROMIUM = (
+    f"Chromium not installed at {CHROMIUM} (apt-get install chromium): "
+    "browser tests skipped (CI runs them)"
+)
+
+
+def _require_chromium() -> None:
+    if os.path.exists(CHROMIUM):
+        return
+    if IN_CI:
+        pytest.fail(f"Chromium not installed at {CHROMIUM}: CI must run the browser tests")
+    pytest.skip(NO_CHROMIUM)
+
+
+SKIP_LOCATION = (__file__, _require_chromium.__code__.co_firstlineno)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_installed() -> None:
+    """The first fixture of every test here, before the live server starts."""
+    _require_chromium()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Report every test skipped for want of Chromium at one location, so that pytest's summary
+    folds them into one line (it would otherwise show each test's own location)."""
+    report: pytest.TestReport = yield
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and report.longrepr[2].endswith(NO_CHROMIUM)
+    ):
+        report.longrepr = (*SKIP_LOCATION, report.longrepr[2])
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

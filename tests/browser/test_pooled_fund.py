@@ -1,5 +1,6 @@
-"""A pool manager checks a bad upload and prepares the settlement; a finance officer of each
-partner approves it, and the settlement is posted."""
+"""A pool manager checks a bad upload and prepares the settlement (giving the reason, as
+months are still open); a finance officer of each partner approves it, and the settlement
+is posted, once: the pool manager is then offered a reversal, not another settlement."""
 
 from pathlib import Path
 
@@ -39,7 +40,13 @@ def test_upload_preview_then_settlement_approved_by_both_partners(
 
     page.goto(f"{base}/funds/{fund_code}/settlement/")
     page.get_by_role("button", name="Prepare the settlement from the ledger").click()
+    error = page.locator("#override-error")
+    assert "January to February 2026 are still open" in error.inner_text()
+    reason = "Board meets on 20 February"
+    page.get_by_label("Reason to prepare the settlement with months still open").fill(reason)
+    page.get_by_role("button", name="Prepare the settlement from the ledger").click()
     assert page.get_by_text("Awaiting approval").count() == 1
+    assert reason in page.locator(".nhsuk-warning-callout").inner_text()
     sign_out(page)
 
     for user, partner in (("finance", "Fernmouth Council"), ("icb-finance", "NHS Fernmouth")):
@@ -52,4 +59,10 @@ def test_upload_preview_then_settlement_approved_by_both_partners(
     page.goto(f"{base}/funds/{fund_code}/settlement/")
     assert page.get_by_text("Approved and posted").count() == 1
     assert page.get_by_role("button", name="Approve").count() == 0
+    sign_out(page)
+
+    sign_in(page, base, "pool-manager", demo.DEMO_PASSWORD)
+    page.goto(f"{base}/funds/{fund_code}/settlement/")
+    assert page.get_by_role("button", name="Prepare a reversal").count() == 1
+    assert page.get_by_role("button", name="Prepare the settlement from the ledger").count() == 0
     page.close()

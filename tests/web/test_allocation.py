@@ -152,3 +152,105 @@ def test_the_api_gives_the_indices_and_budget_as_exact_text(client, demo) -> Non
     assert check["indices"]["Overall core"] == "0.946"
     assert sum(Decimal(r["target"]) for r in body["budget"]) == Decimal("5400000000.00")
     assert sign_in(client, "westvale").get("/api/places/fernmouth/allocation").status_code == 404
+
+
+# Saved places belong to an organisation (issue 12, item 8): only its analysts replace or
+# delete one, and the audit event is filed against it, whoever's analyst does it.
+
+ICB = "NHS Fernmouth and Westvale Integrated Care Board"
+
+
+@pytest.fixture
+def council_analyst(demo) -> User:
+    """An analyst of the council, the place's other partner (the demo's places are the ICB's)."""
+    from onebudget.roles import Role
+    from onebudget_web.accounts.actions import create_user, grant_role
+    from onebudget_web.accounts.models import Organisation
+
+    user = create_user(
+        by="system:tests", username="council-analyst", full_name="Cal Analyst",
+        password="correct-horse-battery-staple-1",
+    )  # fmt: skip
+    council = Organisation.objects.get(code="E06099001")
+    grant_role(by="system:tests", user=user, organisation=council, role=Role.ANALYST)
+    return user
+
+
+def test_another_partners_analyst_cannot_replace_or_delete_a_saved_place(
+    client, council_analyst
+) -> None:
+    leeds = AllocationPlace.objects.get(name="Leeds")
+    practices = leeds.practices
+    client.force_login(council_analyst)
+    page = client.get(PAGE).content.decode()
+    assert f'<td class="nhsuk-table__cell">{ICB}</td>' in page  # whose each place is
+    assert f"Only {ICB}'s analysts may delete it" in page
+    assert f"places/{leeds.pk}/delete/" not in page
+    refused = client.post(f"{PAGE}places/{leeds.pk}/delete/")
+    assert refused.status_code == 403
+    assert f"Leeds belongs to {ICB}: only its analysts may delete it." in refused.content.decode()
+    replaced = client.post(
+        PAGE + "builder/", {"name": "Leeds", "year": "2025/26", "icb": "QWO", "practices": CHECK}
+    )
+    assert replaced.status_code == 403
+    assert f"Leeds belongs to {ICB}: only its analysts may replace it." in replaced.content.decode()
+    session = {
+        "Fresh": {"gps": ["B85005: x"], "icb": "NHS West Yorkshire ICB"},
+        "Leeds": {"gps": ["B85022: y"], "icb": "NHS West Yorkshire ICB"},
+        "places": ["Fresh", "Leeds"],
+    }
+    upload = SimpleUploadedFile("session.json", json.dumps(session).encode())
+    imported = client.post(PAGE + "session.json", {"file": upload, "year": "2025/26"})
+    assert imported.status_code == 403
+    assert "Leeds belongs to" in imported.content.decode()
+    assert not AllocationPlace.objects.filter(name="Fresh").exists()  # all or nothing
+    leeds.refresh_from_db()
+    assert (leeds.practices, leeds.organisation.code) == (practices, "QZZ")
+    assert leeds.saved_by.username == "analyst"
+    assert not AuditEvent.objects.filter(
+        action__in=["allocation.place_replaced", "allocation.place_deleted"]
+    ).exists()
+
+
+def test_the_owners_analysts_replace_and_delete_and_the_event_names_the_owner(
+    client, council_analyst
+) -> None:
+    from onebudget.roles import Role
+    from onebudget_web.accounts.actions import grant_role
+
+    client.force_login(council_analyst)
+    fields = {"name": "Council's own", "year": "2025/26", "icb": "QWO", "practices": CHECK}
+    assert client.post(PAGE + "builder/", fields).status_code == 302
+    own = AllocationPlace.objects.get(name="Council's own")
+    assert own.organisation.code == "E06099001"
+    saved = AuditEvent.objects.get(action="allocation.place_saved", object_id=str(own.pk))
+    assert saved.organisation == own.organisation
+    # the ICB's analyst may not touch the council's place, but replaces the ICB's own
+    sign_in(client, "analyst")
+    assert client.post(f"{PAGE}places/{own.pk}/delete/").status_code == 403
+    leeds = AllocationPlace.objects.get(name="Leeds")
+    fields = {"name": "Leeds", "year": "2025/26", "icb": "QWO", "practices": CHECK[:2]}
+    assert client.post(PAGE + "builder/", fields).status_code == 302
+    leeds.refresh_from_db()
+    assert sorted(leeds.practices) == sorted(CHECK[:2])
+    replaced = AuditEvent.objects.get(action="allocation.place_replaced")
+    assert (replaced.object_id, replaced.organisation.code) == (str(leeds.pk), "QZZ")
+    # an analyst at both partners deletes the ICB's place: filed against the ICB (the
+    # owner), not the council (the organisation the user would save new places for)
+    icb = leeds.organisation
+    grant_role(by="system:tests", user=council_analyst, organisation=icb, role=Role.ANALYST)
+    client.force_login(council_analyst)
+    assert client.post(f"{PAGE}places/{leeds.pk}/delete/").status_code == 302
+    assert not AllocationPlace.objects.filter(pk=leeds.pk).exists()
+    deleted = AuditEvent.objects.get(action="allocation.place_deleted")
+    assert (deleted.object_id, deleted.organisation) == (str(leeds.pk), icb)
+    assert deleted.actor == council_analyst
+    assert client.post(f"{PAGE}places/{own.pk}/delete/").status_code == 302
+    assert AuditEvent.objects.filter(
+        action="allocation.place_deleted", organisation=own.organisation
+    ).exists()
+
+
+def test_the_api_names_each_saved_places_owner(client, demo) -> None:
+    body = sign_in(client, "viewer").get("/api/places/fernmouth/allocation").json()
+    assert {p["owner"] for p in body["places"]} == {"QZZ"}

@@ -14,9 +14,15 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from onebudget.funds.ledger import Posting, Transaction
 from onebudget.money import D
-from onebudget_web.accounts.models import User
-from onebudget_web.funds import actions, selectors
-from onebudget_web.funds.models import Fund, LedgerEntry, LedgerTransaction
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.funds import actions, selectors, settlements
+from onebudget_web.funds.models import (
+    Fund,
+    LedgerEntry,
+    LedgerTransaction,
+    PostedSettlement,
+    Settlement,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -154,3 +160,42 @@ def test_the_action_and_the_library_agree_on_what_is_unbalanced(fund: Fund) -> N
         actions.post_transactions(
             by=User.objects.get(username="pool-manager"), fund=fund, transactions=[bad]
         )
+
+
+def post_a_settlement(fund: Fund) -> PostedSettlement:
+    manager = User.objects.get(username="pool-manager")
+    for period in ("2026-01", "2026-02"):
+        actions.close_period(by=manager, fund=fund, period=period)
+    settlement = settlements.prepare_settlement(by=manager, fund=fund)
+    for name, code in (("finance", "E06099001"), ("icb-finance", "QZZ")):
+        settlements.approve_settlement(
+            by=User.objects.get(username=name),
+            settlement=settlement,
+            organisation=Organisation.objects.get(code=code),
+        )
+    return PostedSettlement.objects.get(settlement=settlement)
+
+
+MARK = (
+    "INSERT INTO funds_postedsettlement (fund_id, settlement_id, replaces_id, posted_at) "
+    "VALUES (%s, %s, %s, '2026-04-30T00:00:00+00:00')"
+)
+
+
+def test_the_database_refuses_a_second_posted_settlement_for_a_fund(fund: Fund) -> None:
+    """Inserted directly, a second mark is refused: one that replaces nothing by the unique
+    index, one that replaces the standing settlement (not reversed) by the trigger."""
+    mark = post_a_settlement(fund)
+    second = Settlement.objects.create(
+        fund=fund,
+        agreement=mark.settlement.agreement,
+        statement=mark.settlement.statement,
+        prepared_by=mark.settlement.prepared_by,
+    )
+    with pytest.raises(IntegrityError):
+        raw(MARK, [fund.pk, second.pk, None])
+    with pytest.raises(IntegrityError, match="fully reversed"):
+        raw(MARK, [fund.pk, second.pk, mark.pk])
+    assert PostedSettlement.objects.count() == 1
+    with pytest.raises(DatabaseError, match="append-only"):
+        raw("UPDATE funds_postedsettlement SET replaces_id = id WHERE id = %s", [mark.pk])

@@ -10,13 +10,15 @@ enforces the same rules again (a deferred constraint trigger on PostgreSQL).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from onebudget.money import PENNY, ZERO
+from onebudget.periods import month_start
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,35 @@ class LedgerError:
 
 def period_of(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
+
+
+def year_periods(financial_year: int) -> list[str]:
+    """The months of an April-to-March financial year as periods, April first."""
+    return [period_of(month_start(financial_year, n)) for n in range(1, 13)]
+
+
+def period_problem(text: str, financial_year: int) -> str | None:
+    """Why ``text`` is not a month of the financial year written ``yyyy-mm`` (None if it is).
+    The text itself is never repeated back: it may be anything, of any length."""
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
+        return "Enter the month as YYYY-MM, for example 2026-01"
+    if text not in year_periods(financial_year):
+        first, last = month_start(financial_year, 1), month_start(financial_year, 12)
+        return f"{text} is not a month of this year: choose {first:%B %Y} to {last:%B %Y}"
+    return None
+
+
+def correction_day(on: date, closed: Collection[str], end: date) -> date | None:
+    """The day a correction of something dated ``on`` is posted: that day if its month is open,
+    else the last day of the first open month after it and before ``end`` (a closed month
+    stays as it was reported); None if every one of those months is closed."""
+    day = on
+    while day < end:
+        if period_of(day) not in closed:
+            return day
+        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        day = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return None
 
 
 def problems(tx: Transaction) -> list[str]:
@@ -87,6 +118,51 @@ def reversal_problems(tx: Transaction, original: Transaction | None, *, already:
     if sorted((p.account, p.amount) for p in tx.postings) != mirror:
         return [f"does not mirror the postings of {tx.reverses}"]
     return []
+
+
+def reversal_of(original: Transaction, *, key: str, on: date, description: str = "") -> Transaction:
+    """The transaction that undoes ``original``: every posting negated, pointing back at it."""
+    postings = tuple(Posting(p.account, -p.amount) for p in original.postings)
+    text = description or f"Reversal of {original.key}: {original.description}"
+    return Transaction(key, on, text, postings, reverses=original.key)
+
+
+REVISION = "#"
+
+
+def revision(key: str) -> tuple[str, int]:
+    """``key#n`` -> (``key``, n); a key without a revision mark is revision 1."""
+    base, mark, number = key.rpartition(REVISION)
+    if mark and number.isdigit() and int(number) > 1:
+        return base, int(number)
+    return key, 1
+
+
+def revision_key(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}{REVISION}{number}"
+
+
+def as_revision(
+    tx: Transaction,
+    earlier: Sequence[Transaction],
+    reversed_keys: Collection[str],
+    *,
+    closed: Collection[str],
+    end: date,
+) -> Transaction:
+    """``tx`` (keyed by what it records) as it is posted, given the revisions of its key
+    already in the ledger: under the latest revision and its date while that stands (so the
+    same content again is no change, and other content is refused), or, once the latest is
+    reversed, as the next revision, posted on the ``correction_day``. This is how a figure
+    is corrected: reverse it, then post it again."""
+    if not earlier:
+        return tx
+    latest = max(earlier, key=lambda t: revision(t.key)[1])
+    if latest.key not in reversed_keys:
+        return replace(tx, key=latest.key, on=latest.on)
+    number = revision(latest.key)[1] + 1
+    on = correction_day(tx.on, closed, end) or tx.on
+    return replace(tx, key=revision_key(revision(tx.key)[0], number), on=on)
 
 
 class Ledger:
@@ -164,9 +240,7 @@ class Ledger:
         original = self._by_key.get(key)
         if original is None:
             return [LedgerError(new_key, f"reverses {key}, which is not in the ledger")]
-        postings = tuple(Posting(p.account, -p.amount) for p in original.postings)
-        text = description or f"Reversal of {key}: {original.description}"
-        return self.post(Transaction(new_key, on, text, postings, reverses=key))
+        return self.post(reversal_of(original, key=new_key, on=on, description=description))
 
     def close(self, period: str) -> None:
         """Close a month (``yyyy-mm``): nothing more may be posted into it."""

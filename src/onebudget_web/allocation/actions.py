@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
 from onebudget.allocation.places import Choice, Place, choose
@@ -26,6 +27,23 @@ def acting_organisation(by: User, place: Partnership) -> Organisation:
     raise PermissionDenied(f"Saving allocations for {place.name} needs an analyst's role")
 
 
+class NotOwner(PermissionDenied):
+    """Refused: the saved places belong to another partner, whose analysts alone change them."""
+
+    def __init__(self, refused: list[AllocationPlace], what: str) -> None:
+        hint = " Save yours under another name." if what == "replace" else ""
+        self.messages = [
+            f"{s.name} belongs to {s.organisation.name}: only its analysts may {what} it.{hint}"
+            for s in refused
+        ]
+        super().__init__(" ".join(self.messages))
+
+
+def may_change(by: User, saved: AllocationPlace) -> bool:
+    """A saved place is replaced or deleted only by an analyst of the organisation owning it."""
+    return has_permission(by, saved.organisation, Permission.ANALYSE)
+
+
 @transaction.atomic
 def save_place(
     *, by: User, place: Partnership, name: str, year: str, icb: str, choice: Choice
@@ -41,8 +59,14 @@ def save_place(
 def save_places(
     *, by: User, place: Partnership, places: list[Place], year: str, source: str
 ) -> list[AllocationPlace]:
-    """Places read from a session file, all kept together."""
+    """Places read from a session file, all kept together, or none if any of them would
+    replace another partner's place."""
     organisation = acting_organisation(by, place)
+    names = [p.name for p in places]
+    taken = AllocationPlace.objects.filter(place=place, name__in=names).order_by("name")
+    refused = [s for s in taken.select_related("organisation") if not may_change(by, s)]
+    if refused:
+        raise NotOwner(refused, "replace")
     kept = [_keep(by, place, organisation, p, year) for p in places]
     record(
         by=by,
@@ -56,22 +80,24 @@ def save_places(
 def _keep(
     by: User, place: Partnership, organisation: Organisation, found: Place, year: str
 ) -> AllocationPlace:
-    saved, created = AllocationPlace.objects.update_or_create(
-        place=place,
-        name=found.name,
-        defaults={
-            "year": year,
-            "icb": found.icb,
-            "practices": list(found.practices),
-            "organisation": organisation,
-            "saved_by": by,
-        },
+    """A new place belongs to ``organisation`` (the one the user acts for); saving over an
+    existing one is for its owner's analysts, and it stays the owner's. Audited to the owner."""
+    fields = {"year": year, "icb": found.icb, "practices": list(found.practices), "saved_by": by}
+    saved, created = AllocationPlace.objects.select_for_update().get_or_create(
+        place=place, name=found.name, defaults={**fields, "organisation": organisation}
     )
+    if not created:
+        if not may_change(by, saved):
+            raise NotOwner([saved], "replace")
+        for field, value in fields.items():
+            setattr(saved, field, value)
+        saved.saved_at = timezone.now()
+        saved.save(update_fields=[*fields, "saved_at"])
     record(
         by=by,
         action="allocation.place_saved" if created else "allocation.place_replaced",
         obj=saved,
-        organisation=organisation,
+        organisation=saved.organisation,
         detail={
             "place": place.slug,
             "year": year,
@@ -84,11 +110,15 @@ def _keep(
 
 @transaction.atomic
 def delete_place(*, by: User, saved: AllocationPlace) -> None:
-    organisation = acting_organisation(by, saved.place)
+    """For the owner's analysts only; the event is filed against the owner."""
+    acting_organisation(by, saved.place)  # anyone who may not save: the plain refusal
+    if not may_change(by, saved):
+        raise NotOwner([saved], "delete")
     record(
         by=by,
         action="allocation.place_deleted",
-        organisation=organisation,
+        obj=saved,
+        organisation=saved.organisation,
         detail={"place": saved.place.slug, "name": saved.name, "practices": saved.practices},
     )
     saved.delete()

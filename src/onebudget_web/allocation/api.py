@@ -1,6 +1,6 @@
-"""Allocation in the JSON API: a place's saved allocation places with their indices, and its
-latest budget allocation; read-only, through the same scoped selectors as the pages. Indices
-and money are text (exact decimals; a JSON number would be a float)."""
+"""Allocation in the JSON API: a place's saved allocation places with their indices and
+owners, and its latest budget allocation; read-only, through the same scoped selectors as the
+pages. Indices and money are text (exact decimals; a JSON number would be a float)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class AllocationPlaceOut(Schema):
     year: str
     icb: str
     practices: list[str]
+    owner: str  # the code of the partner whose analysts alone replace or delete it
     indices: dict[str, str]
 
 
@@ -51,6 +52,7 @@ def get_allocation(request: HttpRequest, slug: str) -> dict[str, Any]:
                     "year": saved.year,
                     "icb": saved.icb,
                     "practices": saved.practices,
+                    "owner": saved.organisation.code,
                     "indices": {r["index"]: f"{r['places'][i]:.3f}" for r in g["rows"]},
                 }
             )

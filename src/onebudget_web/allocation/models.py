@@ -1,5 +1,6 @@
 """Places built for allocation (groups of one ICB's GP practices) and budget configurations,
-both saved for a partnership place by its partners' analysts."""
+both saved for a partnership place by its partners' analysts. A saved place belongs to the
+partner whose analyst first saved it: only that partner's analysts replace or delete it."""
 
 from __future__ import annotations
 
@@ -12,14 +13,21 @@ from onebudget_web.places.models import Place
 
 
 class AllocationPlace(models.Model):
-    """A named group of practices; saving the same name again replaces it (audited)."""
+    """A named group of practices; saving the same name again replaces it (audited), which
+    only the owning organisation's analysts may do."""
 
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="allocation_places")
     name = models.CharField(max_length=100)
     year = models.CharField(max_length=7)
     icb = models.CharField(max_length=10)
     practices = models.JSONField(default=list)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="allocation_places",
+        verbose_name="owner",
+        help_text="the partner whose analyst first saved it; only its analysts change it",
+    )
     saved_by = models.ForeignKey(User, on_delete=models.PROTECT)
     saved_at = models.DateTimeField(default=timezone.now)
 

@@ -16,7 +16,9 @@ def saved_places(place: Partnership) -> QuerySet[AllocationPlace]:
 
 
 def saved_place(place: Partnership, pk: int) -> AllocationPlace:
-    return get_object_or_404(AllocationPlace, place=place, pk=pk)
+    """One of the place's saved places, with its owner (who alone may change it)."""
+    found = AllocationPlace.objects.select_related("place", "organisation")
+    return get_object_or_404(found, place=place, pk=pk)
 
 
 def as_library_place(saved: AllocationPlace) -> Place:

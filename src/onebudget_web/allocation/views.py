@@ -29,6 +29,7 @@ from onebudget.allocation.places import (
 )
 from onebudget.allocation.populations import YEARS
 from onebudget_web.allocation import actions
+from onebudget_web.allocation.models import AllocationPlace
 from onebudget_web.allocation.presenters import (
     budget_result,
     budget_tables,
@@ -69,6 +70,7 @@ def _context(request: HttpRequest, place: Place, **extra: Any) -> dict[str, Any]
         "budget": budget_tables(result) if result else None,
         "budget_text": config.text if config else starter_budget(saved),
         "can_save": _can_save(request, place),
+        "changeable": _changeable(request, saved),
         "years": YEARS,
         "errors": [],
     } | extra
@@ -141,6 +143,9 @@ def place_allocation_builder(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as refused:
         context["errors"] = refused.messages
         return render(request, "allocation/builder.html", context, status=400)
+    except actions.NotOwner as refused:
+        context["errors"] = refused.messages
+        return render(request, "allocation/builder.html", context, status=403)
     messages.success(request, f"{saved.name} saved with {len(saved.practices)} practices.")
     return redirect("place_allocation", slug=place.slug)
 
@@ -174,6 +179,8 @@ def place_allocation_session(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as refused:
         return _refused(request, place, refused.messages)
+    except actions.NotOwner as refused:
+        return _not_owner(request, place, refused)
     messages.success(request, f"{len(places)} places brought in from {upload.name}.")  # type: ignore[union-attr]
     return redirect("place_allocation", slug=place.slug)
 
@@ -205,6 +212,23 @@ def place_allocation_budget(request: HttpRequest, slug: str) -> HttpResponse:
 def place_allocation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     place = get_place_for(request.user, slug)
     saved = saved_place(place, pk)
-    actions.delete_place(by=request.user, saved=saved)  # type: ignore[arg-type]
+    try:
+        actions.delete_place(by=request.user, saved=saved)  # type: ignore[arg-type]
+    except actions.NotOwner as refused:
+        return _not_owner(request, place, refused)
     messages.success(request, f"{saved.name} deleted.")
     return redirect("place_allocation", slug=place.slug)
+
+
+def _changeable(request: HttpRequest, saved: list[AllocationPlace]) -> set[int]:
+    """The saved places the user may replace or delete: those of an organisation where the
+    user is an analyst (asked once per owning organisation)."""
+    owners = {s.organisation_id: s for s in saved}
+    mine = {o for o, s in owners.items() if actions.may_change(request.user, s)}  # type: ignore[arg-type]
+    return {s.pk for s in saved if s.organisation_id in mine}
+
+
+def _not_owner(request: HttpRequest, place: Place, refused: actions.NotOwner) -> HttpResponse:
+    """Another partner's saved place: refused (403) on the page, saying whose it is."""
+    context = _context(request, place, errors=refused.messages)
+    return render(request, "allocation/allocation.html", context, status=403)

@@ -45,6 +45,7 @@ class FundDetailOut(FundOut):
 
 
 class SettlementOut(Schema):
+    status: str  # "awaiting approval", "posted" or "reversed"
     prepared_at: str
     prepared_by: str
     approved_by: list[str]
@@ -92,13 +93,14 @@ def get_fund(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def get_settlement(request: HttpRequest, code: str) -> dict[str, Any]:
     fund = selectors.get_fund_for(request.user, code)
-    latest = fund.settlements.order_by("-prepared_at", "-pk").first()
+    latest = selectors.latest_settlement(fund)
     if latest is None:
         raise Http404("No settlement has been prepared")
     text = {
         s: [{k: str(v) for k, v in r.items()} for r in rows] for s, rows in latest.statement.items()
     }
     return {
+        "status": selectors.settlement_status(latest),
         "prepared_at": latest.prepared_at.isoformat(),
         "prepared_by": latest.prepared_by.display_name(),
         "approved_by": [

@@ -1,13 +1,16 @@
-"""Plain data for the fund pages: the agreement in words, the position, the statement."""
+"""Plain data for the fund pages: the agreement in words, the position, the statement,
+accounts and reversals with names before codes."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
 from onebudget.money import ZERO
+from onebudget_web.funds.templatetags.money import pounds
 
 
 def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:
@@ -90,3 +93,64 @@ def statement_rows(statement: dict[str, Any]) -> dict[str, Any]:
         return out
 
     return {sheet: [money(r) for r in rows] for sheet, rows in statement.items()}
+
+
+def months_in_words(periods: list[str]) -> str:
+    """["2026-01", "2026-02", "2026-03", "2025-06"] -> "June 2025 and January to March 2026":
+    runs of consecutive months as ranges."""
+    days = sorted(date(int(p[:4]), int(p[5:7]), 1) for p in periods)
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (runs[-1][-1].year * 12 + runs[-1][-1].month + 1) == day.year * 12 + day.month:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [_run(run) for run in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _run(run: list[date]) -> str:
+    first, last = run[0], run[-1]
+    if first == last:
+        return f"{first:%B %Y}"
+    start = f"{first:%B}" if first.year == last.year else f"{first:%B %Y}"
+    return f"{start} to {last:%B %Y}"
+
+
+def account_in_words(account: str, names: dict[str, str]) -> str:
+    """A ledger account with its scheme and partner named before their codes:
+    "BCF01:contribution:QZZ" -> "Home care (BCF01) · contribution · NHS Fernmouth (QZZ)"."""
+    parts = [f"{names[p]} ({p})" if p in names else p.replace("-", " ") for p in account.split(":")]
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def names_of(agreement: Agreement) -> dict[str, str]:
+    """Scheme and partner names by code."""
+    partners = {p.code: p.name for p in agreement.partners}
+    return partners | {s.code: s.name for s in agreement.schemes}
+
+
+def transaction_label(tx: Any) -> str:
+    """A posted transaction in words: its description, date and amount (the debits)."""
+    amount = sum((e.amount for e in tx.entries.all() if e.pence > 0), ZERO)
+    return f"{tx.description}, {tx.on:%-d %B %Y}, {pounds(amount)}"
+
+
+def reversal_in_words(reversal: Any) -> str:
+    """What a reversal undoes, in words."""
+    if reversal.transaction_id:
+        return transaction_label(reversal.transaction)
+    if reversal.actuals_id:
+        upload = reversal.actuals
+        return f"the actuals file {upload.file_name}, posted {upload.posted_at:%-d %B %Y %H:%M}"
+    return "the year-end settlement"
+
+
+def payments_in_words(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The statement's payments with each partner's name before its code."""
+
+    def named(code: str) -> str:
+        return f"{names[code]} ({code})" if code in names else code
+
+    return [{"from": named(r["from"]), "to": named(r["to"]), "amount": r["amount"]} for r in rows]

@@ -1,5 +1,6 @@
 """Funds a user can see (those of which one of their organisations is a partner) and
-reads of a fund's books."""
+reads of a fund's books, its settlements and reversals. Every read starts from a fund the
+caller got through ``get_fund_for`` (scoped to the user's organisations)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,25 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Posting, Transaction
+from onebudget.funds.ledger import Posting, Transaction, year_periods
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
 from onebudget.periods import period_of
 from onebudget_web.accounts.selectors import get_scoped, scoped
-from onebudget_web.funds.models import AgreementVersion, Fund, LedgerEntry, LedgerTransaction
+from onebudget_web.funds.models import (
+    ActualsImport,
+    AgreementVersion,
+    Fund,
+    LedgerEntry,
+    LedgerTransaction,
+    PostedSettlement,
+    Reversal,
+    Settlement,
+)
 
 VIA_PARTNERS = "partners"
 
@@ -109,3 +119,80 @@ def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
             figures.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
         )
     ]
+
+
+def all_approved(fund: Fund, approvals: QuerySet[Any]) -> bool:
+    """Whether a finance officer of every partner has approved."""
+    partners = set(fund.partners.values_list("pk", flat=True))
+    return partners <= set(approvals.values_list("organisation_id", flat=True))
+
+
+def is_posted(reversal: Reversal) -> bool:
+    """A reversal is posted by its last approval, in the same database transaction."""
+    return all_approved(reversal.fund, reversal.approvals)
+
+
+def latest_settlement(fund: Fund) -> Settlement | None:
+    return fund.settlements.order_by("-prepared_at", "-pk").first()
+
+
+def latest_posting(fund: Fund) -> PostedSettlement | None:
+    """The fund's last posted-settlement mark (standing, or reversed and not yet replaced)."""
+    return fund.posted_settlements.filter(replaced_by__isnull=True).first()
+
+
+def standing_settlement(fund: Fund) -> PostedSettlement | None:
+    """The posted settlement that stands (is not reversed), if any: at most one."""
+    mark = latest_posting(fund)
+    if mark is None or any(is_posted(r) for r in mark.reversals.all()):
+        return None
+    return mark
+
+
+def settlement_status(settlement: Settlement) -> str:
+    """ "posted", "reversed" or "awaiting approval"."""
+    mark = PostedSettlement.objects.filter(settlement=settlement).first()
+    if mark is None:
+        return "awaiting approval"
+    return "reversed" if any(is_posted(r) for r in mark.reversals.all()) else "posted"
+
+
+def open_months(fund: Fund) -> list[str]:
+    """Months of the year still open, up to the last: that one takes the settlement."""
+    closed = set(fund.closed_periods.values_list("period", flat=True))
+    return [p for p in year_periods(fund.financial_year)[:-1] if p not in closed]
+
+
+def pending_reversals(fund: Fund) -> list[Reversal]:
+    """Reversals prepared and still awaiting approval, newest first."""
+    found = fund.reversals.select_related(
+        "prepared_by", "transaction", "actuals", "settlement__settlement"
+    ).prefetch_related("approvals__organisation", "approvals__approver")
+    return [r for r in found if not is_posted(r)]
+
+
+def reversal_targets(reversal: Reversal) -> QuerySet[LedgerTransaction]:
+    """The transactions a reversal undoes (those not reversed already)."""
+    rows = reversal.fund.transactions.filter(reversed_by__isnull=True)
+    if reversal.transaction_id:
+        return rows.filter(pk=reversal.transaction_id)
+    if reversal.actuals_id:
+        return rows.filter(source__actuals=reversal.actuals_id)
+    return rows.filter(source__settlement=reversal.settlement_id)
+
+
+def reversible_transactions(fund: Fund) -> QuerySet[LedgerTransaction]:
+    """Transactions that may be reversed one by one: not reversals, not reversed, and not
+    part of a settlement (which is reversed only as a whole)."""
+    return fund.transactions.filter(
+        reverses__isnull=True, reversed_by__isnull=True, source__settlement__isnull=True
+    ).prefetch_related("entries")
+
+
+def imports_of(fund: Fund) -> QuerySet[ActualsImport]:
+    """The fund's actuals files, newest first, with how many transactions each posted and
+    how many of those still stand."""
+    return fund.imports.select_related("posted_by").annotate(
+        posted=Count("postings"),
+        standing=Count("postings", filter=Q(postings__transaction__reversed_by__isnull=True)),
+    )

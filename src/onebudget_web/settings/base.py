@@ -2,7 +2,8 @@
 
 - ``ONEBUDGET_DATA_DIR``: where the SQLite database, collected static files and the
   generated secret key live (default ``./var``).
-- ``DATABASE_URL``: a PostgreSQL URL for a real deployment; SQLite in the data dir if unset.
+- ``DATABASE_URL``: a PostgreSQL URL for a real deployment; SQLite in the data dir if unset
+  (in WAL mode, write transactions queued rather than refused: ADR 0015).
 - ``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG``, ``DJANGO_ALLOWED_HOSTS``: as usual.
 """
 
@@ -114,6 +115,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many writers at once on the embedded database (ADR 0015): readers never wait for a
+    # writer (WAL); a write transaction takes the write lock when it begins (IMMEDIATE), so
+    # SQLite's busy handler queues it for up to ``timeout`` seconds instead of failing it.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    } | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -172,3 +182,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# The largest actuals file the pooled-fund upload accepts, checked before anything is read.
+ONEBUDGET_MAX_UPLOAD_BYTES = int(os.environ.get("ONEBUDGET_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

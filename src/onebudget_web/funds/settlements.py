@@ -1,0 +1,201 @@
+"""The year-end settlement: prepared by the pool manager from the ledger, approved by a
+finance officer of each partner (different people, never the preparer), posted once.
+
+A fund has at most one posted settlement standing: the action refuses a second, and so
+does the database (``PostedSettlement``, ADR 0016). A posted settlement is undone only as
+a whole, by an approved reversal (``corrections``), after which a new one may be prepared.
+Preparing is refused while months before the year's last are open (the last takes the
+settlement), unless the pool manager records why it must be prepared anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from onebudget.funds import report, statement
+from onebudget.funds.agreement import Agreement
+from onebudget.funds.ledger import Transaction, year_periods
+from onebudget.funds.settlement import Outturn, SettlementError, settle
+from onebudget.funds.settlement import Settlement as SettlementResult
+from onebudget.roles import Permission
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.audit.log import record
+from onebudget_web.funds.access import approval_problems, require
+from onebudget_web.funds.models import Fund, PostedSettlement, Settlement, SettlementApproval
+from onebudget_web.funds.posting import post_transactions
+from onebudget_web.funds.presenters import months_in_words
+from onebudget_web.funds.selectors import (
+    agreement_of,
+    all_approved,
+    balances,
+    current_version,
+    latest_posting,
+    latest_settlement,
+    open_months,
+    standing_settlement,
+)
+
+ALREADY_POSTED = (
+    "The settlement for this year is already posted. A posted settlement is never posted "
+    "again: prepare a reversal of it first, then a new settlement."
+)
+
+
+@transaction.atomic
+def prepare_settlement(*, by: User, fund: Fund, override: str = "") -> Settlement:
+    """A statement from the ledger as it is now. ``override``: the pool manager's reason for
+    preparing it while months are open (recorded, audited and shown with it)."""
+    require(by, fund.host, Permission.POST_TO_POOL, "Preparing a settlement")
+    Fund.objects.select_for_update().get(pk=fund.pk)
+    months, reason = _readiness(fund, override.strip())
+    try:
+        sheets = _sheets(_settle_now(fund))
+    except SettlementError as error:
+        raise ValidationError([str(error)]) from None
+    found = Settlement.objects.create(
+        fund=fund,
+        agreement=current_version(fund),
+        statement=sheets,
+        prepared_by=by,
+        override_reason=reason,
+        open_months=months if reason else [],
+    )
+    record(
+        by=by,
+        action="fund.settlement_prepared",
+        obj=found,
+        organisation=fund.host,
+        detail={"fund": fund.code, "open_months": months, "override": reason},
+    )
+    return found
+
+
+def _readiness(fund: Fund, reason: str) -> tuple[list[str], str]:
+    """The open months, and the override reason kept (none if no month is open)."""
+    if standing_settlement(fund) is not None:
+        raise ValidationError([ALREADY_POSTED])
+    last = year_periods(fund.financial_year)[-1]
+    if fund.closed_periods.filter(period=last).exists():
+        raise ValidationError(
+            [f"{months_in_words([last])} is closed, so no settlement can be posted into it"]
+        )
+    months = open_months(fund)
+    if months and not reason:
+        raise ValidationError(
+            {
+                "override": [
+                    f"{months_in_words(months)} {'is' if len(months) == 1 else 'are'} still "
+                    "open. Close them first, or give the reason the settlement must be "
+                    "prepared now."
+                ]
+            }
+        )
+    return months, reason if months else ""
+
+
+@transaction.atomic
+def approve_settlement(
+    *, by: User, settlement: Settlement, organisation: Organisation
+) -> SettlementApproval:
+    """A finance officer's approval for one partner; the last approval posts the settlement."""
+    fund = settlement.fund
+    Fund.objects.select_for_update().get(pk=fund.pk)
+    problems = approval_problems(
+        by=by,
+        fund=fund,
+        organisation=organisation,
+        prepared_by=settlement.prepared_by,
+        approvals=settlement.approvals,
+        what="settlement",
+    )
+    if standing_settlement(fund) is not None:
+        problems.append(ALREADY_POSTED)
+    if settlement.pk != latest_settlement(fund).pk:  # type: ignore[union-attr]
+        problems.append("A newer settlement has been prepared; approve that one")
+    result = None if problems else _settle_now(fund)
+    if result is not None and _sheets(result) != settlement.statement:
+        problems.append("The fund's books have changed since this was prepared; prepare it again")
+    if problems or result is None:
+        raise ValidationError(problems)
+    try:
+        approval = SettlementApproval.objects.create(
+            settlement=settlement, organisation=organisation, approver=by
+        )
+    except IntegrityError:
+        raise ValidationError(["This approval has already been given"]) from None
+    record(
+        by=by,
+        action="fund.settlement_approved",
+        obj=settlement,
+        organisation=organisation,
+        detail={"fund": fund.code},
+    )
+    if is_approved(settlement):
+        _post_settlement(by, settlement, result)
+    return approval
+
+
+def is_approved(settlement: Settlement) -> bool:
+    return all_approved(settlement.fund, settlement.approvals)
+
+
+def _post_settlement(by: User, settlement: Settlement, result: SettlementResult) -> None:
+    """Mark the settlement posted (the database refuses a second standing mark), then post
+    its journal in the name of the pool manager who prepared it."""
+    fund = settlement.fund
+    journal = statement.journal(result, result.agreement.end - timedelta(days=1))
+    txs = [
+        Transaction(f"{tx.key}:{settlement.pk}", tx.on, tx.description, tx.postings)
+        for tx in journal
+    ]
+    try:
+        with transaction.atomic():
+            mark = PostedSettlement.objects.create(
+                fund=fund, settlement=settlement, replaces=latest_posting(fund)
+            )
+    except IntegrityError:
+        raise ValidationError([ALREADY_POSTED]) from None
+    post_transactions(by=settlement.prepared_by, fund=fund, transactions=txs, source=mark)
+    record(
+        by=by,
+        action="fund.settlement_posted",
+        obj=settlement,
+        organisation=fund.host,
+        detail={"fund": fund.code, "transactions": len(txs)},
+    )
+
+
+def outturn_from_ledger(fund: Fund, agreement: Agreement) -> Outturn:
+    books = balances(fund)
+    pooled = {
+        s.code: books.get(f"{s.code}:expenditure", Decimal("0.00"))
+        for s in agreement.schemes
+        if s.budget == "pooled"
+    }
+    aligned = {
+        s.code: {
+            p: books[f"{s.code}:aligned-spend:{p}"]
+            for p in agreement.partner_codes
+            if f"{s.code}:aligned-spend:{p}" in books
+        }
+        for s in agreement.schemes
+        if s.budget == "aligned"
+    }
+    return Outturn(pooled, aligned)
+
+
+def _settle_now(fund: Fund) -> SettlementResult:
+    """The settlement the fund's agreement and ledger give now."""
+    agreement = agreement_of(fund)
+    return settle(agreement, outturn_from_ledger(fund, agreement))
+
+
+def _sheets(result: SettlementResult) -> Any:
+    """The statement as stored: the report's rows, money as text."""
+    return json.loads(json.dumps(report.sheets(result), default=str))
