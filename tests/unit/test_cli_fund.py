@@ -94,3 +94,111 @@ def test_quarterly_report(pool: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "quarter 2" in result.output
     assert "Forecast settlement" in result.output
+
+
+AGREEMENT_HEAD = """\
+id: S75-BROKEN
+name: A broken agreement
+financial_year: 2025
+host: A
+pool_manager: Pool manager
+partners:
+  - {code: A, name: "[/red] Council"}
+  - {code: B, name: ICB}
+"""
+# Amounts that are not money: refused as the file is read, each at its path
+NOT_MONEY = """\
+schemes:
+  - {code: S1, name: Home care, contributions: {A: 1e30, B: 50000.00}}
+  - {code: S2, name: Reablement, contributions: {A: 99999999999999999999.00}}
+risk_reserve: {A: "[/red]"}
+"""
+# Risk-share clauses with values that are not numbers: refused by the agreement's rules
+BAD_CLAUSES = """\
+schemes:
+  - code: S1
+    name: Home care
+    contributions: {A: 100000.00, B: 50000.00}
+    overspend:
+      rule: capped
+      caps: {A: 10%, B: contribution}
+      of: {rule: fixed, shares: {A: fifty, B: 50}}
+  - code: S2
+    name: Reablement
+    contributions: {A: 1000.00}
+    overspend: {rule: tiered, first: 1e400, partner: A}
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            NOT_MONEY,
+            [
+                "schemes.0.contributions.A: '1e30': not written as an amount of money",
+                "schemes.1.contributions.A: 99999999999999999999.00: more than "
+                "£92,233,720,368,547,758.07",
+                "risk_reserve.A: '[/red]': not written as an amount of money",
+            ],
+        ),
+        (
+            BAD_CLAUSES,
+            [
+                "schemes.0.overspend.caps.A: '10%': an amount in pounds",
+                "schemes.0.overspend.of.shares.A: 'fifty': a percentage from 0 to 100",
+                "schemes.1.overspend.first: '1e400': an amount in pounds",
+            ],
+        ),
+    ],
+    ids=["amounts", "clauses"],
+)
+def test_check_names_every_problem_in_a_broken_agreement_without_a_traceback(
+    tmp_path: Path, body: str, expected: list[str]
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(AGREEMENT_HEAD + body)
+    result = runner.invoke(app, ["fund", "check", "--agreement", str(path)])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    out = " ".join(result.output.split())
+    assert "Traceback" not in out
+    for line in expected:
+        assert line in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested more than 50 levels deep"),
+        (
+            "\n".join(
+                ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+                + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+            ),
+            "aliases (*name) are not allowed",
+        ),
+        ("id: [\n", "not YAML"),
+        ("when: 2025-13-45\n", "not a value of its kind"),
+    ],
+    ids=["deep", "aliases", "not-yaml", "bad-date"],
+)
+def test_check_refuses_hostile_yaml_with_a_named_problem(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    result = runner.invoke(app, ["fund", "check", "--agreement", str(path)])
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert expected in out
+    assert "Traceback" not in out
+    assert len(out) < 2_000
+
+
+def test_check_refuses_a_file_that_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"\xff\xfe\x00\x01 not text")
+    result = runner.invoke(app, ["fund", "check", "--agreement", str(path)])
+    assert result.exit_code == 2
+    assert "not UTF-8 text" in result.output

@@ -254,3 +254,46 @@ def test_the_owners_analysts_replace_and_delete_and_the_event_names_the_owner(
 def test_the_api_names_each_saved_places_owner(client, demo) -> None:
     body = sign_in(client, "viewer").get("/api/places/fernmouth/allocation").json()
     assert {p["owner"] for p in body["places"]} == {"QZZ"}
+
+
+GOOD_BUDGET = (
+    "year: 2025/26\nbudget: 100.00\nicb: QWO\nplaces:\n  A: {council: E08000034}\n"
+    "  B: {practices: [B85005]}\ncomponents:\n  - {name: X, share: 1, index: Overall core}\n"
+)
+
+
+HOSTILE_BUDGETS = {
+    "deep-flow": ("year: 2025/26\nplaces: " + "{a: " * 20_000 + "1" + "}" * 20_000, "nested more"),
+    "deep-block": ("components:\n" + "- " * 20_000 + "x\n", "nested more than 50"),
+    "aliases": (
+        "\n".join(
+            ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+            + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+        ),
+        "aliases (*name) are not allowed",
+    ),
+    "exponent": (GOOD_BUDGET.replace("100.00", "1e400"), "budget: 1e400: not written as an"),
+    "29 digits": (GOOD_BUDGET.replace("100.00", "1" * 29), "more than £92,233,720,368,547,758.07"),
+    "float 1e30": (GOOD_BUDGET.replace("budget: 100.00", "budget: 1.0e+30"), "more than £92,233"),
+    "area cost": (
+        GOOD_BUDGET.replace(
+            "index: Overall core}", "population: registered, area_cost: {A: 1e400}}"
+        ),
+        "components.0.area_cost.A",
+    ),
+    "text": (GOOD_BUDGET + "baseline: {A: fifty, B: 10%}\npace: {floor: 0.01}\n", "baseline.A"),
+}
+
+
+def test_a_hostile_or_out_of_range_budget_is_a_400_with_its_problems(client, demo) -> None:
+    sign_in(client, "analyst")
+    before = BudgetConfiguration.objects.count()
+    for name, (text, expected) in HOSTILE_BUDGETS.items():
+        response = client.post(PAGE + "budget/", {"text": text})
+        assert response.status_code == 400, name
+        page = response.content.decode().replace("&#x27;", "")
+        assert "Nothing has been saved" in page, name
+        assert expected in page, name
+        assert len(page) < 300_000, name
+    assert BudgetConfiguration.objects.count() == before
+    assert client.post(PAGE + "budget/", {"text": GOOD_BUDGET}).status_code == 302

@@ -103,3 +103,74 @@ def test_a_synthetic_place_is_per_head_of_its_linked_data_and_keeps_every_penny(
     found = place_amounts(place, view)
     assert found.population == 2000
     assert sum(r["place_amount"] for r in found.rows) == sum(view.totals.values())
+
+
+HOSTILE_MAPPINGS = {
+    "deep.yaml": "partner: E06099001\ncolumns: " + "[" * 20_000 + "]" * 20_000 + "\n",
+    "deep-block.yaml": "partner: E06099001\ncolumns:\n" + "- " * 20_000 + "x\n",
+    "bomb.yaml": "\n".join(
+        ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    ),
+    "list.yaml": (
+        "partner: E06099001\nname: x\nledger: {file: gl.csv}\n"
+        "columns: [Cost Centre, Account, Amount]\n"
+    ),
+    "not-yaml.yaml": "partner: [E06099001\n",
+}
+
+
+def test_a_hostile_or_malformed_mapping_is_refused_with_its_problems_never_a_500(
+    client, spend_place
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = sign_in(client, "finance")
+    before = MappingFile.objects.count()
+    expected = {
+        "deep.yaml": "nested more than 50 levels deep",
+        "deep-block.yaml": "nested more than 50 levels deep",
+        "bomb.yaml": "aliases (*name) are not allowed",
+        "list.yaml": "a mapping of names to values",
+        "not-yaml.yaml": "not YAML",
+    }
+    for name, text in HOSTILE_MAPPINGS.items():
+        upload = SimpleUploadedFile(name, text.encode(), content_type="application/yaml")
+        response = c.post(
+            "/places/fernmouth/spend/upload/",
+            {"organisation": "E06099001", "kind": "mapping", "file": upload},
+        )
+        assert response.status_code == 400, name
+        page = response.content.decode()
+        assert "Nothing has been saved" in page, name
+        assert f"{name}: " in page
+        assert expected[name] in page, name
+        assert len(page) < 200_000, name  # the error does not repeat the value at length
+    assert MappingFile.objects.count() == before
+
+
+def test_amounts_too_large_to_keep_or_not_written_as_money_are_named_by_row(
+    client, spend_place, tmp_path: Path
+) -> None:
+    bad = tmp_path / "council_gl_E06099001.csv"
+    good = Path(spend_place.path) / "ledgers" / "council_gl_E06099001.csv"
+    lines = good.read_text().splitlines()
+    amount = lines[0].split(",").index("Amount")
+    for row, value in ((1, "1e30"), (2, "9990000000000000000000000"), (3, "1" * 29)):
+        cells = lines[row].split(",")
+        cells[amount] = value
+        lines[row] = ",".join(cells)
+    bad.write_text("\n".join(lines) + "\n")
+    before = LedgerFile.objects.count()
+    with bad.open("rb") as handle:
+        response = sign_in(client, "finance").post(
+            "/places/fernmouth/spend/upload/",
+            {"organisation": "E06099001", "kind": "ledger", "file": handle},
+        )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "3 problems to fix" in text
+    assert "row 2, column Amount: &#x27;1e30&#x27;: not written as an amount of money" in text
+    assert "row 3, column Amount" in text
+    assert text.count("more than £92,233,720,368,547,758.07") == 2
+    assert LedgerFile.objects.count() == before

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from onebudget.allocation.needs import Formula, needs
@@ -39,8 +38,8 @@ from onebudget.allocation.places import Choice, choose, practices_by_code
 from onebudget.allocation.populations import INDICES, YEARS, PracticeNeed
 from onebudget.allocation.targets import Component, Paced, by_components, pace_of_change
 from onebudget.io import yamlio
-from onebudget.io.problems import Problem, ProblemsError
-from onebudget.money import ZERO
+from onebudget.io.problems import Problem, ProblemsError, validation_problems
+from onebudget.money import ZERO, Money
 
 
 class BudgetError(ProblemsError):
@@ -56,6 +55,11 @@ def _listed(value: Any) -> Any:
 
 
 Codes = Annotated[list[str], BeforeValidator(_listed)]
+# Bounds on the numbers of a formula, wide enough for any real one, so that a value such as
+# 1e400 is a problem on load, not an overflow in the arithmetic of the allocation.
+Weight = Annotated[Decimal, Field(ge=0, le=10_000)]
+People = Annotated[Decimal, Field(ge=0, le=10**9)]
+Rate = Annotated[Decimal, Field(ge=-1, le=1)]  # growth: -1 is -100%
 
 
 class PlaceSpec(_Strict):
@@ -73,10 +77,10 @@ class ComponentSpec(_Strict):
     share: Decimal = Field(gt=0, le=1)
     index: Literal[tuple(INDICES)] | None = None  # type: ignore[valid-type]
     population: Literal["registered", "by_age"] | None = None
-    age_weights: dict[str, Decimal] = Field(default_factory=dict)
-    population_by_age: dict[str, dict[str, Decimal]] = Field(default_factory=dict)
-    deprivation_weight: Decimal = Decimal(0)
-    area_cost: dict[str, Decimal] = Field(default_factory=dict)
+    age_weights: dict[str, Weight] = Field(default_factory=dict)
+    population_by_age: dict[str, dict[str, People]] = Field(default_factory=dict)
+    deprivation_weight: Decimal = Field(default=Decimal(0), ge=-10_000, le=10_000)
+    area_cost: dict[str, Weight] = Field(default_factory=dict)
 
     def formula(self) -> Formula:
         return Formula(
@@ -90,17 +94,17 @@ class ComponentSpec(_Strict):
 
 
 class Pace(_Strict):
-    floor: Decimal
-    cap: Decimal | None = None
+    floor: Rate
+    cap: Rate | None = None
 
 
 class BudgetConfig(_Strict):
     year: Literal[YEARS]  # type: ignore[valid-type]
-    budget: Decimal = Field(gt=0)
+    budget: Money = Field(gt=0)
     icb: str
     places: dict[str, PlaceSpec] = Field(min_length=1)
     components: list[ComponentSpec] = Field(min_length=1)
-    baseline: dict[str, Decimal] | None = None
+    baseline: dict[str, Money] | None = None
     pace: Pace | None = None
 
 
@@ -129,19 +133,13 @@ class BudgetResult:
 
 
 def load_budget(text: str, *, source: str) -> BudgetConfig:
+    """The configuration in ``text``, or ``BudgetError`` with every problem in the file."""
     try:
-        data = yamlio.load(text)
-    except yaml.YAMLError as error:
-        problem = Problem(path="(file)", value=None, rule=f"not YAML: {error}")
-        raise BudgetError(source, [problem]) from None
-    try:
-        config = BudgetConfig.model_validate(data)
+        config = BudgetConfig.model_validate(yamlio.load(text, source=source))
+    except ProblemsError as error:
+        raise BudgetError(source, error.problems) from None
     except ValidationError as error:
-        problems = [
-            Problem(path=".".join(str(x) for x in e["loc"]), value=e.get("input"), rule=e["msg"])
-            for e in error.errors()
-        ]
-        raise BudgetError(source, problems) from None
+        raise BudgetError(source, validation_problems(error)) from None
     problems = _check(config)
     if problems:
         raise BudgetError(source, problems)

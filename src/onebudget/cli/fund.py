@@ -28,9 +28,10 @@ ACTUALS = typer.Option(..., "--actuals", help="Monthly actuals, CSV or XLSX.")
 
 
 def _fail(error: Exception) -> typer.Exit:
+    """Every problem on stderr, exit 2. Not markup: a value in a file may hold ``[/red]``."""
     problems = getattr(error, "problems", None)
     for line in [str(p) for p in problems] if problems else [str(error)]:
-        err.print(f"[red]{line}[/red]", markup=True, highlight=False)
+        err.print(line, style="red", markup=False, highlight=False)
     return typer.Exit(2)
 
 

@@ -17,7 +17,7 @@ from onebudget.funds.agreement import Agreement
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.io.problems import ImportProblem
 from onebudget.io.tables import RawTable, read_table
-from onebudget.money import FRACTION_OF_A_PENNY, MoneyError, exact
+from onebudget.money import FRACTION_OF_A_PENNY, TOO_LARGE, MoneyError, exact
 from onebudget.periods import period_of, year_label
 
 REQUIRED = ("scheme_code", "month", "actual")
@@ -101,9 +101,13 @@ def _month(text: str, agreement: Agreement) -> int | None:
 
 
 def _money(text: str, column: str, bad: Callable[[str, str], None]) -> Decimal | None:
+    """The amount in a cell, by the money constructor; its rule named if it is not one."""
     try:
         return exact(text)
     except MoneyError as error:
-        rule = "whole pence" if error.rule == FRACTION_OF_A_PENNY else "an amount in pounds"
-        bad(column, f"{rule}, e.g. 1234.56")
+        if error.rule == TOO_LARGE:
+            bad(column, TOO_LARGE)
+        else:
+            rule = "whole pence" if error.rule == FRACTION_OF_A_PENNY else "an amount in pounds"
+            bad(column, f"{rule}, e.g. 1234.56")
         return None

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onebudget.funds import riskshare as rs
 from onebudget.io.problems import Problem, ProblemsError
-from onebudget.money import ZERO
+from onebudget.money import ZERO, Money, MoneyError, amount
 
-Money = Decimal
+CAP = "an amount in pounds (e.g. 250000.00) or contribution"
 
 
 class AgreementError(ProblemsError):
@@ -121,7 +121,8 @@ class Agreement(_Strict):
 
 
 def parse_rule(spec: Any, path: str, problems: list[Problem]) -> rs.Rule:
-    """A risk-share clause: ``{rule: pro_rata | fixed | host | own | capped | tiered, ...}``."""
+    """A risk-share clause: ``{rule: pro_rata | fixed | host | own | capped | tiered, ...}``.
+    A value that is not a number or an amount (``fifty``, ``10%``) is a problem at its path."""
     kind = spec.get("rule") if isinstance(spec, dict) else None
     if kind == "pro_rata":
         return rs.ProRata()
@@ -130,24 +131,47 @@ def parse_rule(spec: Any, path: str, problems: list[Problem]) -> rs.Rule:
     if kind == "own":
         return rs.Own()
     if kind == "fixed" and isinstance(spec.get("shares"), dict):
-        shares = {str(k): Decimal(v) for k, v in spec["shares"].items()}
-        if sum(shares.values(), ZERO) != 100:
-            problems.append(
-                Problem(
-                    path=f"{path}.shares", value=spec["shares"], rule="fixed shares add up to 100"
-                )
-            )
-        return rs.Fixed(shares)
+        return _fixed(spec["shares"], f"{path}.shares", problems)
     if kind == "capped" and isinstance(spec.get("caps"), dict):
-        caps = {str(k): v if v == "contribution" else Decimal(v) for k, v in spec["caps"].items()}
+        caps = {
+            str(k): v if v == "contribution" else _money(v, f"{path}.caps.{k}", problems, CAP)
+            for k, v in spec["caps"].items()
+        }
         inner = parse_rule(spec.get("of", {"rule": "pro_rata"}), f"{path}.of", problems)
         return rs.Capped(inner, caps, str(spec.get("excess_to", rs.JOINT)))
-    if kind == "tiered" and isinstance(spec.get("first"), Decimal | int):
+    if kind == "tiered" and "first" in spec:
+        first = _money(spec["first"], f"{path}.first", problems, "an amount in pounds")
         then = parse_rule(spec.get("then", {"rule": "pro_rata"}), f"{path}.then", problems)
-        return rs.Tiered(Decimal(spec["first"]), str(spec.get("partner")), then)
+        return rs.Tiered(first, str(spec.get("partner")), then)
     rule = "a rule is pro_rata, fixed (shares), host, own, capped (caps) or tiered (first, partner)"
     problems.append(Problem(path=path, value=spec, rule=rule))
     return rs.ProRata()
+
+
+def _fixed(given: dict[Any, Any], path: str, problems: list[Problem]) -> rs.Fixed:
+    before = len(problems)
+    shares = {str(k): _percent(v, f"{path}.{k}", problems) for k, v in given.items()}
+    if len(problems) == before and sum(shares.values(), ZERO) != 100:
+        problems.append(Problem(path=path, value=given, rule="fixed shares add up to 100"))
+    return rs.Fixed(shares)
+
+
+def _percent(value: Any, path: str, problems: list[Problem]) -> Decimal:
+    """A percentage from 0 to 100, written as a number (``50``, ``33.33``)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        found = Decimal(value)
+        if found.is_finite() and 0 <= found <= 100:
+            return found
+    problems.append(Problem(path=path, value=value, rule="a percentage from 0 to 100, e.g. 50"))
+    return ZERO
+
+
+def _money(value: Any, path: str, problems: list[Problem], rule: str) -> Decimal:
+    try:
+        return amount(value)
+    except MoneyError as error:
+        problems.append(Problem(path=path, value=value, rule=f"{rule}: {error.rule}"))
+        return ZERO
 
 
 def parse_underspend(spec: Any, path: str, problems: list[Problem]) -> rs.UnderspendRule:

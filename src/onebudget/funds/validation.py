@@ -22,29 +22,18 @@ from onebudget.funds.agreement import (
     parse_underspend,
 )
 from onebudget.io import yamlio
-from onebudget.io.problems import Problem
+from onebudget.io.problems import Problem, ProblemsError, validation_problems
 from onebudget.money import PENNY, ZERO
 
 
 def load_agreement(text: str, *, source: str = "agreement.yaml") -> Agreement:
+    """The agreement in ``text``, or ``AgreementError`` with every problem in the file."""
     try:
-        data = yamlio.load(text)
-    except Exception as error:
-        raise AgreementError(
-            source, [Problem(path="(file)", value=None, rule=f"not YAML: {error}")]
-        ) from None
-    try:
-        agreement = Agreement.model_validate(data)
+        agreement = Agreement.model_validate(yamlio.load(text, source=source))
+    except ProblemsError as error:
+        raise AgreementError(source, error.problems) from None
     except ValidationError as error:
-        problems = [
-            Problem(
-                path=".".join(str(p) for p in e["loc"]) or "(file)",
-                value=e.get("input"),
-                rule=e["msg"],
-            )
-            for e in error.errors()
-        ]
-        raise AgreementError(source, problems) from None
+        raise AgreementError(source, validation_problems(error)) from None
     problems = check(agreement)
     if problems:
         raise AgreementError(source, problems)
@@ -52,7 +41,12 @@ def load_agreement(text: str, *, source: str = "agreement.yaml") -> Agreement:
 
 
 def read_agreement(path: Path) -> Agreement:
-    return load_agreement(path.read_text(encoding="utf-8"), source=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
+        raise AgreementError(str(path), [problem]) from None
+    return load_agreement(text, source=str(path))
 
 
 def dump_agreement(agreement: Agreement) -> str:

@@ -13,6 +13,7 @@ import csv
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +95,11 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float):
-        # A spreadsheet's number as it shows it: 15 significant digits, so 0.1 + 0.2 is 0.3
-        return str(int(value)) if value.is_integer() else format(value, ".15g")
+        # A spreadsheet's number as it shows it: 15 significant digits, so 0.1 + 0.2 is 0.3,
+        # in plain digits (0.00001, not 1e-05: exponents are not how money is written)
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(format(value, ".15g")), "f")
     if isinstance(value, datetime):
         midnight = value.time() == datetime.min.time()
         return value.date().isoformat() if midnight else value.isoformat()

@@ -1,36 +1,167 @@
-"""YAML for money: numbers are read as exact Decimals, never floats, and written back as such.
+"""The one YAML reader of every definition and upload, and the writer of agreements.
 
-A finance lead writes ``contribution: 1200000.10`` in an agreement; PyYAML would read that as
-a binary float. These loader and dumper classes keep the digits as written.
+``load`` reads safely (no Python objects), keeps floats as exact Decimals (a finance lead's
+``contribution: 1200000.10`` is not a binary float), and refuses, as problems with their
+path and line rather than as a traceback:
+
+- aliases (``*name``), unless the caller passes ``aliases=True`` for reviewed definitions
+  shipped with the package: a 400-byte upload of nested aliases expands to a billion items;
+- nesting deeper than ``MAX_DEPTH`` (the composer recurses: 20,000 levels is a RecursionError)
+  and text longer than ``MAX_CHARS``, for every file, shipped or uploaded;
+- explicit tags but for ``!!str``, ``!!float``, ``!!int`` and ``!!null`` (``!!timestamp x``
+  and ``!!bool x`` crash PyYAML's own constructors; people do not write tags in these
+  files), and values that match YAML's patterns but are not values (``2024-13-45``, an
+  integer of 5,000 digits, ``.nan``).
+
+Every problem is raised as one ``YamlError`` (a ``ProblemsError``); each format keeps its
+own validation and turns these problems into its own error.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 
+from onebudget.io.problems import Problem, ProblemsError
 
-class MoneyLoader(yaml.SafeLoader):
-    """Safe loading, with floats as Decimals (integers stay integers). Aliases are refused:
-    a few lines of anchors and aliases can expand to billions of nodes, and files people
-    write for OneBudget have no need of them."""
+MAX_DEPTH = 50
+MAX_CHARS = 1_000_000
+# The tags a reader takes: none, or the scalar types the writer itself marks (``dump``
+# writes Decimal("0") as ``!!float '0'``), whose constructors fail only with a ValueError
+_PLAIN = (None, "!", *(f"tag:yaml.org,2002:{t}" for t in ("str", "float", "int", "null")))
+_START = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+TAGS = "tags (!!name) other than !!str, !!int, !!float and !!null are not read"
+
+
+class YamlError(ProblemsError, yaml.YAMLError):
+    """Text that is not YAML this reader takes. Also a ``yaml.YAMLError``, so code written
+    for PyYAML's errors still catches it."""
+
+
+class _Refused(yaml.YAMLError):
+    """Raised inside the reader; ``load`` turns it into a ``YamlError``."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def _line(mark: Any) -> int | None:
+    return None if mark is None else int(mark.line) + 1
+
+
+class _Reader(yaml.SafeLoader):
+    """SafeLoader that knows the path of the node it is composing, and enforces the rules."""
+
+    def __init__(self, text: str, *, aliases: bool) -> None:
+        super().__init__(text)
+        self.aliases = aliases
+        self.keys: list[str] = []  # the path to the node being composed; kept on an error
+        self.paths: dict[int, str] = {}  # id(node) -> its path, for errors on construction
+
+    def where(self) -> str:
+        return ".".join(self.keys[1:]) or "(file)"
+
+    def refuse(self, event: Any, rule: str, value: Any = None) -> _Refused:
+        mark = event.start_mark
+        return _Refused(Problem(path=self.where(), value=value, rule=rule, line=_line(mark)))
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed; write the value out", mark
-            )
-        return super().compose_node(parent, index)
+        self.keys.append(_part(parent, index))
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) and not self.aliases:
+            rule = "aliases (*name) are not allowed here; write the value out"
+            raise self.refuse(event, rule, f"*{event.anchor}")
+        if isinstance(event, _START) and len(self.keys) > MAX_DEPTH:
+            raise self.refuse(event, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(event, (yaml.ScalarEvent, *_START)) and event.tag not in _PLAIN:
+            raise self.refuse(event, TAGS, event.tag)
+        node = super().compose_node(parent, index)
+        if node is not None:
+            self.paths[id(node)] = self.where()
+        self.keys.pop()
+        return node
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's)
+        """Refuse ``[[[[...`` as the scanner meets it: PyYAML's scanner checks every open
+        bracket at each token, so 20,000 of them cost seconds before the composer sees one."""
+        if self.flow_level >= MAX_DEPTH:
+            rule = f"nested more than {MAX_DEPTH} levels deep"
+            line = int(self.line) + 1
+            raise _Refused(Problem(path=self.where(), value=None, rule=rule, line=line))
+        super().fetch_flow_collection_start(TokenClass)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A scalar that fits YAML's pattern for its type but is not a value of it (a 13th
+        month, an integer too long to read) is a problem at its path, not a ValueError."""
+        if not isinstance(node, yaml.ScalarNode):
+            return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, IndexError) as error:  # IndexError: !!int ''
+            path = self.paths.get(id(node), "(file)")
+            rule = f"not a value of its kind: {str(error).splitlines()[0][:80]}"
+            problem = Problem(path=path, value=node.value, rule=rule, line=_line(node.start_mark))
+            raise _Refused(problem) from None
+
+
+def _part(parent: yaml.Node | None, index: Any) -> str:
+    if parent is None:
+        return ""
+    if isinstance(index, int):
+        return str(index)
+    if isinstance(index, yaml.ScalarNode):
+        return str(index.value)
+    return "(key)"
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))  # type: ignore[arg-type]
+    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # 1:30.5, YAML 1.1's base 60
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ValueError("a number is written in decimal digits, such as 1234.56")
+    return value
 
 
-MoneyLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Reader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def load(text: str, *, source: str = "(text)", aliases: bool = False) -> Any:
+    """The data in ``text``, or ``YamlError`` naming ``source`` and every problem found.
+    ``aliases=True`` only for reviewed definitions shipped with the package."""
+    if len(text) > MAX_CHARS:
+        rule = f"longer than {MAX_CHARS:,} characters; a definition is a few thousand"
+        raise YamlError(source, [Problem(path="(file)", value=None, rule=rule)])
+    try:
+        reader = _Reader(text, aliases=aliases)
+    except yaml.YAMLError as error:  # a ReaderError: a character YAML does not allow
+        raise YamlError(source, [_unreadable(error)]) from None
+    try:
+        return reader.get_single_data()
+    except _Refused as refused:
+        raise YamlError(source, [refused.problem]) from None
+    except yaml.MarkedYAMLError as error:
+        raise YamlError(source, [_syntax(error, reader.where())]) from None
+    except yaml.YAMLError as error:
+        raise YamlError(source, [_unreadable(error)]) from None
+    finally:
+        reader.dispose()
+
+
+def _unreadable(error: yaml.YAMLError) -> Problem:
+    return Problem(path="(file)", value=None, rule=f"not YAML: {str(error).splitlines()[0]}")
+
+
+def _syntax(error: yaml.MarkedYAMLError, path: str) -> Problem:
+    rule = f"not YAML: {error.problem or str(error).splitlines()[0]}"
+    if error.context:
+        rule += f" ({error.context}, line {_line(error.context_mark)})"
+    return Problem(path=path, value=None, rule=rule, line=_line(error.problem_mark))
 
 
 class MoneyDumper(yaml.SafeDumper):
@@ -42,10 +173,6 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 
 
 MoneyDumper.add_representer(Decimal, _represent_decimal)
-
-
-def load(text: str) -> Any:
-    return yaml.load(text, Loader=MoneyLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
 def dump(data: Any) -> str:

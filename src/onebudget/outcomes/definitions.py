@@ -15,9 +15,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from onebudget.io import yamlio
+from onebudget.io.problems import ProblemsError, validation_problems
 from onebudget.outcomes import model as m
 from onebudget.outcomes.vocabulary import Parser
 
@@ -67,12 +68,15 @@ class Indicator:
         return self.spec.id
 
 
-def parse_indicator(text: str, *, source: str) -> Indicator:
+def parse_indicator(text: str, *, source: str, aliases: bool = False) -> Indicator:
+    """The indicator in ``text``, or ``DefinitionError`` with every problem. ``aliases`` for
+    the reviewed files shipped with the package, which share blocks with ``&`` and ``<<:``."""
     try:
-        spec = IndicatorFile.model_validate(yaml.safe_load(text))
+        spec = IndicatorFile.model_validate(yamlio.load(text, source=source, aliases=aliases))
+    except ProblemsError as error:
+        raise DefinitionError(source, [str(p) for p in error.problems]) from None
     except ValidationError as error:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-        raise DefinitionError(source, problems) from None
+        raise DefinitionError(source, [str(p) for p in validation_problems(error)]) from None
     parser = Parser()
     numerator = parser.measure(spec.numerator, "numerator")
     denominator = parser.measure(spec.denominator, "denominator")
@@ -90,7 +94,8 @@ def indicators() -> dict[str, Indicator]:
     found: dict[str, Indicator] = {}
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.endswith(".yaml"):
-            indicator = parse_indicator(path.read_text(encoding="utf-8"), source=path.name)
+            text = path.read_text(encoding="utf-8")
+            indicator = parse_indicator(text, source=path.name, aliases=True)
             if f"{indicator.id}.yaml" != path.name:
                 raise DefinitionError(path.name, [f"id {indicator.id!r} must match the file"])
             found[indicator.id] = indicator

@@ -17,9 +17,10 @@ from typing import Literal, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from onebudget.io import yamlio
+from onebudget.io.problems import ProblemsError, validation_problems
 from onebudget.population import schema
 
 CLD_COLUMNS = frozenset(c.name for c in schema.CLD.columns)
@@ -135,13 +136,18 @@ class DefinedListsError(ValueError):
 
 
 def _validated(model: type[Reviewed], text: str, source: str) -> Reviewed:
+    """The file read by the one YAML reader and validated by ``model``; every problem in
+    one ``DefinedListsError`` naming ``source``."""
     try:
-        return model.model_validate(yaml.safe_load(text))
-    except yaml.YAMLError as error:
-        raise DefinedListsError(f"{source}: not YAML ({error})") from None
+        return model.model_validate(yamlio.load(text, source=source))
+    except ProblemsError as error:
+        found = (
+            f"{p.rule} (at {p.path}{f', line {p.line}' if p.line else ''})" for p in error.problems
+        )
+        raise DefinedListsError(f"{source}: " + "; ".join(found)) from None
     except ValidationError as error:
-        problems = (f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())
-        raise DefinedListsError(f"{source}: " + "; ".join(problems)) from None
+        found = (f"{p.path}: {p.rule}" for p in validation_problems(error, top="file"))
+        raise DefinedListsError(f"{source}: " + "; ".join(found)) from None
 
 
 def _shipped(name: str) -> str:

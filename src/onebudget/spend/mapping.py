@@ -9,6 +9,7 @@ lines at all.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,8 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from onebudget.io import yamlio
 from onebudget.io.problems import ImportProblem, Problem, ProblemsError
 from onebudget.io.tables import RawTable, read_table
 from onebudget.money import MoneyError, exact
@@ -57,18 +57,15 @@ class PartnerMapping:
 
 
 def load_mapping(text: str, *, source: str, taxonomy: Taxonomy | None = None) -> PartnerMapping:
-    problems: list[Problem] = []
+    """The mapping in ``text``, or ``MappingError`` with every problem, each at its path."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise MappingError(
-            source, [Problem(path="(file)", value=None, rule=f"not YAML: {error}")]
-        ) from None
+        data = yamlio.load(text, source=source)
+    except ProblemsError as error:
+        raise MappingError(source, error.problems) from None
     if not isinstance(data, dict):
-        raise MappingError(
-            source, [Problem(path="(file)", value=data, rule="a mapping file is a YAML mapping")]
-        )
-    known = (taxonomy or services()).codes
+        rule = "a mapping file is a YAML mapping"
+        raise MappingError(source, [Problem(path="(file)", value=data, rule=rule)])
+    problems: list[Problem] = []
 
     def need(ok: bool, path: str, value: Any, rule: str) -> None:
         if not ok:
@@ -76,16 +73,81 @@ def load_mapping(text: str, *, source: str, taxonomy: Taxonomy | None = None) ->
 
     for key in ("partner", "name", "ledger", "columns"):
         need(key in data, key, None, "required")
-    ledger = data.get("ledger") or {}
-    columns = data.get("columns") or {}
-    month: dict[str, Any] = columns["month"] if isinstance(columns.get("month"), dict) else {}
-    need(bool(ledger.get("file")), "ledger.file", ledger.get("file"), "the ledger's file name")
-    for name in TEXT_COLUMNS[:3]:
+        if key in ("partner", "name") and key in data:
+            need(_name(data[key]), key, data[key], "text")
+    ledger, columns = _section(data, "ledger", need), _section(data, "columns", need)
+    _check_ledger(ledger, need)
+    _check_columns(columns, need)
+    sign = data.get("amount_sign", 1)
+    need(_whole(sign) and sign in (1, -1), "amount_sign", sign, "1 (expenditure positive) or -1")
+    known = (taxonomy or services()).codes
+    rules = PartnerRules(
+        str(data.get("partner")),
+        _rules(data.get("services", []), "services", "service", known, need),
+        _rules(data.get("budgets", []), "budgets", "budget", set(BUDGETS), need),
+        _rules(data.get("transfers", []), "transfers", "kind", None, need),
+    )
+    if problems:
+        raise MappingError(source, problems)
+    return _mapping(data, ledger, columns, rules)
+
+
+def _mapping(
+    data: dict[str, Any], ledger: dict[str, Any], columns: dict[str, Any], rules: PartnerRules
+) -> PartnerMapping:
+    month = columns["month"]
+    return PartnerMapping(
+        partner=str(data["partner"]),
+        name=str(data["name"]),
+        file=ledger["file"],
+        sheet=ledger.get("sheet"),
+        header_row=ledger.get("header_row"),
+        columns={k: v for k in (*TEXT_COLUMNS, *AMOUNTS) if isinstance(v := columns.get(k), str)},
+        month_column=month["column"],
+        month_format=month["format"],
+        sign=int(data.get("amount_sign", 1)),
+        rules=rules,
+    )
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _name(value: Any) -> bool:
+    """Text, or a whole number (a code such as 123 that YAML reads as one)."""
+    return (isinstance(value, str) and bool(value.strip())) or _whole(value)
+
+
+def _section(data: dict[str, Any], key: str, need: Any) -> dict[str, Any]:
+    """A mapping inside the file (``ledger``, ``columns``); anything else is a problem."""
+    value = data.get(key)
+    if value is not None and not isinstance(value, dict):
+        need(False, key, value, "a mapping of names to values ({name: value, ...})")
+    return value if isinstance(value, dict) else {}
+
+
+def _check_ledger(ledger: dict[str, Any], need: Any) -> None:
+    file, sheet, header = ledger.get("file"), ledger.get("sheet"), ledger.get("header_row")
+    need(
+        isinstance(file, str) and bool(file.strip()), "ledger.file", file, "the ledger's file name"
+    )
+    need(sheet is None or isinstance(sheet, str), "ledger.sheet", sheet, "the sheet's name")
+    rule = "the row of the header (1 is the first row)"
+    need(header is None or (_whole(header) and header >= 1), "ledger.header_row", header, rule)
+
+
+def _check_columns(columns: dict[str, Any], need: Any) -> None:
+    """Each of our columns names a heading of the ledger; amounts one way or the other."""
+    heading = "the heading of this column"
+    for name in (*TEXT_COLUMNS, "debit", "credit"):
+        given = columns.get(name)
+        required = name in TEXT_COLUMNS[:3]
         need(
-            isinstance(columns.get(name), str),
+            isinstance(given, str) or (given is None and not required),
             f"columns.{name}",
-            columns.get(name),
-            "the heading of this column",
+            given,
+            heading,
         )
     one = isinstance(columns.get("amount"), str)
     both = isinstance(columns.get("debit"), str) and isinstance(columns.get("credit"), str)
@@ -95,33 +157,14 @@ def load_mapping(text: str, *, source: str, taxonomy: Taxonomy | None = None) ->
         columns.get("amount"),
         "the heading of the amount column, or debit and credit columns instead",
     )
+    month = columns.get("month")
     need(
-        bool(month.get("column")) and bool(month.get("format")),
+        isinstance(month, dict)
+        and isinstance(month.get("column"), str)
+        and isinstance(month.get("format"), str),
         "columns.month",
-        columns.get("month"),
+        month,
         "{column: heading, format: e.g. '%d/%m/%Y' or '%b-%y'}",
-    )
-    sign = data.get("amount_sign", 1)
-    need(sign in (1, -1), "amount_sign", sign, "1 (expenditure positive) or -1")
-    services_rules = _rules(data.get("services", []), "services", "service", known, need)
-    budgets = _rules(data.get("budgets", []), "budgets", "budget", set(BUDGETS), need)
-    transfers = _rules(data.get("transfers", []), "transfers", "kind", None, need)
-    if problems:
-        raise MappingError(source, problems)
-    text_columns = {
-        k: columns[k] for k in (*TEXT_COLUMNS, *AMOUNTS) if isinstance(columns.get(k), str)
-    }
-    return PartnerMapping(
-        partner=str(data["partner"]),
-        name=str(data["name"]),
-        file=str(ledger["file"]),
-        sheet=ledger.get("sheet"),
-        header_row=ledger.get("header_row"),
-        columns=text_columns,
-        month_column=str(month["column"]),
-        month_format=str(month["format"]),
-        sign=int(sign),
-        rules=PartnerRules(str(data["partner"]), services_rules, budgets, transfers),
     )
 
 
@@ -145,18 +188,21 @@ def _rules(specs: Any, path: str, target_key: str, allowed: Any, need: Any) -> t
         tests = tuple(_test(spec[f], f, f"{where}.{f}", need) for f in FIELDS if f in spec)
         need(bool(tests), where, spec, f"a rule tests at least one of {', '.join(FIELDS)}")
         extra = set(spec) - {"id", target_key, "priority", *FIELDS}
-        need(not extra, where, sorted(extra), "unknown keys")
+        need(not extra, where, sorted(map(str, extra)), "unknown keys")
         priority = spec.get("priority", 100)
-        need(isinstance(priority, int), f"{where}.priority", priority, "a whole number")
+        need(_whole(priority), f"{where}.priority", priority, "a whole number")
         out.append(
             Rule(
                 str(spec.get("id", f"{path}-{i + 1}")),
                 str(target),
                 tuple(t for t in tests if t),
-                priority if isinstance(priority, int) else 100,
+                priority if _whole(priority) else 100,
             )
         )
     return tuple(out)
+
+
+MAX_PATTERN = 200
 
 
 def _test(spec: Any, column: str, path: str, need: Any) -> Match | None:
@@ -168,14 +214,27 @@ def _test(spec: Any, column: str, path: str, need: Any) -> Match | None:
         need(False, path, spec, "{exact: code}, {prefix: text} or {pattern: regular expression}")
         return None
     ((kind, value),) = spec.items()
-    compiled = None
-    if kind == "pattern":
-        try:
-            compiled = re.compile(str(value))
-        except re.error as error:
-            need(False, path, value, f"not a regular expression: {error}")
-            return None
+    if not (isinstance(value, str) or _whole(value)):
+        need(False, f"{path}.{kind}", value, "a code or text")
+        return None
+    compiled = _pattern(str(value), path, need) if kind == "pattern" else None
+    if kind == "pattern" and compiled is None:
+        return None
     return Match(column, kind, str(value), compiled)  # type: ignore[arg-type]
+
+
+def _pattern(text: str, path: str, need: Any) -> re.Pattern[str] | None:
+    """A rule's regular expression, compiled; a pattern Python warns about is refused too."""
+    if len(text) > MAX_PATTERN:
+        need(False, path, text, f"a pattern of at most {MAX_PATTERN} characters")
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return re.compile(text)
+    except (re.error, OverflowError, FutureWarning) as error:
+        need(False, path, text, f"not a regular expression: {error}")
+        return None
 
 
 def read_mapping(path: Path, taxonomy: Taxonomy | None = None) -> PartnerMapping:

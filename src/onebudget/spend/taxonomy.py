@@ -6,12 +6,14 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from onebudget.io import yamlio
+from onebudget.io.problems import ProblemsError, validation_problems
 
-class TaxonomyError(ValueError):
-    pass
+
+class TaxonomyError(ProblemsError):
+    """Problems in a service taxonomy file."""
 
 
 class Service(BaseModel):
@@ -49,9 +51,11 @@ class Taxonomy(BaseModel):
 
 def parse_taxonomy(text: str, *, source: str) -> Taxonomy:
     try:
-        return Taxonomy.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as error:
-        raise TaxonomyError(f"{source}: {error}") from None
+        return Taxonomy.model_validate(yamlio.load(text, source=source))
+    except ProblemsError as error:
+        raise TaxonomyError(source, error.problems) from None
+    except ValidationError as error:
+        raise TaxonomyError(source, validation_problems(error)) from None
 
 
 @cache

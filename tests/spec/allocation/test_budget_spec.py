@@ -159,10 +159,10 @@ def _imd_districts() -> list[dict[str, str]]:
 
 
 def test_a_file_that_is_not_yaml_or_uses_aliases_is_a_named_problem(tmp_path: Path) -> None:
-    for text in ("year: [\n", "a: &x [1, 2]\nb: *x\n"):
+    for text, where in (("year: [\n", "year"), ("a: &x [1, 2]\nb: *x\n", "b")):
         with pytest.raises(BudgetError) as caught:
             load_budget(text, source="x.yaml")
-        assert [p.path for p in caught.value.problems] == ["(file)"]
+        assert [p.path for p in caught.value.problems] == [where]  # the place in the file
     bad = tmp_path / "bad.yaml"
     bad.write_text("year: [\n")
     result = CliRunner().invoke(app, ["allocate", "budget", "--config", str(bad), "--out", "x"])
