@@ -35,9 +35,9 @@ def for_indicators(tables: Mapping[str, pa.Table], release: Release = 2) -> Prep
     if release == 2:
         cld = canonical_cld(cld)
     else:
-        before = canonical_cld(cld, 1)
-        cld = forward_to_release_2(cld)
-        notes += _emptied(before, cld)
+        forward = forward_to_release_2(cld)
+        notes += _emptied(cld, forward)  # the spelling step never empties a value
+        cld = forward
     main = main_table(cld, tables["persons"])
     notes += main.notes()
     return Prepared({**tables, "asc_cld": main.table}, tuple(notes))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import Model, QuerySet
 
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
+from onebudget_web.audit.log import record
 
 
 def require(by: User, organisation: Organisation, permission: Permission, what: str) -> None:
@@ -49,3 +51,17 @@ def approval_problems(
     if approvals.filter(organisation=organisation).exists():
         problems.append(f"{organisation.name} has already approved this {what}")
     return problems
+
+
+def record_approval(
+    approvals: Any, *, by: User, organisation: Organisation, of: Model, fund: Any, action: str
+) -> Any:
+    """Store one partner's approval of a settlement or a reversal (``approvals``: its
+    related manager) and audit it; the database's one-per-partner and different-people
+    constraints are the last guard, a repeat reads as a refusal."""
+    try:
+        approval = approvals.create(organisation=organisation, approver=by)
+    except IntegrityError:
+        raise ValidationError(["This approval has already been given"]) from None
+    record(by=by, action=action, obj=of, organisation=organisation, detail={"fund": fund.code})
+    return approval

@@ -12,14 +12,13 @@ if that is closed. The corrected figure is then posted as usual: its key's next 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.db.transaction import atomic
 
 from onebudget.funds.ledger import correction_day, reversal_of
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.log import record
-from onebudget_web.funds.access import approval_problems, require
+from onebudget_web.funds.access import approval_problems, record_approval, require
 from onebudget_web.funds.models import (
     ActualsImport,
     Fund,
@@ -146,18 +145,13 @@ def approve_reversal(
     problems += ["This reversal is already posted"] if is_posted(reversal) else _problems(reversal)
     if problems:
         raise ValidationError(problems)
-    try:
-        approval = ReversalApproval.objects.create(
-            reversal=reversal, organisation=organisation, approver=by
-        )
-    except IntegrityError:
-        raise ValidationError(["This approval has already been given"]) from None
-    record(
+    approval: ReversalApproval = record_approval(
+        reversal.approvals,
         by=by,
-        action="fund.reversal_approved",
-        obj=reversal,
         organisation=organisation,
-        detail={"fund": fund.code},
+        of=reversal,
+        fund=fund,
+        action="fund.reversal_approved",
     )
     if is_posted(reversal):
         _post(by, reversal)

@@ -26,7 +26,7 @@ from onebudget.funds.settlement import Settlement as SettlementResult
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.log import record
-from onebudget_web.funds.access import approval_problems, require
+from onebudget_web.funds.access import approval_problems, record_approval, require
 from onebudget_web.funds.models import Fund, PostedSettlement, Settlement, SettlementApproval
 from onebudget_web.funds.posting import post_transactions
 from onebudget_web.funds.presenters import months_in_words
@@ -123,18 +123,13 @@ def approve_settlement(
         problems.append("The fund's books have changed since this was prepared; prepare it again")
     if problems or result is None:
         raise ValidationError(problems)
-    try:
-        approval = SettlementApproval.objects.create(
-            settlement=settlement, organisation=organisation, approver=by
-        )
-    except IntegrityError:
-        raise ValidationError(["This approval has already been given"]) from None
-    record(
+    approval: SettlementApproval = record_approval(
+        settlement.approvals,
         by=by,
-        action="fund.settlement_approved",
-        obj=settlement,
         organisation=organisation,
-        detail={"fund": fund.code},
+        of=settlement,
+        fund=fund,
+        action="fund.settlement_approved",
     )
     if is_approved(settlement):
         _post_settlement(by, settlement, result)

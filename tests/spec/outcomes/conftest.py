@@ -11,6 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from onebudget.outcomes.calendar import Period
+from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
@@ -98,3 +100,15 @@ if SPARK:
 @pytest.fixture(params=PARAMS)
 def engine_for(request: pytest.FixtureRequest) -> Callable[[dict[str, pa.Table]], Engine]:
     return ENGINES[request.param]
+
+
+def parts(engine: Engine, name: str, period: Period) -> tuple[int, int]:
+    """The shipped indicator ``name``'s numerator and denominator in one period (0 where
+    the engine finds none), as the spec tests compare them."""
+    indicator = indicators()[name]
+    found = (
+        engine.evaluate(getattr(indicator, part), [period], []).get((period.label,), 0)
+        for part in ("numerator", "denominator")
+    )
+    numerator, denominator = found
+    return numerator, denominator

@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from onebudget.outcomes.calendar import Period
-from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
 from onebudget.population.synth.generate import SynthConfig, generate
+from tests.spec.outcomes.conftest import parts
 
 YEARS = [Period.financial_year(2023), Period.financial_year(2024)]
 PLACES = [(15_000, 11), (30_000, 12), (45_000, 13)]
@@ -428,10 +428,7 @@ def ours(engine: Any, period: Period) -> dict[str, int]:
         "carers-self-directed-support",
         "carers-direct-payments",
     ):
-        indicator = indicators()[name]
-        for part, suffix in (("numerator", ""), ("denominator", "/")):
-            values = engine.evaluate(getattr(indicator, part), [period], [])
-            found[name + suffix] = values.get((period.label,), 0)
+        found[name], found[name + "/"] = parts(engine, name, period)
     return found
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.definitions import indicators
-from tests.spec.outcomes.conftest import make_tables
+from tests.spec.outcomes.conftest import make_tables, parts
 
 YEAR = [Period.financial_year(2024)]
 DAY = date(2024, 6, 3)
@@ -30,11 +30,7 @@ def counts(engine_for: Any, name: str, spells: list[dict[str, Any]], born: date)
     tables = make_tables(
         persons=[{"person_id": p, "date_of_birth": born} for p in people], apc_spells=spells
     )
-    engine, indicator = engine_for(tables), indicators()[name]
-    return tuple(
-        engine.evaluate(getattr(indicator, part), YEAR, []).get(("2024/25",), 0)
-        for part in ("numerator", "denominator")
-    )
+    return parts(engine_for(tables), name, YEAR[0])
 
 
 def numerator(engine_for: Any, name: str, spells: list[dict[str, Any]], born: date) -> int:
@@ -211,24 +207,15 @@ def two_d_tables() -> Any:
     )
 
 
-def both(engine: Any, name: str) -> tuple[int, int]:
-    indicator = indicators()[name]
-    found = (
-        engine.evaluate(getattr(indicator, part), YEAR, []).get(("2024/25",), 0)
-        for part in ("numerator", "denominator")
-    )
-    return tuple(found)  # type: ignore[return-value]
-
-
 def test_2d_links_reablement_to_a_discharge_as_dhsc_selects_it(engine_for) -> None:
     """ASCOF 2D part 1: which discharges link, and what counts as a failure."""
-    assert both(engine_for(two_d_tables()), "reablement-at-home-91-days") == (3, 7)
+    assert parts(engine_for(two_d_tables()), "reablement-at-home-91-days", YEAR[0]) == (3, 7)
 
 
 def test_2d_part_2_counts_linked_episodes_over_all_discharges(engine_for) -> None:
     """Seven episodes linked; thirteen discharges as DHSC selects them (not c's maternity
     stay, d's stay of no nights or e's transfer; the later stays of b, h to k count)."""
-    assert both(engine_for(two_d_tables()), "reablement-after-discharge") == (7, 13)
+    assert parts(engine_for(two_d_tables()), "reablement-after-discharge", YEAR[0]) == (7, 13)
 
 
 def test_2d_counts_in_the_year_of_the_discharge(engine_for) -> None:
