@@ -6,12 +6,28 @@ the synthetic ledgers and the outcomes periods all count months this way.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+
+YEAR_WRITTEN = "a financial year written 2025/26, 2025-26 or 2025/2026"
+_YEAR = re.compile(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", re.ASCII)
 
 
 def year_label(financial_year: int) -> str:
     """2025 -> "2025/26"."""
     return f"{financial_year}/{(financial_year + 1) % 100:02d}"
+
+
+def parse_year(text: str) -> int | None:
+    """ "2025/26", "2025-26", "2025/2026" or "2025-2026" -> 2025; None for anything else,
+    including a second year that does not follow the first ("2025/27")."""
+    found = _YEAR.fullmatch(text.strip())
+    if found is None:
+        return None
+    first, second = int(found[1]), found[2]
+    following = first + 1
+    ok = int(second) == following if len(second) == 4 else second == f"{following % 100:02d}"
+    return first if ok else None
 
 
 def month_start(financial_year: int, period: int) -> date:

@@ -69,7 +69,7 @@ def expected_balances(fund: Fund, table: RawTable) -> dict[str, Decimal]:
     """The books the library gives for the instalments and this file's figures alone."""
     agreement = selectors.agreement_of(fund)
     books = Ledger()
-    figures = parse_actuals(table, agreement)
+    figures = parse_actuals(table, agreement).figures
     assert not books.post_all(
         bookkeeping.instalment_transactions(agreement)
         + bookkeeping.actual_transactions(agreement, figures)

@@ -163,6 +163,55 @@ def test_preparing_with_months_open_needs_a_reason_which_is_audited_and_shown(
     assert "January to February 2026 were still open" in page
 
 
+NEW_SCHEME = """\
+- code: NEW
+  name: Falls response
+  contributions: {QZZ: 5000.00}
+"""
+
+
+def test_a_scheme_without_actuals_is_declared_nil_or_preparing_is_refused(
+    client, fund: Fund
+) -> None:
+    """A pooled scheme with nothing in the ledger is never settled as a silent full
+    underspend: the pool manager imports its actuals or declares that it spent nothing."""
+    close_to_the_last_month(fund)
+    text = selectors.current_version(fund).text.replace("schemes:\n", "schemes:\n" + NEW_SCHEME)
+    actions.record_variation(by=user("pool-manager"), fund=fund, text=text, note="Falls")
+    manager = user("pool-manager")
+    with pytest.raises(ValidationError) as refused:
+        settlements.prepare_settlement(by=manager, fund=fund)
+    assert refused.value.message_dict["nil"] == [
+        "Falls response (NEW) has no actuals for the year. Import them, or tick it if it spent "
+        "nothing."
+    ]
+    client.force_login(manager)
+    page = client.get(f"/funds/{fund.code}/settlement/").content.decode()
+    assert 'value="NEW"' in page
+    assert "Falls response (NEW) spent nothing" in page
+    response = client.post(f"/funds/{fund.code}/settlement/", {"do": "prepare"})
+    assert response.status_code == 400
+    assert 'id="nil-error"' in response.content.decode()
+    assert not fund.settlements.exists()
+
+    response = client.post(f"/funds/{fund.code}/settlement/", {"do": "prepare", "nil": "NEW"})
+    assert response.status_code == 302
+    settlement = fund.settlements.get()
+    assert settlement.nil_schemes == ["NEW"]
+    new = next(r for r in settlement.statement["Schemes"] if r["scheme"] == "NEW")
+    assert (new["expenditure"], new["variance"]) == ("0.00", "-5000.00")
+    event = AuditEvent.objects.get(action="fund.settlement_prepared")
+    assert event.detail["nil"] == ["NEW"]
+    post = [("finance", COUNCIL), ("icb-finance", ICB)]
+    for name, code in post:  # approval settles with the same declaration
+        settlements.approve_settlement(
+            by=user(name), settlement=settlement, organisation=partner(code)
+        )
+    assert selectors.settlement_status(settlement) == "posted"
+    page = client.get(f"/funds/{fund.code}/settlement/").content.decode()
+    assert "Declared to have spent nothing this year: Falls response (NEW)." in page
+
+
 def test_no_settlement_is_prepared_once_the_last_month_is_closed(fund: Fund) -> None:
     close_to_the_last_month(fund)
     actions.close_period(by=user("pool-manager"), fund=fund, period="2026-03")

@@ -12,7 +12,13 @@ from rich.console import Console
 
 from onebudget.cli.tables import print_across, print_rows
 from onebudget.funds import report
-from onebudget.funds.actuals import ActualsError, read_actuals
+from onebudget.funds.actuals import (
+    Actuals,
+    ActualsError,
+    left_out_in_words,
+    missing_actuals,
+    read_actuals,
+)
 from onebudget.funds.agreement import Agreement, AgreementError
 from onebudget.funds.monitoring import forecast_settlement, positions, year_end_outturn
 from onebudget.funds.settlement import SettlementError, settle
@@ -25,6 +31,12 @@ console = Console()
 err = Console(stderr=True)
 AGREEMENT = typer.Option(..., "--agreement", help="The agreement, as YAML.")
 ACTUALS = typer.Option(..., "--actuals", help="Monthly actuals, CSV or XLSX.")
+NIL = typer.Option(
+    [],
+    "--nil",
+    help="A scheme that spent nothing this year (or scheme:partner for an aligned scheme); "
+    "repeat for each. Any other scheme without actuals is a problem.",
+)
 
 
 def _fail(error: Exception) -> typer.Exit:
@@ -35,12 +47,16 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _load(agreement: Path, actuals: Path | None = None) -> tuple[Agreement, list[Any]]:
+def _load(agreement: Path, actuals: Path | None = None) -> tuple[Agreement, Actuals]:
+    """The agreement and its actuals; rows of other years left out are named on stderr."""
     try:
         found = read_agreement(agreement)
-        return found, read_actuals(actuals, found) if actuals else []
+        figures = read_actuals(actuals, found) if actuals else Actuals(())
     except (AgreementError, ActualsError, TableError, OSError) as error:
         raise _fail(error) from None
+    for line in left_out_in_words(figures.left_out):
+        err.print(line, style="yellow", markup=False, highlight=False)
+    return found, figures
 
 
 @app.command("check")
@@ -58,11 +74,16 @@ def settle_command(
     actuals: Path = ACTUALS,
     out: Path | None = typer.Option(None, help="Write the settlement workbook (.xlsx)."),
     as_json: bool = typer.Option(False, "--json", help="Print the settlement as JSON."),
+    nil: list[str] = NIL,
 ) -> None:
     """Settle the year: each partner's memorandum account and the payments between them."""
-    found, figures = _load(agreement, actuals)
+    found, read = _load(agreement, actuals)
+    reported = {(f.scheme, f.partner) for f in read.figures}
+    missing = missing_actuals(found, reported, nil)
+    if missing:
+        raise _fail(AgreementError(str(actuals), missing))
     try:
-        result = settle(found, year_end_outturn(found, figures))
+        result = settle(found, year_end_outturn(found, read.figures, nil))
     except SettlementError as error:
         raise _fail(error) from None
     sheets = report.sheets(result)
@@ -84,10 +105,10 @@ def quarter_report(
     out: Path | None = typer.Option(None, help="Write the report workbook (.xlsx)."),
 ) -> None:
     """The pool manager's quarterly report: variance to date, forecast and forecast shares."""
-    found, figures = _load(agreement, actuals)
+    found, read = _load(agreement, actuals)
     month = 3 * quarter
-    rows = report.position_rows(positions(found, figures, month))
-    forecast = report.partner_rows(forecast_settlement(found, figures, month))
+    rows = report.position_rows(positions(found, read.figures, month))
+    forecast = report.partner_rows(forecast_settlement(found, read.figures, month))
     if out is not None:
         write_sheets(out, {"Schemes": rows, "Forecast by partner": forecast})
     print_rows(console, f"{found.name}: quarter {quarter}", rows)

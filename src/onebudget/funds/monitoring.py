@@ -8,7 +8,7 @@ forecast settles like the year-end, so each partner sees its likely share early.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -128,15 +128,19 @@ def _aligned_forecast(
     return out
 
 
-def year_end_outturn(agreement: Agreement, figures: Sequence[MonthlyFigure]) -> Outturn:
-    """Twelve months of actuals as the year's outturn."""
-    pooled = {s.code: ZERO for s in agreement.schemes if s.budget == "pooled"}
+def year_end_outturn(
+    agreement: Agreement, figures: Sequence[MonthlyFigure], nil: Collection[str] = ()
+) -> Outturn:
+    """Twelve months of actuals as the year's outturn. A pooled scheme with no figures is
+    missing (``settle`` refuses it), never a silent zero, unless it is declared ``nil``."""
+    pooled_codes = {s.code for s in agreement.schemes if s.budget == "pooled"}
+    pooled = {c: ZERO for c in pooled_codes if c in nil}
     aligned: dict[str, dict[str, Decimal]] = {
         s.code: {} for s in agreement.schemes if s.budget == "aligned"
     }
     for f in figures:
-        if f.scheme in pooled:
-            pooled[f.scheme] += f.actual
+        if f.scheme in pooled_codes:
+            pooled[f.scheme] = pooled.get(f.scheme, ZERO) + f.actual
         elif f.scheme in aligned and f.partner is not None:
             aligned[f.scheme][f.partner] = aligned[f.scheme].get(f.partner, ZERO) + f.actual
     return Outturn(pooled, aligned)

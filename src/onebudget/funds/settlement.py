@@ -78,7 +78,9 @@ def settle(agreement: Agreement, outturn: Outturn) -> Settlement:
     missing = [c for c in pooled if c not in outturn.pooled]
     unknown = sorted(set(outturn.pooled) - set(pooled))
     if missing or unknown:
-        raise SettlementError(f"expenditure missing for {missing}; not pooled schemes: {unknown}")
+        said = [f"no expenditure for {', '.join(missing)}"] if missing else []
+        said += [f"{', '.join(unknown)}: not pooled schemes of the agreement"] if unknown else []
+        raise SettlementError("; ".join(said))
     variances = {
         c: outturn.pooled[c] - sum(agreement.contributions(c).values(), ZERO) for c in pooled
     }

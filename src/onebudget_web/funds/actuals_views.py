@@ -58,11 +58,14 @@ def _actuals(request: HttpRequest, fund: Fund) -> HttpResponse:
         table = uploads.read_upload(name, content)
     except TableError as error:
         return _page(request, fund, status=400, file=[str(error)])
-    figures, errors = bookkeeping.preview_actuals(fund, table)
+    read, errors = bookkeeping.preview_actuals(fund, table)
     if errors:
         return _page(request, fund, status=400, errors=errors)
     token = uploads.hold_upload(by=request.user, fund=fund, name=name, content=content)  # type: ignore[arg-type]
-    return _page(request, fund, figures=figures, token=token, file_name=name)
+    left_out = [{"row": p.row, "value": p.value, "reason": p.rule} for p in read.left_out]
+    return _page(
+        request, fund, figures=read.figures, left_out=left_out, token=token, file_name=name
+    )
 
 
 def _post_upload(request: HttpRequest, fund: Fund, token: str) -> HttpResponse:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from onebudget.funds.actuals import ActualsError, parse_actuals
+from onebudget.funds.actuals import Actuals, ActualsError, parse_actuals
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.monitoring import MonthlyFigure, instalments
@@ -90,22 +90,24 @@ def actual_transactions(
     return txs
 
 
-def preview_actuals(fund: Fund, table: RawTable) -> tuple[list[MonthlyFigure], list[str]]:
-    """What an upload would post, or every problem with it (nothing is posted here)."""
+def preview_actuals(fund: Fund, table: RawTable) -> tuple[Actuals, list[str]]:
+    """What an upload would post and the rows it leaves out (other years'), or every problem
+    with it (nothing is posted here)."""
     agreement = agreement_of(fund)
     try:
         return parse_actuals(table, agreement), []
     except ActualsError as error:
-        return [], [str(p) for p in error.problems]
+        return Actuals(()), [str(p) for p in error.problems]
 
 
 @transaction.atomic
 def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
     """Post a file's figures (all or nothing), recorded as one import; returns how many
     transactions were new."""
-    figures, errors = preview_actuals(fund, table)
+    read, errors = preview_actuals(fund, table)
     if errors:
         raise ValidationError(errors)
+    figures = read.figures
     agreement = agreement_of(fund)
     upload = ActualsImport.objects.create(fund=fund, file_name=table.source[:300], posted_by=by)
     count = post_transactions(

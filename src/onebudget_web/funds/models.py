@@ -131,7 +131,8 @@ class ClosedPeriod(AppendOnly):
 class Settlement(models.Model):
     """A year-end settlement prepared from the agreement and the actuals; final once a
     finance officer of each partner has approved it (different people, none the preparer).
-    ``override_reason``: why the pool manager prepared it while ``open_months`` were open."""
+    ``override_reason``: why the pool manager prepared it while ``open_months`` were open;
+    ``nil_schemes``: schemes (or ``scheme:partner``) the pool manager declared spent nothing."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="settlements")
     agreement = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT)
@@ -140,6 +141,7 @@ class Settlement(models.Model):
     prepared_at = models.DateTimeField(default=timezone.now)
     override_reason = models.CharField(max_length=500, blank=True)
     open_months = models.JSONField(default=list, blank=True)
+    nil_schemes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["fund", "-prepared_at"]

@@ -131,6 +131,23 @@ def names_of(agreement: Agreement) -> dict[str, str]:
     return partners | {s.code: s.name for s in agreement.schemes}
 
 
+def budget_in_words(name: str, names: dict[str, str]) -> str:
+    """``BCF03`` -> "Home care (BCF03)"; ``BCF02:QZZ`` -> "Aligned care (BCF02), NHS X's budget"."""
+    scheme, _, partner = name.partition(":")
+    words = f"{names.get(scheme, scheme)} ({scheme})"
+    return f"{words}, {names.get(partner, partner)}'s budget" if partner else words
+
+
+def missing_in_words(problem: Any, names: dict[str, str]) -> str:
+    """A ``missing_actuals`` problem as the settlement page says it."""
+    if problem.path == "nil":
+        return f"{problem.value} is not a scheme of this fund"
+    return (
+        f"{budget_in_words(str(problem.value), names)} has no actuals for the year. "
+        "Import them, or tick it if it spent nothing."
+    )
+
+
 def transaction_label(tx: Any) -> str:
     """A posted transaction in words: its description, date and amount (the debits)."""
     amount = sum((e.amount for e in tx.entries.all() if e.pence > 0), ZERO)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onebudget.funds.actuals import unreported
 from onebudget.funds.settlement import SettlementError
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.funds import corrections, presenters, selectors, settlements
@@ -36,7 +37,8 @@ def fund_settlement(request: HttpRequest, code: str) -> HttpResponse:
         try:
             messages.success(request, _act(request, fund))
         except ValidationError as refused:
-            context = _context(request, fund) | refusal(refused) | {"form": request.POST}
+            form = {"form": request.POST, "nil_ticked": request.POST.getlist("nil")}
+            context = _context(request, fund) | refusal(refused) | form
             return render(request, PAGE, context, status=400)
         except SettlementError as error:
             context = _context(request, fund) | {"errors": [str(error)]}
@@ -49,8 +51,8 @@ def _act(request: HttpRequest, fund: Fund) -> str:
     """Do what the form asks; returns the message to show."""
     do, by = request.POST.get("do"), request.user
     if do == "prepare":
-        override = request.POST.get("override", "")
-        settlements.prepare_settlement(by=by, fund=fund, override=override)  # type: ignore[arg-type]
+        override, nil = request.POST.get("override", ""), request.POST.getlist("nil")
+        settlements.prepare_settlement(by=by, fund=fund, override=override, nil=nil)  # type: ignore[arg-type]
         return "Settlement prepared: it now needs each partner's approval."
     if do == "approve":
         latest = selectors.latest_settlement(fund)
@@ -87,6 +89,7 @@ def _context(request: HttpRequest, fund: Fund) -> dict[str, Any]:
         "can_prepare": manager and standing is None,
         "can_reverse": manager and standing is not None and not pending,
         "open_months": presenters.months_in_words(open_months) if open_months else "",
+        "unreported": _unreported(fund) if manager and standing is None else [],
         "pending": [
             {"reversal": r, "what": presenters.reversal_in_words(r), "approvals": r.approvals.all()}
             for r in pending
@@ -94,12 +97,21 @@ def _context(request: HttpRequest, fund: Fund) -> dict[str, Any]:
         "errors": [],
         "field_errors": {},
         "form": {},
+        "nil_ticked": [],
     }
+
+
+def _unreported(fund: Fund) -> list[dict[str, str]]:
+    """The schemes with no actuals in the ledger, for the pool manager to declare nil."""
+    agreement = selectors.agreement_of(fund)
+    names = presenters.names_of(agreement)
+    found = unreported(agreement, settlements.reported_spend(fund, agreement))
+    return [{"value": n, "label": presenters.budget_in_words(n, names)} for n in found]
 
 
 def _statement(fund: Fund, latest: Any) -> dict[str, Any]:
     if latest is None:
-        return {"sheets": {}, "payments": [], "approvals": [], "override_months": ""}
+        return {"sheets": {}, "payments": [], "approvals": [], "override_months": "", "nil": []}
     names = presenters.names_of(selectors.agreement_of(fund))
     sheets = presenters.statement_rows(latest.statement)
     return {
@@ -109,6 +121,7 @@ def _statement(fund: Fund, latest: Any) -> dict[str, Any]:
         "override_months": presenters.months_in_words(latest.open_months)
         if latest.open_months
         else "",
+        "nil": [presenters.budget_in_words(n, names) for n in latest.nil_schemes],
     }
 
 

@@ -5,12 +5,15 @@ A fund has at most one posted settlement standing: the action refuses a second, 
 does the database (``PostedSettlement``, ADR 0016). A posted settlement is undone only as
 a whole, by an approved reversal (``corrections``), after which a new one may be prepared.
 Preparing is refused while months before the year's last are open (the last takes the
-settlement), unless the pool manager records why it must be prepared anyway.
+settlement), unless the pool manager records why it must be prepared anyway, and while a
+scheme has no actuals, unless the pool manager declares that it spent nothing (the library's
+``missing_actuals`` rule: never a silent zero).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from onebudget.funds import report, statement
+from onebudget.funds.actuals import missing_actuals, unreported
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Transaction, year_periods
 from onebudget.funds.settlement import Outturn, SettlementError, settle
@@ -29,7 +33,7 @@ from onebudget_web.audit.log import record
 from onebudget_web.funds.access import approval_problems, record_approval, require
 from onebudget_web.funds.models import Fund, PostedSettlement, Settlement, SettlementApproval
 from onebudget_web.funds.posting import post_transactions
-from onebudget_web.funds.presenters import months_in_words
+from onebudget_web.funds.presenters import missing_in_words, months_in_words, names_of
 from onebudget_web.funds.selectors import (
     agreement_of,
     all_approved,
@@ -48,14 +52,18 @@ ALREADY_POSTED = (
 
 
 @transaction.atomic
-def prepare_settlement(*, by: User, fund: Fund, override: str = "") -> Settlement:
+def prepare_settlement(
+    *, by: User, fund: Fund, override: str = "", nil: Collection[str] = ()
+) -> Settlement:
     """A statement from the ledger as it is now. ``override``: the pool manager's reason for
-    preparing it while months are open (recorded, audited and shown with it)."""
+    preparing it while months are open; ``nil``: schemes declared to have spent nothing
+    (both recorded, audited and shown with it)."""
     require(by, fund.host, Permission.POST_TO_POOL, "Preparing a settlement")
     Fund.objects.select_for_update().get(pk=fund.pk)
     months, reason = _readiness(fund, override.strip())
+    declared = _declared_nil(fund, nil)
     try:
-        sheets = _sheets(_settle_now(fund))
+        sheets = _sheets(_settle_now(fund, declared))
     except SettlementError as error:
         raise ValidationError([str(error)]) from None
     found = Settlement.objects.create(
@@ -65,15 +73,28 @@ def prepare_settlement(*, by: User, fund: Fund, override: str = "") -> Settlemen
         prepared_by=by,
         override_reason=reason,
         open_months=months if reason else [],
+        nil_schemes=declared,
     )
     record(
         by=by,
         action="fund.settlement_prepared",
         obj=found,
         organisation=fund.host,
-        detail={"fund": fund.code, "open_months": months, "override": reason},
+        detail={"fund": fund.code, "open_months": months, "override": reason, "nil": declared},
     )
     return found
+
+
+def _declared_nil(fund: Fund, nil: Collection[str]) -> list[str]:
+    """The nil declarations kept: only for schemes with no actuals in the ledger. Any scheme
+    still without actuals or a declaration refuses preparation, named in words."""
+    agreement = agreement_of(fund)
+    reported = reported_spend(fund, agreement)
+    missing = missing_actuals(agreement, reported, nil)
+    if missing:
+        names = names_of(agreement)
+        raise ValidationError({"nil": [missing_in_words(p, names) for p in missing]})
+    return sorted(set(nil) & set(unreported(agreement, reported)))
 
 
 def _readiness(fund: Fund, reason: str) -> tuple[list[str], str]:
@@ -118,7 +139,7 @@ def approve_settlement(
         problems.append(ALREADY_POSTED)
     if settlement.pk != latest_settlement(fund).pk:  # type: ignore[union-attr]
         problems.append("A newer settlement has been prepared; approve that one")
-    result = None if problems else _settle_now(fund)
+    result = None if problems else _settle_now(fund, settlement.nil_schemes)
     if result is not None and _sheets(result) != settlement.statement:
         problems.append("The fund's books have changed since this was prepared; prepare it again")
     if problems or result is None:
@@ -166,12 +187,27 @@ def _post_settlement(by: User, settlement: Settlement, result: SettlementResult)
     )
 
 
-def outturn_from_ledger(fund: Fund, agreement: Agreement) -> Outturn:
+def reported_spend(fund: Fund, agreement: Agreement) -> set[tuple[str, str | None]]:
+    """``(scheme, partner)`` with spend in the ledger (partner ``None`` for pooled spend)."""
+    books = balances(fund)
+    found: set[tuple[str, str | None]] = set()
+    for s in agreement.schemes:
+        if s.budget == "pooled" and f"{s.code}:expenditure" in books:
+            found.add((s.code, None))
+        for p in agreement.partner_codes if s.budget == "aligned" else []:
+            if f"{s.code}:aligned-spend:{p}" in books:
+                found.add((s.code, p))
+    return found
+
+
+def outturn_from_ledger(fund: Fund, agreement: Agreement, nil: Collection[str] = ()) -> Outturn:
+    """The year's spend from the ledger; a pooled scheme without spend is missing (``settle``
+    refuses it) unless declared ``nil``."""
     books = balances(fund)
     pooled = {
         s.code: books.get(f"{s.code}:expenditure", Decimal("0.00"))
         for s in agreement.schemes
-        if s.budget == "pooled"
+        if s.budget == "pooled" and (f"{s.code}:expenditure" in books or s.code in nil)
     }
     aligned = {
         s.code: {
@@ -185,10 +221,10 @@ def outturn_from_ledger(fund: Fund, agreement: Agreement) -> Outturn:
     return Outturn(pooled, aligned)
 
 
-def _settle_now(fund: Fund) -> SettlementResult:
+def _settle_now(fund: Fund, nil: Collection[str] = ()) -> SettlementResult:
     """The settlement the fund's agreement and ledger give now."""
     agreement = agreement_of(fund)
-    return settle(agreement, outturn_from_ledger(fund, agreement))
+    return settle(agreement, outturn_from_ledger(fund, agreement, nil))
 
 
 def _sheets(result: SettlementResult) -> Any:

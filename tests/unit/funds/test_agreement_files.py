@@ -127,7 +127,7 @@ def test_actuals_read_from_a_workbook_keep_whole_pence(tmp_path: Path) -> None:
         },
     ]
     write_sheets(path, {"Actuals": rows})
-    figures = read_actuals(path, fund)
+    figures = read_actuals(path, fund).figures
     assert [(f.month, f.actual, f.forecast_outturn) for f in figures] == [
         (1, Decimal("100.10"), None),
         (12, Decimal("0.07"), Decimal("1300.00")),

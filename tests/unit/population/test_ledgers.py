@@ -200,7 +200,10 @@ def test_the_agreement_validates_and_settles_its_own_monitoring_return(out: Path
     from onebudget.funds.validation import read_agreement
 
     agreement = read_agreement(out / "pooled_fund/agreement_2024-25.yaml")
-    figures = read_actuals(out / "pooled_fund/monthly_actuals.csv", agreement)
+    read = read_actuals(out / "pooled_fund/monthly_actuals.csv", agreement)
+    figures = read.figures
+    assert read.left_out
+    assert all(p.rule.endswith("left out") for p in read.left_out)
     assert len(figures) == 12 * len(agreement.schemes)
     result = settle(agreement, year_end_outturn(agreement, figures))
     assert {s.scheme for s in result.schemes} | {a.scheme for a in result.aligned} == {
