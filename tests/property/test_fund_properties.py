@@ -31,6 +31,7 @@ def rules(partners: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     who = st.sampled_from(partners)
     base = st.one_of(
         st.just({"rule": "pro_rata"}),
+        st.just({"rule": "pro_rata", "basis": "fund"}),
         st.just({"rule": "host"}),
         st.integers(0, 100).map(
             lambda x: {"rule": "fixed", "shares": {partners[0]: x, partners[1]: 100 - x}}
@@ -43,7 +44,21 @@ def rules(partners: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
                 {
                     "rule": st.just("capped"),
                     "of": inner,
-                    "caps": st.dictionaries(who, st.one_of(st.just("contribution"), pounds)),
+                    "caps": st.dictionaries(
+                        who,
+                        st.one_of(
+                            st.just("contribution"),
+                            pounds,
+                            st.fixed_dictionaries(
+                                {
+                                    "percent": st.integers(0, 10_000).map(
+                                        lambda x: Decimal(x) / 100
+                                    ),
+                                    "of": st.sampled_from(["scheme", "fund"]),
+                                }
+                            ),
+                        ),
+                    ),
                     "excess_to": st.one_of(who, st.just(JOINT)),
                 }
             ),
@@ -186,7 +201,7 @@ def books(result: Settlement, outturn: Outturn) -> Ledger:
 
 
 @settings(
-    max_examples=int(os.environ.get("FUND_EXAMPLES", "10000")),
+    max_examples=int(os.environ.get("FUND_EXAMPLES", "1500")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

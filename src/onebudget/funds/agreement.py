@@ -17,9 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onebudget.funds import riskshare as rs
 from onebudget.io.problems import Problem, ProblemsError
-from onebudget.money import ZERO, Money, MoneyError, amount
+from onebudget.money import ZERO, Money, MoneyError, exact
 
-CAP = "an amount in pounds (e.g. 250000.00) or contribution"
+CAP = "an amount in pounds (e.g. 250000.00), contribution, or {percent: 10[, of: fund]}"
+AMOUNT = "an amount in pounds"
+SIX_PLACES = Decimal("0.000001")
 
 
 class AgreementError(ProblemsError):
@@ -110,8 +112,20 @@ class Agreement(_Strict):
                 found[v.partner] = found.get(v.partner, ZERO) + v.change
         return found
 
+    def fund_contributions(self) -> dict[str, Decimal]:
+        """Each partner's contributions to all the pooled schemes, with every variation."""
+        total: dict[str, Decimal] = {}
+        for s in self.schemes:
+            for partner, amount in (
+                self.contributions(s.code).items() if s.budget == "pooled" else ()
+            ):
+                total[partner] = total.get(partner, ZERO) + amount
+        return total
+
     def terms(self, scheme: str, own: Mapping[str, Decimal] | None = None) -> rs.Terms:
-        return rs.Terms(self.contributions(scheme), self.host, dict(own or {}))
+        return rs.Terms(
+            self.contributions(scheme), self.host, dict(own or {}), self.fund_contributions()
+        )
 
     def overspend_rule(self, scheme: str) -> rs.Rule:
         return parse_rule(self.scheme(scheme).overspend, "overspend", [])
@@ -120,32 +134,91 @@ class Agreement(_Strict):
         return parse_underspend(self.scheme(scheme).underspend, "underspend", [])
 
 
-def parse_rule(spec: Any, path: str, problems: list[Problem]) -> rs.Rule:
+RULE_KEYS = {
+    "pro_rata": {"basis"},
+    "host": set(),
+    "own": set(),
+    "fixed": {"shares"},
+    "capped": {"caps", "of", "excess_to"},
+    "tiered": {"first", "partner", "then"},
+}
+RULES = "a rule is pro_rata, fixed (shares), host, own, capped (caps) or tiered (first, partner)"
+BASIS = "scheme (the default) or fund (each partner's contributions to the whole fund)"
+NOT_NESTED = "rule own (each partner's own variance) is for an aligned budget, never within a rule"
+
+
+def parse_rule(spec: Any, path: str, problems: list[Problem], *, top: bool = True) -> rs.Rule:
     """A risk-share clause: ``{rule: pro_rata | fixed | host | own | capped | tiered, ...}``.
-    A value that is not a number or an amount (``fifty``, ``10%``) is a problem at its path."""
+    Every value is checked here (type, range, whole pence), so a clause that loads is one
+    that settles: ``fifty``, ``10%``, a negative or fractional ``first`` are problems at
+    their path, and so is an unknown key (``excess-to`` for ``excess_to``)."""
     kind = spec.get("rule") if isinstance(spec, dict) else None
-    if kind == "pro_rata":
+    if not isinstance(kind, str) or kind not in RULE_KEYS or _fixed_without_shares(spec):
+        problems.append(Problem(path=path, value=spec, rule=RULES))
         return rs.ProRata()
-    if kind == "host":
-        return rs.HostBears()
-    if kind == "own":
-        return rs.Own()
-    if kind == "fixed" and isinstance(spec.get("shares"), dict):
-        return _fixed(spec["shares"], f"{path}.shares", problems)
-    if kind == "capped" and isinstance(spec.get("caps"), dict):
-        caps = {
-            str(k): v if v == "contribution" else _money(v, f"{path}.caps.{k}", problems, CAP)
-            for k, v in spec["caps"].items()
-        }
-        inner = parse_rule(spec.get("of", {"rule": "pro_rata"}), f"{path}.of", problems)
-        return rs.Capped(inner, caps, str(spec.get("excess_to", rs.JOINT)))
-    if kind == "tiered" and "first" in spec:
-        first = _money(spec["first"], f"{path}.first", problems, "an amount in pounds")
-        then = parse_rule(spec.get("then", {"rule": "pro_rata"}), f"{path}.then", problems)
-        return rs.Tiered(first, str(spec.get("partner")), then)
-    rule = "a rule is pro_rata, fixed (shares), host, own, capped (caps) or tiered (first, partner)"
-    problems.append(Problem(path=path, value=spec, rule=rule))
-    return rs.ProRata()
+    unknown = sorted(str(k) for k in set(spec) - RULE_KEYS[kind] - {"rule"})
+    if unknown:
+        allowed = ", ".join(sorted(RULE_KEYS[kind])) or "no other keys"
+        problems.append(Problem(path=path, value=unknown, rule=f"{kind} takes {allowed}"))
+    if kind == "own" and not top:
+        problems.append(Problem(path=path, value=spec, rule=NOT_NESTED))
+    return _RULES[kind](spec, path, problems)
+
+
+def _fixed_without_shares(spec: dict[str, Any]) -> bool:
+    return spec["rule"] == "fixed" and not isinstance(spec.get("shares"), dict)
+
+
+def _pro_rata(spec: dict[str, Any], path: str, problems: list[Problem]) -> rs.Rule:
+    return rs.ProRata(_basis(spec.get("basis", "scheme"), f"{path}.basis", problems))
+
+
+def _capped(spec: dict[str, Any], path: str, problems: list[Problem]) -> rs.Rule:
+    given = spec.get("caps")
+    if not isinstance(given, dict) or not given:
+        problems.append(Problem(path=f"{path}.caps", value=given, rule="caps by partner"))
+        given = {}
+    caps = {str(k): _cap(v, f"{path}.caps.{k}", problems) for k, v in given.items()}
+    inner = parse_rule(spec.get("of", {"rule": "pro_rata"}), f"{path}.of", problems, top=False)
+    return rs.Capped(inner, caps, str(spec.get("excess_to", rs.JOINT)))
+
+
+def _tiered(spec: dict[str, Any], path: str, problems: list[Problem]) -> rs.Rule:
+    if "first" not in spec or "partner" not in spec:
+        problems.append(Problem(path=path, value=spec, rule="tiered needs first and partner"))
+    first = _pounds(spec.get("first", 0), f"{path}.first", problems, AMOUNT)
+    then = parse_rule(spec.get("then", {"rule": "pro_rata"}), f"{path}.then", problems, top=False)
+    return rs.Tiered(first, str(spec.get("partner")), then)
+
+
+_RULES = {
+    "pro_rata": _pro_rata,
+    "host": lambda spec, path, problems: rs.HostBears(),
+    "own": lambda spec, path, problems: rs.Own(),
+    "fixed": lambda spec, path, problems: _fixed(spec["shares"], f"{path}.shares", problems),
+    "capped": _capped,
+    "tiered": _tiered,
+}
+
+
+def _basis(value: Any, path: str, problems: list[Problem]) -> rs.Basis:
+    if value in ("scheme", "fund"):
+        return value  # type: ignore[no-any-return]
+    problems.append(Problem(path=path, value=value, rule=BASIS))
+    return "scheme"
+
+
+def _cap(value: Any, path: str, problems: list[Problem]) -> rs.Cap:
+    """``contribution``, an amount in pounds, or ``{percent: 10[, of: scheme | fund]}``."""
+    if value == "contribution":
+        return "contribution"
+    if isinstance(value, dict):
+        extra = sorted(str(k) for k in set(value) - {"percent", "of"})
+        if extra or "percent" not in value:
+            problems.append(Problem(path=path, value=value, rule=CAP))
+        percent = _percent(value.get("percent"), f"{path}.percent", problems, top=None)
+        return rs.PercentCap(percent, _basis(value.get("of", "scheme"), f"{path}.of", problems))
+    return _pounds(value, path, problems, CAP)
 
 
 def _fixed(given: dict[Any, Any], path: str, problems: list[Problem]) -> rs.Fixed:
@@ -156,31 +229,49 @@ def _fixed(given: dict[Any, Any], path: str, problems: list[Problem]) -> rs.Fixe
     return rs.Fixed(shares)
 
 
-def _percent(value: Any, path: str, problems: list[Problem]) -> Decimal:
-    """A percentage from 0 to 100, written as a number (``50``, ``33.33``)."""
+def _percent(
+    value: Any, path: str, problems: list[Problem], top: Decimal | None = Decimal(100)
+) -> Decimal:
+    """A percentage from 0 (to 100 unless ``top`` is None), written as a number (``50``,
+    ``33.33``), with no more than six decimal places."""
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         found = Decimal(value)
-        if found.is_finite() and 0 <= found <= 100:
+        ceiling = top if top is not None else Decimal(10**6)
+        # bounded before quantize, which would fail on 1e400
+        if found.is_finite() and 0 <= found <= ceiling and found == found.quantize(SIX_PLACES):
             return found
-    problems.append(Problem(path=path, value=value, rule="a percentage from 0 to 100, e.g. 50"))
+    upper = f"from 0 to {top}" if top is not None else "of 0 or more"
+    problems.append(Problem(path=path, value=value, rule=f"a percentage {upper}, e.g. 50"))
     return ZERO
 
 
-def _money(value: Any, path: str, problems: list[Problem], rule: str) -> Decimal:
+def _pounds(value: Any, path: str, problems: list[Problem], rule: str) -> Decimal:
+    """An amount of 0 or more in whole pence, by the money constructor."""
     try:
-        return amount(value)
+        found = exact(value)
     except MoneyError as error:
         problems.append(Problem(path=path, value=value, rule=f"{rule}: {error.rule}"))
         return ZERO
+    if found < 0:
+        problems.append(Problem(path=path, value=value, rule=f"{rule}: 0 or more"))
+        return ZERO
+    return found
 
 
 def parse_underspend(spec: Any, path: str, problems: list[Problem]) -> rs.UnderspendRule:
     """``{treatment: return [, rule: ...]}``, ``{treatment: carry_forward}`` or ``retain``."""
     kind = spec.get("treatment") if isinstance(spec, dict) else None
+    takes = {
+        "return": {"treatment", "rule"},
+        "carry_forward": {"treatment"},
+        "retain": {"treatment"},
+    }
+    if isinstance(kind, str) and kind in takes and set(spec) - takes[kind]:
+        unknown = sorted(str(k) for k in set(spec) - takes[kind])
+        problems.append(Problem(path=path, value=unknown, rule=f"unknown keys for {kind}"))
     if kind == "return":
-        return rs.Return(
-            parse_rule(spec.get("rule", {"rule": "pro_rata"}), f"{path}.rule", problems)
-        )
+        rule = spec.get("rule", {"rule": "pro_rata"})
+        return rs.Return(parse_rule(rule, f"{path}.rule", problems, top=False))
     if kind == "carry_forward":
         return rs.CarryForward()
     if kind == "retain":

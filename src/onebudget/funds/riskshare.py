@@ -5,17 +5,20 @@ overspend (pounds, > 0) and the scheme's terms (each partner's contribution, the
 an ``Allocation`` out (each partner's share, and any amount held for the partners' joint
 decision) that adds up to the amount to the penny. Rules compose: ``Capped`` and ``Tiered``
 wrap another rule, as the clauses of real agreements do ("pro rata to contributions, each
-partner's share capped at its contribution, the excess to the ICB").
+partner's share capped at its contribution, the excess to the ICB"). Pro rata may be to the
+scheme's contributions or to each partner's contributions to the whole fund, and a cap may
+be an amount, the contribution, or a percentage of the contribution (to the scheme or the
+fund).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Literal, Protocol
 
-from onebudget.money import ZERO, allocate
+from onebudget.money import PENNY, ZERO, allocate
 
 JOINT = "joint decision"  # an excess no partner has agreed to bear in advance
 
@@ -32,6 +35,7 @@ class Terms:
     contributions: Mapping[str, Decimal]
     host: str
     own: Mapping[str, Decimal] = field(default_factory=dict)
+    fund: Mapping[str, Decimal] = field(default_factory=dict)  # to all pooled schemes
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,23 @@ def _split(amount: Decimal, weights: Mapping[str, Decimal]) -> Allocation:
     return Allocation(dict(zip(partners, parts, strict=True)))
 
 
+Basis = Literal["scheme", "fund"]
+
+
+def _basis(terms: Terms, basis: Basis) -> Mapping[str, Decimal]:
+    return terms.fund if basis == "fund" else terms.contributions
+
+
 @dataclass(frozen=True)
 class ProRata:
-    """In proportion to each partner's contribution to the scheme."""
+    """In proportion to each partner's contribution to the scheme, or (``basis="fund"``) to
+    each partner's total contributions to the whole pooled fund, so a partner that puts
+    nothing into this scheme still bears its share of the fund's risk."""
+
+    basis: Basis = "scheme"
 
     def share(self, amount: Decimal, terms: Terms) -> Allocation:
-        return _split(amount, terms.contributions)
+        return _split(amount, _basis(terms, self.basis))
 
 
 @dataclass(frozen=True)
@@ -101,19 +116,43 @@ class HostBears:
 
 
 @dataclass(frozen=True)
+class PercentCap:
+    """A cap of ``percent`` of the partner's contribution to the scheme (or to the whole
+    fund), rounded down to the penny so that the cap is never exceeded."""
+
+    percent: Decimal
+    of: Basis = "scheme"
+
+    def limit(self, partner: str, terms: Terms) -> Decimal:
+        base = _basis(terms, self.of).get(partner, ZERO)
+        return (base * self.percent / 100).quantize(PENNY, rounding=ROUND_FLOOR)
+
+
+Cap = Decimal | Literal["contribution"] | PercentCap
+
+
+def cap_limit(cap: Cap, partner: str, terms: Terms) -> Decimal:
+    """The most a partner bears under its cap."""
+    if isinstance(cap, PercentCap):
+        return cap.limit(partner, terms)
+    return terms.contributions.get(partner, ZERO) if cap == "contribution" else cap
+
+
+@dataclass(frozen=True)
 class Capped:
-    """Another rule's shares, each capped at the partner's contribution (``"contribution"``)
-    or an amount; the excess goes to a named partner, or is held for joint decision."""
+    """Another rule's shares, each capped at the partner's contribution (``"contribution"``),
+    an amount, or a percentage of its contribution; the excess goes to a named partner, or
+    is held for joint decision."""
 
     rule: Rule
-    caps: Mapping[str, Decimal | Literal["contribution"]]
+    caps: Mapping[str, Cap]
     excess_to: str = JOINT
 
     def share(self, amount: Decimal, terms: Terms) -> Allocation:
         first = self.rule.share(amount, terms)
         shares, excess = dict(first.shares), ZERO
         for partner, cap in self.caps.items():
-            limit = terms.contributions.get(partner, ZERO) if cap == "contribution" else cap
+            limit = cap_limit(cap, partner, terms)
             over = shares.get(partner, ZERO) - max(limit, ZERO)
             if over > 0:
                 shares[partner] -= over

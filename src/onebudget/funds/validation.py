@@ -23,7 +23,7 @@ from onebudget.funds.agreement import (
 )
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
-from onebudget.money import PENNY, ZERO
+from onebudget.money import LARGEST, PENNY, ZERO
 
 
 def load_agreement(text: str, *, source: str = "agreement.yaml") -> Agreement:
@@ -77,7 +77,12 @@ def check(a: Agreement) -> list[Problem]:
         need(n == 1, "schemes", code, "each scheme code appears once")
     for partner, amount in a.risk_reserve.items():
         need(partner in partners, f"risk_reserve.{partner}", partner, "a partner of the agreement")
+        need(amount >= 0, f"risk_reserve.{partner}", amount, "a risk reserve is 0 or more")
         money(amount, f"risk_reserve.{partner}")
+    whole = sum((abs(v) for s in a.schemes for v in s.contributions.values()), ZERO)
+    whole += sum((abs(v.change) for v in a.variations), ZERO)
+    whole += sum((abs(v) for v in a.risk_reserve.values()), ZERO)
+    need(whole <= LARGEST, "schemes", whole, f"the fund adds up to at most £{LARGEST:,}")
     for i in range(len(a.schemes)):
         _check_scheme(a, i, need, money)
     for i, v in enumerate(a.variations):
@@ -119,6 +124,14 @@ def _check_scheme(a: Agreement, i: int, need: Any, money: Any) -> None:
     if scheme.budget == "pooled":
         total = sum(scheme.contributions.values(), ZERO)
         need(total > 0, f"{path}.contributions", total, "a pooled scheme has contributions")
+        after = sum(a.contributions(scheme.code).values(), ZERO)
+        need(
+            total <= 0 or after > 0,
+            f"{path}.contributions",
+            after,
+            "a pooled scheme keeps contributions after its variations: no rule can share "
+            "a scheme every partner has withdrawn from",
+        )
     _check_rules(scheme, path, partners, need)
     if scheme.profile != "even":
         weights = scheme.profile

@@ -165,7 +165,11 @@ def _syntax(error: yaml.MarkedYAMLError, path: str) -> Problem:
 
 
 class MoneyDumper(yaml.SafeDumper):
-    """Safe dumping, with Decimals as plain numbers."""
+    """Safe dumping, with Decimals as plain numbers, and never an alias: the reader refuses
+    them, so a value used twice is written out twice and what is written reads back."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

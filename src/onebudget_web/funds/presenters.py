@@ -15,7 +15,9 @@ from onebudget_web.funds.templatetags.money import pounds
 
 def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:
     if isinstance(rule, rs.ProRata):
-        return "pro rata to contributions"
+        if rule.basis == "fund":
+            return "pro rata to each partner's contributions to the whole fund"
+        return "pro rata to contributions to the scheme"
     if isinstance(rule, rs.HostBears):
         return "the host bears it"
     if isinstance(rule, rs.Own):
@@ -25,10 +27,7 @@ def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:
             f"{names.get(p, p)} {v}%" for p, v in rule.percentages.items()
         )
     if isinstance(rule, rs.Capped):
-        caps = ", ".join(
-            f"{names.get(p, p)} at {'its contribution' if c == 'contribution' else f'£{c:,}'}"
-            for p, c in rule.caps.items()
-        )
+        caps = ", ".join(f"{names.get(p, p)} at {cap_in_words(c)}" for p, c in rule.caps.items())
         excess = (
             "held for joint decision"
             if rule.excess_to == rs.JOINT
@@ -37,8 +36,15 @@ def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:
         return f"{rule_in_words(rule.rule, names)}, capped ({caps}), the excess {excess}"
     if isinstance(rule, rs.Tiered):
         who = names.get(rule.partner, rule.partner)
-        return f"the first £{rule.first:,} to {who}, then {rule_in_words(rule.then, names)}"
+        return f"the first {pounds(rule.first)} to {who}, then {rule_in_words(rule.then, names)}"
     return type(rule).__name__
+
+
+def cap_in_words(cap: rs.Cap) -> str:
+    if isinstance(cap, rs.PercentCap):
+        whose = "the whole fund" if cap.of == "fund" else "the scheme"
+        return f"{cap.percent.normalize():f}% of its contribution to {whose}"
+    return "its contribution" if cap == "contribution" else pounds(cap)
 
 
 def underspend_in_words(rule: rs.UnderspendRule, names: dict[str, str]) -> str:

@@ -112,3 +112,101 @@ def test_an_underspend_is_carried_forward_or_returned_to_the_penny() -> None:
         "QZZ": D("66.67"),
     }
     assert statement.payments(result) == [("E06099001", "QZZ", D("66.67"))]
+
+
+FUND_WIDE = """
+    schemes:
+      - code: BCF01
+        name: Intermediate care
+        contributions: {QZZ: 3000000.00, E06099001: 1000000.00}
+      - code: BCF02
+        name: Carers' breaks
+        contributions: {E06099001: 1000000.00}
+        overspend: {rule: pro_rata, basis: fund}
+"""
+
+
+def test_an_overspend_shared_pro_rata_to_contributions_to_the_whole_fund() -> None:
+    """The clause "overspends on any scheme are shared in proportion to each partner's total
+    contribution to the pooled fund". Carers' breaks is funded by the council alone, but the
+    fund is £5m: the ICB put in £3m (60%) and the council £2m (40%). A £100,000.01 overspend
+    is shared £60,000.01 (ICB) and £40,000.00 (council): 60% of the odd penny is more than
+    40% of it, so the largest remainder gives it to the ICB."""
+    fund = agreement(FUND_WIDE)
+    over = settle(fund, Outturn({"BCF01": D("4000000"), "BCF02": D("1100000.01")}))
+    assert over.scheme("BCF02").overspend.shares == {
+        "QZZ": D("60000.01"),
+        "E06099001": D("40000.00"),
+    }
+    # pro rata to the scheme alone, the council would have borne all of it
+    scheme_only = agreement(FUND_WIDE.replace("basis: fund", "basis: scheme"))
+    alone = settle(scheme_only, Outturn({"BCF01": D("4000000"), "BCF02": D("1100000.01")}))
+    assert alone.scheme("BCF02").overspend.shares == {"E06099001": D("100000.01")}
+
+
+def test_the_whole_fund_counts_variations_and_leaves_out_aligned_budgets() -> None:
+    """A £1m winter variation from the ICB to BCF01 makes the pooled fund £6m: ICB £4m
+    (2/3), council £2m (1/3). The council's aligned £9m budget is not pooled and does not
+    count. A £90,000 overspend on BCF02 is £60,000 (ICB) and £30,000 (council)."""
+    fund = agreement(
+        FUND_WIDE
+        + """
+      - code: BCF09
+        name: Aligned home care
+        budget: aligned
+        contributions: {E06099001: 9000000.00}
+        overspend: {rule: own}
+    variations:
+      - id: V1
+        effective: 2025-12-01
+        scheme: BCF01
+        partner: QZZ
+        change: 1000000.00
+        agreed_by: [ICB chief finance officer, Council director of adult social services]
+        agreed_on: 2025-11-15
+    """
+    )
+    result = settle(fund, Outturn({"BCF01": D("5000000"), "BCF02": D("1090000")}))
+    assert result.scheme("BCF02").overspend.shares == {
+        "QZZ": D("60000.00"),
+        "E06099001": D("30000.00"),
+    }
+
+
+def test_a_cap_as_a_percentage_of_the_partners_contribution() -> None:
+    """ "The council's share of any overspend is capped at 10% of its contribution to the
+    scheme; the excess falls to the ICB." Council £250,000 of £1m (25%). A £400,000
+    overspend gives the council £100,000 pro rata, capped at 10% of £250,000 = £25,000;
+    the ICB bears £300,000 + £75,000 = £375,000."""
+    fund = agreement("""
+        schemes:
+          - code: BCF03
+            name: Care home placements
+            contributions: {QZZ: 750000.00, E06099001: 250000.00}
+            overspend:
+              rule: capped
+              caps: {E06099001: {percent: 10}}
+              excess_to: QZZ
+        """)
+    over = settle(fund, Outturn({"BCF03": D("1400000")})).scheme("BCF03").overspend
+    assert over.shares == {"E06099001": D("25000.00"), "QZZ": D("375000.00")}
+
+
+def test_a_percentage_cap_is_rounded_down_to_the_penny_and_may_be_of_the_fund() -> None:
+    """12.5% of the council's £1,000.03 fund contribution is £125.00375: the cap is £125.00
+    (rounded down, so it is never exceeded). The council's pro rata share of a £600
+    overspend on a scheme it funds alone is all £600; £475 over the cap is held for joint
+    decision (no excess_to)."""
+    fund = agreement("""
+        schemes:
+          - {code: A, name: Rapid response, contributions: {E06099001: 500.00, QZZ: 5000.00}}
+          - code: B
+            name: Falls service
+            contributions: {E06099001: 500.03}
+            overspend:
+              rule: capped
+              caps: {E06099001: {percent: 12.5, of: fund}}
+        """)
+    over = settle(fund, Outturn({"A": D("5500"), "B": D("1100.03")})).scheme("B").overspend
+    assert over.shares == {"E06099001": D("125.00")}
+    assert over.held == D("475.00")
