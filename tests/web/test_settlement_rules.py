@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onebudget import demo
+from onebudget.io.tables import RawTable
 from onebudget.roles import Role
 from onebudget_web.accounts.actions import grant_role
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.models import AuditEvent
 from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
-from onebudget_web.funds import actions, corrections, selectors, settlements
-from onebudget_web.funds.models import Fund, PostedSettlement, Settlement
+from onebudget_web.funds import actions, bookkeeping, corrections, selectors, settlements
+from onebudget_web.funds.models import ActualsImport, Fund, PostedSettlement, Settlement
 from onebudget_web.places.actions import register_dataset
 from onebudget_web.places.models import Place
 
@@ -291,3 +293,61 @@ def test_the_settlement_page_offers_a_reversal_only_to_the_pool_manager(client, 
     assert "Wrong agreement version" in page
     assert "Approve the reversal for NHS Fernmouth" in page
     assert "Approved and posted" in page  # the settlement stands until the reversal is posted
+
+
+def test_new_actuals_are_refused_while_a_settlement_stands(client, fund: Fund) -> None:
+    """Actuals posted after the settlement would leave it settling figures the ledger no
+    longer holds: the settlement is reversed first."""
+    close_to_the_last_month(fund)
+    post_a_settlement(fund)
+    imports = ActualsImport.objects.filter(fund=fund).count()
+    table = RawTable(
+        "late.csv", ("scheme_code", "month", "actual"), ((2, ("BCF01", "2026-03", "1.00")),)
+    )
+    with pytest.raises(ValidationError) as refused:
+        bookkeeping.import_actuals(by=user("pool-manager"), fund=fund, table=table)
+    assert refused.value.messages == [selectors.SETTLED]
+    client.force_login(user("pool-manager"))
+    upload = SimpleUploadedFile("late.csv", b"scheme_code,month,actual\nBCF01,2026-03,1.00\n")
+    response = client.post(f"/funds/{fund.code}/actuals/", {"file": upload})
+    assert response.status_code == 400
+    assert "reverse it first" in response.content.decode()
+    assert ActualsImport.objects.filter(fund=fund).count() == imports
+
+
+def test_a_pending_reversal_is_withdrawn_with_a_reason_and_can_no_longer_be_approved(
+    client, fund: Fund
+) -> None:
+    close_to_the_last_month(fund)
+    mark = PostedSettlement.objects.get(settlement=post_a_settlement(fund))
+    manager = user("pool-manager")
+    reversal = corrections.prepare_reversal(
+        by=manager, fund=fund, reason="Prepared against the wrong year", settlement=mark
+    )
+    corrections.approve_reversal(
+        by=user("finance"), reversal=reversal, organisation=partner(COUNCIL)
+    )
+    with pytest.raises(PermissionDenied):
+        corrections.withdraw_reversal(by=user("finance"), reversal=reversal, reason="no")
+    with pytest.raises(ValidationError, match="Enter the reason for withdrawing"):
+        corrections.withdraw_reversal(by=manager, reversal=reversal, reason=" ")
+    client.force_login(manager)
+    page = client.get(f"/funds/{fund.code}/settlement/").content.decode()
+    assert "Withdraw the reversal" in page
+    response = client.post(
+        f"/funds/{fund.code}/settlement/",
+        {"do": "withdraw-reversal", "reversal": reversal.pk, "reason": "Prepared in error"},
+    )
+    assert response.status_code == 302
+    assert selectors.pending_reversals(fund) == []
+    with pytest.raises(ValidationError, match="withdrawn"):
+        corrections.approve_reversal(
+            by=user("icb-finance"), reversal=reversal, organisation=partner(ICB)
+        )
+    assert selectors.standing_settlement(fund) == mark  # the settlement still stands
+    event = AuditEvent.objects.get(action="fund.reversal_withdrawn")
+    assert event.detail["reason"] == "Prepared in error"
+    with pytest.raises(ValidationError, match="withdrawn"):
+        corrections.withdraw_reversal(by=manager, reversal=reversal, reason="again")
+    # a new reversal of the same settlement may be prepared
+    corrections.prepare_reversal(by=manager, fund=fund, reason="The right one", settlement=mark)

@@ -27,7 +27,7 @@ from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
 from onebudget_web.funds.models import ActualsImport, ForecastOutturn, Fund
 from onebudget_web.funds.posting import post_transactions
-from onebudget_web.funds.selectors import agreement_of
+from onebudget_web.funds.selectors import agreement_of, settled_refusal
 from onebudget_web.funds.settlements import (
     approve_settlement,
     is_approved,
@@ -94,6 +94,9 @@ def preview_actuals(fund: Fund, table: RawTable) -> tuple[Actuals, list[str]]:
     """What an upload would post and the rows it leaves out (other years'), or every problem
     with it (nothing is posted here)."""
     agreement = agreement_of(fund)
+    refused = settled_refusal(fund)
+    if refused:
+        return Actuals(()), refused
     try:
         return parse_actuals(table, agreement), []
     except ActualsError as error:
@@ -104,6 +107,7 @@ def preview_actuals(fund: Fund, table: RawTable) -> tuple[Actuals, list[str]]:
 def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
     """Post a file's figures (all or nothing), recorded as one import; returns how many
     transactions were new."""
+    Fund.objects.select_for_update().get(pk=fund.pk)  # no settlement is posted meanwhile
     read, errors = preview_actuals(fund, table)
     if errors:
         raise ValidationError(errors)

@@ -1,7 +1,8 @@
 """Corrections: a posted transaction, a whole actuals file or a posted settlement is undone
 by a reversal, never by an edit (the ledger is append-only).
 
-The pool manager prepares a reversal with a reason. The agreement format has no clause on
+The pool manager prepares a reversal with a reason, and may withdraw it, with a reason,
+until it is posted. The agreement format has no clause on
 approving changes, so every reversal is treated as a change to figures both sides have
 been given: a finance officer of each partner approves it, under the same rules as a
 settlement (ADR 0016). The last approval posts the exact negation of each transaction
@@ -26,6 +27,7 @@ from onebudget_web.funds.models import (
     PostedSettlement,
     Reversal,
     ReversalApproval,
+    ReversalWithdrawal,
 )
 from onebudget_web.funds.posting import post_transactions, year_end
 from onebudget_web.funds.presenters import reversal_in_words as describe
@@ -34,6 +36,7 @@ from onebudget_web.funds.selectors import (
     is_posted,
     pending_reversals,
     reversal_targets,
+    settled_refusal,
     standing_settlement,
 )
 
@@ -80,22 +83,24 @@ def prepare_reversal(
     return reversal
 
 
-def _reason(text: str) -> str:
+def _reason(text: str, doing: str = "the reversal", field: str | None = "reason") -> str:
+    """The reason, spaces tidied; a refusal beside ``field`` (or in the summary if None)."""
     reason = " ".join(text.split())
+    problem = ""
     if not reason:
-        raise ValidationError({"reason": ["Enter the reason for the reversal"]})
-    if len(reason) > REASON_LENGTH:
-        raise ValidationError(
-            {"reason": [f"The reason must be {REASON_LENGTH} characters or fewer"]}
-        )
+        problem = f"Enter the reason for {doing}"
+    elif len(reason) > REASON_LENGTH:
+        problem = f"The reason must be {REASON_LENGTH} characters or fewer"
+    if problem:
+        raise ValidationError({field: [problem]} if field else [problem])
     return reason
 
 
 def _problems(reversal: Reversal) -> list[str]:
     """Why the reversal cannot be posted now (none if it can)."""
     fund = reversal.fund
-    if reversal.settlement_id is None and standing_settlement(fund) is not None:
-        return ["The year's settlement is posted: reverse it first, then correct the figures"]
+    if reversal.settlement_id is None and settled_refusal(fund):
+        return settled_refusal(fund)
     if reversal.settlement_id is not None and standing_settlement(fund) != reversal.settlement:
         return ["Only the posted settlement that stands can be reversed"]
     tx = reversal.transaction
@@ -142,7 +147,7 @@ def approve_reversal(
         approvals=reversal.approvals,
         what="reversal",
     )
-    problems += ["This reversal is already posted"] if is_posted(reversal) else _problems(reversal)
+    problems += _settled_or_withdrawn(reversal) or _problems(reversal)
     if problems:
         raise ValidationError(problems)
     approval: ReversalApproval = record_approval(
@@ -156,6 +161,36 @@ def approve_reversal(
     if is_posted(reversal):
         _post(by, reversal)
     return approval
+
+
+def _settled_or_withdrawn(reversal: Reversal) -> list[str]:
+    if is_posted(reversal):
+        return ["This reversal is already posted"]
+    if ReversalWithdrawal.objects.filter(reversal=reversal).exists():
+        return ["This reversal was withdrawn, so it can no longer be approved"]
+    return []
+
+
+@atomic
+def withdraw_reversal(*, by: User, reversal: Reversal, reason: str) -> ReversalWithdrawal:
+    """The pool manager withdraws a reversal awaiting approval (prepared in error, say), with
+    the reason; it is kept, marked withdrawn, and can no longer be approved."""
+    fund = reversal.fund
+    require(by, fund.host, Permission.POST_TO_POOL, "Withdrawing a reversal")
+    Fund.objects.select_for_update().get(pk=fund.pk)
+    why = _reason(reason, "withdrawing the reversal", field=None)
+    problems = _settled_or_withdrawn(reversal)
+    if problems:
+        raise ValidationError(problems)
+    found = ReversalWithdrawal.objects.create(reversal=reversal, withdrawn_by=by, reason=why)
+    record(
+        by=by,
+        action="fund.reversal_withdrawn",
+        obj=reversal,
+        organisation=fund.host,
+        detail={"fund": fund.code, "reverses": describe(reversal), "reason": why},
+    )
+    return found
 
 
 def _post(by: User, reversal: Reversal) -> None:

@@ -55,6 +55,16 @@ def approve_reversal(request: HttpRequest, fund: Fund) -> str:
     return f"Reversal approved for {organisation.name}."
 
 
+def withdraw_reversal(request: HttpRequest, fund: Fund) -> str:
+    """Withdraw the reversal named in the form, with the reason given."""
+    reversal = fund.reversals.filter(pk=_int(request.POST.get("reversal"))).first()
+    if reversal is None:
+        raise Http404("No such reversal")
+    reason = request.POST.get("reason", "")
+    corrections.withdraw_reversal(by=request.user, reversal=reversal, reason=reason)  # type: ignore[arg-type]
+    return "Reversal withdrawn: it will not be posted."
+
+
 def _int(text: str | None) -> int:
     try:
         return int(text or "")

@@ -14,7 +14,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onebudget_web.funds import actions, bookkeeping, corrections, presenters, selectors
-from onebudget_web.funds.helpers import approvable, approve_reversal, can_post, refusal
+from onebudget_web.funds.helpers import (
+    approvable,
+    approve_reversal,
+    can_post,
+    refusal,
+    withdraw_reversal,
+)
 from onebudget_web.funds.models import Fund
 
 
@@ -52,6 +58,8 @@ def _act(request: HttpRequest, fund: Fund) -> str:
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
     if do == "approve-reversal":
         return approve_reversal(request, fund)
+    if do == "withdraw-reversal":
+        return withdraw_reversal(request, fund)
     raise Http404("No such action")
 
 

@@ -149,6 +149,17 @@ def standing_settlement(fund: Fund) -> PostedSettlement | None:
     return mark
 
 
+SETTLED = (
+    "The year's settlement is posted: reverse it first (on the settlement page), then "
+    "correct the figures"
+)
+
+
+def settled_refusal(fund: Fund) -> list[str]:
+    """Why the year's figures cannot change now: a posted settlement stands on them."""
+    return [SETTLED] if standing_settlement(fund) is not None else []
+
+
 def settlement_status(settlement: Settlement) -> str:
     """ "posted", "reversed" or "awaiting approval"."""
     mark = PostedSettlement.objects.filter(settlement=settlement).first()
@@ -164,10 +175,12 @@ def open_months(fund: Fund) -> list[str]:
 
 
 def pending_reversals(fund: Fund) -> list[Reversal]:
-    """Reversals prepared and still awaiting approval, newest first."""
-    found = fund.reversals.select_related(
-        "prepared_by", "transaction", "actuals", "settlement__settlement"
-    ).prefetch_related("approvals__organisation", "approvals__approver")
+    """Reversals prepared and still awaiting approval (not withdrawn), newest first."""
+    found = (
+        fund.reversals.filter(withdrawal__isnull=True)
+        .select_related("prepared_by", "transaction", "actuals", "settlement__settlement")
+        .prefetch_related("approvals__organisation", "approvals__approver")
+    )
     return [r for r in found if not is_posted(r)]
 
 

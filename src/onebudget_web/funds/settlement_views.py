@@ -23,6 +23,7 @@ from onebudget_web.funds.helpers import (
     can_post,
     partner_from,
     refusal,
+    withdraw_reversal,
 )
 from onebudget_web.funds.models import Fund
 
@@ -70,6 +71,8 @@ def _act(request: HttpRequest, fund: Fund) -> str:
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
     if do == "approve-reversal":
         return approve_reversal(request, fund)
+    if do == "withdraw-reversal":
+        return withdraw_reversal(request, fund)
     raise Http404("No such action")
 
 

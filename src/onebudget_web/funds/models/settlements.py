@@ -1,131 +1,19 @@
-"""Pooled funds in the service: the agreement (every version kept), the fund's ledger, its
-closed periods, year-end settlements and reversals with their approvals.
-
-Posted ledger rows are never updated or deleted: the models refuse it, and so does the
-database (triggers; on PostgreSQL a deferred constraint trigger also refuses a transaction
-whose entries do not sum to zero). A fund has at most one posted settlement standing at a
-time, which the database enforces too (ADR 0016). Writes go through the actions modules.
-"""
+"""Year-end settlements and reversals, with their approvals: prepared by the pool manager,
+approved by a finance officer of each partner, posted once (ADR 0016)."""
 
 from __future__ import annotations
-
-from decimal import Decimal
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
-from onebudget.money import from_pence
 from onebudget_web.accounts.models import Organisation, User
-from onebudget_web.places.models import Place
-
-
-class AppendOnly(models.Model):
-    """Rows that, once written, stay as they are."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"{type(self).__name__} rows are append-only")
-
-
-class Fund(models.Model):
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="funds")
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=300)
-    financial_year = models.PositiveSmallIntegerField()
-    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hosted_funds")
-    partners = models.ManyToManyField(Organisation, related_name="funds")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-financial_year", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AgreementVersion(AppendOnly):
-    """The agreement as YAML. A change (a variation, say) is a new version; none is lost."""
-
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    text = models.TextField()
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["fund", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["fund", "number"], name="one_version_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.fund.code} agreement version {self.number}"
-
-
-class LedgerTransaction(AppendOnly):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="transactions")
-    key = models.CharField(max_length=200)
-    on = models.DateField()
-    period = models.CharField(max_length=7)  # yyyy-mm
-    description = models.CharField(max_length=300)
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
-    posted_by = models.ForeignKey(User, on_delete=models.PROTECT)
-    posted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["fund", "on", "id"]
-        constraints = [models.UniqueConstraint(fields=["fund", "key"], name="one_key_per_fund")]
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.on})"
-
-
-class LedgerEntry(AppendOnly):
-    transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
-    )
-    account = models.CharField(max_length=200)
-    # Whole pence, debit > 0 and credit < 0: integers sum exactly in every database (SQLite
-    # would sum a decimal column in floating point).
-    pence = models.BigIntegerField()
-
-    class Meta:
-        ordering = ["transaction", "id"]
-        indexes = [models.Index(fields=["account"])]
-        constraints = [models.CheckConstraint(condition=~models.Q(pence=0), name="entry_not_zero")]
-
-    def __str__(self) -> str:
-        return f"{self.account} {self.amount}"
-
-    @property
-    def amount(self) -> Decimal:
-        return from_pence(self.pence)
-
-
-class ClosedPeriod(AppendOnly):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="closed_periods")
-    period = models.CharField(max_length=7)
-    closed_by = models.ForeignKey(User, on_delete=models.PROTECT)
-    closed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["fund", "period"], name="close_a_period_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.fund.code} {self.period} closed"
+from onebudget_web.funds.models.ledger import (
+    ActualsImport,
+    AgreementVersion,
+    AppendOnly,
+    Fund,
+    LedgerTransaction,
+)
 
 
 class Settlement(models.Model):
@@ -168,39 +56,6 @@ class SettlementApproval(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.organisation.code} approved {self.settlement_id}"
-
-
-class ForecastOutturn(AppendOnly):
-    """A scheme's forecast outturn for the year, as the pool manager recorded it in a month's
-    return (the latest month's forecast is the one that counts)."""
-
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="forecasts")
-    scheme = models.CharField(max_length=40)
-    month = models.PositiveSmallIntegerField()  # 1 = April ... 12 = March
-    pence = models.BigIntegerField()
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["fund", "scheme", "month", "recorded_at"]
-
-    def __str__(self) -> str:
-        return f"{self.scheme} month {self.month}: {from_pence(self.pence)}"
-
-
-class ActualsImport(AppendOnly):
-    """One actuals file posted to the ledger; its transactions can be reversed together."""
-
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="imports")
-    file_name = models.CharField(max_length=300)
-    posted_by = models.ForeignKey(User, on_delete=models.PROTECT)
-    posted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["fund", "-posted_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.posted_at:%Y-%m-%d %H:%M})"
 
 
 class PostedSettlement(AppendOnly):
@@ -319,17 +174,14 @@ class ReversalApproval(AppendOnly):
         return f"{self.organisation.code} approved reversal {self.reversal_id}"
 
 
-class PendingUpload(models.Model):
-    """An actuals file checked and waiting to be posted, held for the person who uploaded it
-    under its own token: in the database, never on disk. Removed when it is posted, and
-    swept when an hour old (an abandoned preview)."""
+class ReversalWithdrawal(AppendOnly):
+    """A reversal withdrawn before it was posted (prepared in error, or overtaken), by the
+    pool manager, with the reason. A withdrawn reversal can no longer be approved."""
 
-    token = models.CharField(max_length=64, unique=True)
-    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=300)
-    content = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
+    reversal = models.OneToOneField(Reversal, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=500)
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.token[:8]})"
+        return f"reversal {self.reversal_id} withdrawn"
