@@ -35,13 +35,17 @@ def test_a_commissioner_sets_a_target_and_sees_its_status(client, demo_place) ->
     assert 'nhsuk-tag--green">Met' in outcomes
 
 
-def test_a_bad_value_is_explained_and_nothing_is_saved(client, demo_place) -> None:
+@pytest.mark.parametrize(
+    "value", ["ninety", "1e30", "100.01", "-5", "NaN", "9" * 40, "92.555", "", "12,34"]
+)
+def test_a_bad_value_is_explained_and_nothing_is_saved(client, demo_place, value: str) -> None:
+    """Not a number, too many decimal places, or over 100 for a percentage: never a 500."""
     sign_in(client, "commissioner")
-    response = client.post(URL + "target/", {"value": "ninety"})
+    response = client.post(URL + "target/", {"value": value})
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
-    assert "&#x27;ninety&#x27;: the target is a number of 0 or more" in body
+    assert "The target must be a percentage from 0 to 100, like 92.5" in body
     assert not IndicatorTarget.objects.exists()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.targets import parse_target
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
@@ -103,23 +103,21 @@ def set_target(
     problems = []
     if not any(has_permission(by, org, Permission.COMMISSION) for org in place.partners.all()):
         problems.append(f"{by.username} is not a commissioner of a partner of {place.name}")
-    if indicator not in indicators():
+    known = indicators()
+    if indicator not in known:
         problems.append(f"{indicator!r} is not an indicator")
-    try:
-        amount = Decimal(value.strip().replace(",", ""))
-        if not amount.is_finite() or amount < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(f"{value!r}: the target is a number of 0 or more, like 92.5")
-        amount = Decimal(0)
-    if problems:
+    multiplier = known[indicator].spec.multiplier if indicator in known else 1
+    amount, rule = parse_target(value, multiplier)
+    if amount is None:
+        problems.append(f"The target must be {rule}")
+    if problems or amount is None:
         raise ValidationError(problems)
     target, created = IndicatorTarget.objects.update_or_create(
         place=place,
         indicator=indicator,
         year=year,
         defaults={
-            "value": amount.quantize(Decimal("0.01")),
+            "value": amount,
             "note": note.strip()[:300],
             "set_by": actor_label(by),
             "set_at": timezone.now(),
