@@ -13,8 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from onebudget.io import yamlio
+from onebudget.io.problems import ProblemsError, validation_problems
 
 Status = Literal["checked", "derived", "approximate", "modelled"]
 
@@ -156,11 +158,13 @@ class RatesFileError(ValueError):
 
 
 def parse_rates(text: str, *, source: str = "national.yaml") -> NationalRates:
+    """The rates in ``text`` through the one YAML reader, or every problem with its path."""
     try:
-        return NationalRates.model_validate(yaml.safe_load(text))
+        return NationalRates.model_validate(yamlio.load(text, source=source))
+    except ProblemsError as error:
+        raise RatesFileError(source, [str(p) for p in error.problems]) from None
     except ValidationError as error:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-        raise RatesFileError(source, problems) from None
+        raise RatesFileError(source, [str(p) for p in validation_problems(error)]) from None
 
 
 @cache
