@@ -174,3 +174,32 @@ def test_amounts_too_large_to_keep_or_not_written_as_money_are_named_by_row(
     assert "row 3, column Amount" in text
     assert text.count("more than £92,233,720,368,547,758.07") == 2
     assert LedgerFile.objects.count() == before
+
+
+def test_a_ledger_whose_upload_fails_after_it_is_copied_leaves_no_file(
+    spend_place, settings, monkeypatch, tmp_path: Path
+) -> None:
+    """The kept copy is written before the row that records it: if anything after the copy
+    fails, the transaction rolls back and the copy is removed with it."""
+    from onebudget_web.accounts.models import Organisation
+    from onebudget_web.places.models import Place
+    from onebudget_web.spend import actions
+
+    settings.DATA_DIR = str(tmp_path / "data")
+    good = Path(spend_place.path) / "ledgers" / "council_gl_E06099001.csv"
+
+    def broken_audit(**_: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(actions, "record", broken_audit)
+    before = LedgerFile.objects.count()
+    with pytest.raises(RuntimeError, match="audit"):
+        actions.upload_ledger(
+            by=User.objects.get(username="finance"),
+            place=Place.objects.get(slug="fernmouth"),
+            organisation=Organisation.objects.get(code="E06099001"),
+            upload=good,
+            name=good.name,
+        )
+    assert LedgerFile.objects.count() == before
+    assert not [p for p in (tmp_path / "data").rglob("*") if p.is_file()]

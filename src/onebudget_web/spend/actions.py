@@ -77,25 +77,35 @@ def upload_ledger(
         raise ValidationError([str(error).replace(upload.name, name)]) from None
     except LedgerError as error:
         raise ValidationError([str(p) for p in error.problems]) from None
+    kept = _keep(upload, place, organisation, name)
+    try:
+        digest = hashlib.sha256(kept.read_bytes()).hexdigest()
+        found = LedgerFile.objects.create(
+            place=place,
+            organisation=organisation,
+            name=name,
+            path=str(kept),
+            sha256=digest,
+            lines=len(lines),
+            uploaded_by=by,
+        )
+        record(
+            by=by,
+            action="spend.ledger_uploaded",
+            obj=found,
+            organisation=organisation,
+            detail={"place": place.slug, "file": name, "lines": len(lines), "sha256": digest},
+        )
+    except BaseException:
+        kept.unlink(missing_ok=True)  # nothing recorded, so nothing left on disk either
+        raise
+    return found
+
+
+def _keep(upload: Path, place: Place, organisation: Organisation, name: str) -> Path:
+    """A copy of the checked ledger in the data folder, under a name no one can choose."""
     folder = Path(settings.DATA_DIR) / "spend" / place.slug / organisation.code
     folder.mkdir(parents=True, exist_ok=True)
-    kept = folder / f"{uuid.uuid4().hex}-{get_valid_filename(name)}"
+    kept = folder / f"{uuid.uuid4().hex}-{get_valid_filename(name)[:100]}"
     shutil.copyfile(upload, kept)
-    digest = hashlib.sha256(kept.read_bytes()).hexdigest()
-    found = LedgerFile.objects.create(
-        place=place,
-        organisation=organisation,
-        name=name,
-        path=str(kept),
-        sha256=digest,
-        lines=len(lines),
-        uploaded_by=by,
-    )
-    record(
-        by=by,
-        action="spend.ledger_uploaded",
-        obj=found,
-        organisation=organisation,
-        detail={"place": place.slug, "file": name, "lines": len(lines), "sha256": digest},
-    )
-    return found
+    return kept
