@@ -246,7 +246,6 @@ def test_the_good_files_load() -> None:
     assert yamlio.load(AGREEMENT)["risk_reserve"] == {"A": Decimal("1000.00")}
 
 
-@pytest.mark.xfail(raises=TypeError, strict=True, reason="outcomes/vocabulary.py: to fix")
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -257,10 +256,8 @@ def test_the_good_files_load() -> None:
     ],
 )
 def test_a_measure_of_the_wrong_type_is_a_named_problem(old: str, new: str) -> None:
-    """Known: the indicator vocabulary (``outcomes/vocabulary.py``) compares and sorts the
-    values it is given, so a list where a name belongs is a TypeError. Indicator files are
-    reviewed and shipped, never uploaded; when the vocabulary is fixed these pass and the
-    strict xfail says so."""
+    """A list where a name belongs, or keys of mixed types, are named problems: the
+    vocabulary checks a value's type before comparing or sorting it."""
     text = shipped("indicators", "falls-65-plus.yaml")
     assert old in text
     with pytest.raises(DefinitionError):

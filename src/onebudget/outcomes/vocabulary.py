@@ -57,7 +57,7 @@ class Parser(ValueParser):
 
     def column(self, table: str, name: Any, path: str) -> m.Col:
         known = COLUMNS.get(table, set()) | self.carried
-        if name not in (m.AGE, m.AGE_CLD) and name not in known:
+        if not isinstance(name, str) or (name not in (m.AGE, m.AGE_CLD) and name not in known):
             self.problem(path, f"{table} has no column {name!r}")
         return m.Col(str(name))
 
@@ -119,7 +119,7 @@ class Parser(ValueParser):
             col = self.column(table, spec.get("column"), f"{path}.column")
         tests = {k: v for k, v in spec.items() if k not in ("column", "value")}
         if len(tests) != 1:
-            self.problem(path, f"give one test for the column, not {sorted(tests)}")
+            self.problem(path, f"give one test for the column, not {sorted(map(str, tests))}")
             return m.TRUE
         ((test, value),) = tests.items()
         simple = {"is": "=", "is_not": "!=", "at_least": ">=", "below": "<"}
@@ -137,7 +137,9 @@ class Parser(ValueParser):
         return m.TRUE
 
     def source(self, spec: Any, path: str, *, extra: frozenset[str] = frozenset()) -> m.Source:
-        if not isinstance(spec, dict) or spec.get("table") not in COLUMNS:
+        if not isinstance(spec, dict) or not isinstance(spec.get("table"), str):
+            spec = {}
+        if spec.get("table") not in COLUMNS:
             self.problem(path, f"a source names a table of {sorted(COLUMNS)}")
             return m.Source("persons", "date_of_birth")
         unknown = sorted(set(spec) - SOURCE_KEYS - extra)
