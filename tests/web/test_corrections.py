@@ -307,7 +307,7 @@ def test_an_upload_over_the_limit_is_refused_before_anything_is_read(
     assert response.status_code == 413
     page = response.content.decode()
     assert "The file is too large: the most that can be uploaded is 1 MB" in page
-    assert 'id="file-error"' in page
+    assert "nhsuk-error-summary" in page
     assert parsed == []  # the body was never parsed, so never written anywhere
     assert list(no_disk.iterdir()) == []
     assert not PendingUpload.objects.exists()

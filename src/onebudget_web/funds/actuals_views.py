@@ -1,9 +1,8 @@
 """Uploading monthly actuals: a preview (every error, or what would be posted), then post.
 
-The size is checked from the request's length before a byte of the body is read, and the
-file is read into memory, never written where it could be left behind (``uploads``). That
-needs the upload handler set before the body is parsed, so the CSRF check (which parses
-it) runs after it, in ``_actuals``, rather than in the middleware.
+The size is checked before a byte of the body is read, and the file is read into memory,
+never written where it could be left behind (``core.uploads``, a middleware for every
+upload); a checked file waits for posting in the database (``uploads``).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from onebudget.io.tables import TableError
@@ -29,23 +27,12 @@ PAGE = "funds/actuals.html"
 CHOOSE_A_FILE = "Choose a .csv or .xlsx file of monthly actuals"
 
 
-@csrf_exempt  # checked in _actuals, once the upload handler is in place
 @require_http_methods(["GET", "POST"])
 @login_required
 def fund_actuals(request: HttpRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if not can_post(request, fund):
         raise PermissionDenied("Only the pool manager uploads actuals")
-    if request.method == "POST":
-        limit = settings.ONEBUDGET_MAX_UPLOAD_BYTES
-        if _length(request) > limit:
-            return _page(request, fund, status=413, file=[_too_large(limit)])
-        request.upload_handlers = [uploads.InMemoryUpload(request)]
-    return _actuals(request, fund)
-
-
-@csrf_protect
-def _actuals(request: HttpRequest, fund: Fund) -> HttpResponse:
     if request.method == "POST" and request.POST.get("token"):
         return _post_upload(request, fund, request.POST["token"])
     if request.method != "POST":
@@ -103,17 +90,3 @@ def _page(
         "max_upload_mb": f"{settings.ONEBUDGET_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
     }
     return render(request, PAGE, context | extra, status=status)
-
-
-def _length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
-def _too_large(limit: int) -> str:
-    return (
-        f"The file is too large: the most that can be uploaded is {limit / 1024 / 1024:g} MB. "
-        "Upload the months in more than one file."
-    )

@@ -3,7 +3,7 @@
 A checked file is held in the database (``PendingUpload``), for the person who uploaded it
 and under its own token, so two previews open at once never overwrite each other (a
 session would: concurrent requests each save the whole session). Nothing is kept on disk:
-the upload is read into memory (the view refuses anything over
+the upload is read into memory (``core.uploads`` refuses anything over
 ``ONEBUDGET_MAX_UPLOAD_BYTES`` before reading a byte), and the table reader gets a file in
 a temporary folder that is gone when it returns. A held file is removed when it is posted,
 and any over an hour old is swept whenever a new one is held (an abandoned preview).
@@ -15,9 +15,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,14 +24,6 @@ from onebudget_web.accounts.models import User
 from onebudget_web.funds.models import Fund, PendingUpload
 
 STALE_AFTER = timedelta(hours=1)
-
-
-class InMemoryUpload(MemoryFileUploadHandler):
-    """Django writes uploads over 2.5 MB to a temporary file; this keeps every upload in
-    memory instead (the view has already refused any request over the size limit)."""
-
-    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
-        self.activated = True
 
 
 def read_upload(name: str, content: bytes) -> RawTable:

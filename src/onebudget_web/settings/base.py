@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onebudget_web.audit.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    # before any view or the CSRF check reads the body: size-checked, kept in memory
+    "onebudget_web.core.uploads.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "onebudget_web.urls"
@@ -183,5 +185,6 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 100
 
-# The largest actuals file the pooled-fund upload accepts, checked before anything is read.
-ONEBUDGET_MAX_UPLOAD_BYTES = int(os.environ.get("ONEBUDGET_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Every upload (actuals, ledgers, mappings, agreements, budgets, sessions): a year's general
+# ledger extract is tens of MB; anything larger is refused before it is read (core.uploads)
+ONEBUDGET_MAX_UPLOAD_BYTES = int(os.environ.get("ONEBUDGET_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -28,8 +28,6 @@ from onebudget_web.places.selectors import get_place_for, partners_for
 from onebudget_web.spend import actions
 from onebudget_web.spend.selectors import PlaceAmounts, place_amounts, place_spend
 
-MAX_UPLOAD = 50 * 1024 * 1024
-
 
 def _service_table(rows: list[dict[str, Any]], partners: list[str]) -> list[dict[str, Any]]:
     by: dict[str, dict[str, Any]] = {}
@@ -159,10 +157,10 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such partner")
     errors: list[str] = []
     try:
-        if upload is None or upload.size > MAX_UPLOAD:
-            raise ValidationError(["Choose a file (at most 50 MB)."])
+        if upload is None:
+            raise ValidationError(["Choose a file to upload."])
         if request.POST.get("kind") == "mapping":
-            text = upload.read().decode("utf-8", errors="replace")
+            text = _text(upload)
             actions.upload_mapping(
                 by=request.user,
                 place=place,
@@ -182,6 +180,17 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
         )
     messages.success(request, f"{upload.name} uploaded for {organisation.name}.")  # type: ignore[union-attr]
     return redirect("place_spend", slug=place.slug)
+
+
+def _text(upload: Any) -> str:
+    """A mapping file's text; a file that is not UTF-8 is refused, never read with
+    replacement characters."""
+    try:
+        return str(upload.read().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationError(
+            [f"{upload.name}: not UTF-8 text: a mapping file is YAML text"]
+        ) from None
 
 
 def _upload_ledger(request: HttpRequest, place: Place, organisation: Any, upload: Any) -> None:

@@ -1,0 +1,55 @@
+"""Every upload to the service, size-checked before a byte of it is read and kept in memory.
+
+Django parses a multipart body when a view (or the CSRF check) first reads ``request.POST``,
+writing files over 2.5 MB to a temporary file. This middleware runs first: a request whose
+declared length is over ``ONEBUDGET_MAX_UPLOAD_BYTES`` is refused with a 413 page before its
+body is read, and every other upload is read into memory (``InMemoryUpload``), so nothing an
+upload holds is ever left on disk, whichever page took it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class InMemoryUpload(MemoryFileUploadHandler):
+    """Django writes uploads over 2.5 MB to a temporary file; this keeps every upload in
+    memory instead. The middleware has refused any request declared over the size limit,
+    and Django reads no more of a body than it declares."""
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
+        self.activated = True
+
+
+def too_large(limit: int) -> str:
+    return (
+        f"The file is too large: the most that can be uploaded is {limit / 1024 / 1024:g} MB. "
+        "Choose a smaller file, or split it into more than one."
+    )
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "multipart/form-data":
+            limit = settings.ONEBUDGET_MAX_UPLOAD_BYTES
+            if _length(request) > limit:
+                context = {"errors": [too_large(limit)], "back": request.path}
+                return render(request, "upload_too_large.html", context, status=413)
+            request.upload_handlers = [InMemoryUpload(request)]
+        return self.get_response(request)
+
+
+def _length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
