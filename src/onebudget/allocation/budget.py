@@ -104,7 +104,7 @@ class BudgetConfig(_Strict):
     icb: str
     places: dict[str, PlaceSpec] = Field(min_length=1)
     components: list[ComponentSpec] = Field(min_length=1)
-    baseline: dict[str, Money] | None = None
+    baseline: dict[str, Annotated[Money, Field(ge=0)]] | None = None
     pace: Pace | None = None
 
 

@@ -98,7 +98,7 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
         "councils": lambda p, code: p.lad in lookup and lookup[p.lad].code == code,
     }
     chosen: dict[str, None] = {}
-    problems = [] if name.strip() else [Problem(path="name", value=name, rule="a place has a name")]
+    problems = _name_problems(name)
     everyone = practices_by_code(year)
     for kind in ("practices", *tests):
         for code in getattr(choice, kind):
@@ -116,6 +116,23 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
     if problems:
         return None, problems
     return Place(name.strip(), icb, tuple(sorted(chosen))), []
+
+
+MAX_NAME = 100
+
+
+def _name_problems(name: str) -> list[Problem]:
+    """A place's name: printable text (no control characters, nothing that is not a
+    character, such as half of a JSON surrogate pair) of at most ``MAX_NAME`` characters."""
+    if not name.strip():
+        return [Problem(path="name", value=name, rule="a place has a name")]
+    if not name.isprintable():
+        rule = "a place's name is printable text, without control characters"
+        return [Problem(path="name", value=name, rule=rule)]
+    if len(name.strip()) > MAX_NAME:
+        rule = f"a place's name is at most {MAX_NAME} characters"
+        return [Problem(path="name", value=name, rule=rule)]
+    return []
 
 
 def write_session(places: Iterable[Place], *, year: str | Mapping[str, str]) -> str:
@@ -140,6 +157,9 @@ def read_session(text: str, *, year: str, source: str) -> list[Place]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise PlacesError(source, [Problem(path="", value=error.msg, rule="valid JSON")]) from None
+    except ValueError:  # a whole number of more digits than Python converts (4,300)
+        rule = "valid JSON, with no number of more than 4,300 digits"
+        raise PlacesError(source, [Problem(path="", value=None, rule=rule)]) from None
     except RecursionError:
         problem = Problem(path="", value="nested too deeply", rule="valid JSON")
         raise PlacesError(source, [problem]) from None
@@ -162,10 +182,18 @@ def read_session(text: str, *, year: str, source: str) -> list[Place]:
 
 
 def _names(names: Any, problems: list[Problem]) -> list[str]:
+    """The places' names, each once; a name that cannot be a place's is a problem here,
+    before it is used to name anything else."""
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         problems.append(Problem(path="places", value=names, rule="a list of place names"))
         return []
-    return list(dict.fromkeys(names))
+    good: dict[str, None] = {}
+    for i, name in enumerate(names):
+        found = _name_problems(name)
+        problems += [p.model_copy(update={"path": f"places.{i}"}) for p in found]
+        if not found:
+            good[name] = None
+    return list(good)
 
 
 def _session_place(

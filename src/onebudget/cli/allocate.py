@@ -24,6 +24,7 @@ from onebudget.allocation.places import (
 from onebudget.allocation.populations import YEARS, YearError
 from onebudget.allocation.targets import AllocationError
 from onebudget.io.excel import write_sheets
+from onebudget.io.problems import Problem, ProblemsError
 
 app = typer.Typer(help="Needs-based allocation.", no_args_is_help=True)
 
@@ -46,9 +47,19 @@ def parse_place(text: str) -> tuple[str, Choice]:
     return name.strip(), Choice(**{k: tuple(v) for k, v in chosen.items()})
 
 
+def _text(path: Path, error: type[ProblemsError], what: str) -> str:
+    """A file's text; one that is not UTF-8 is the format's own error, as a problem."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(path="(file)", value=None, rule=f"not UTF-8 text: {what} is text")
+        raise error(path.name, [problem]) from None
+
+
 def _places(year: str, icb: str, specs: list[str], session: Path | None) -> list[Place]:
     if session is not None:
-        return read_session(session.read_text(encoding="utf-8"), year=year, source=session.name)
+        text = _text(session, PlacesError, "a session file (JSON)")
+        return read_session(text, year=year, source=session.name)
     places, problems = [], []
     for spec in specs:
         name, choice = parse_place(spec)
@@ -138,7 +149,8 @@ def budget(
 ) -> None:
     """Allocate a budget to places by need, with pace of change, to the penny."""
     try:
-        spec = load_budget(config.read_text(encoding="utf-8"), source=config.name)
+        text = _text(config, BudgetError, "a budget configuration (YAML)")
+        spec = load_budget(text, source=config.name)
         result = allocate_budget(spec)
     except (BudgetError, AllocationError, OSError) as error:
         _fail(error)

@@ -10,7 +10,9 @@ before any parser opens them.
 from __future__ import annotations
 
 import csv
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,13 +57,26 @@ def _csv(path: Path, header_row: int | None) -> RawTable:
     return _table(path.name, lines, header_row)
 
 
+# What reading a damaged zip raises: a bad header, checksum or compressed stream, a cut
+# file, a member encrypted (RuntimeError) or compressed a way zipfile cannot read
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def check_workbook(path: Path) -> None:
-    """Refuse a workbook that is not a zip, unpacks to more than ``MAX_UNPACKED`` bytes (a zip
-    bomb), or declares XML entities or a DOCTYPE (external entities): before any parser
-    reads it."""
+    """Refuse a workbook that is not a zip (or a damaged one), unpacks to more than
+    ``MAX_UNPACKED`` bytes (a zip bomb), or declares XML entities or a DOCTYPE (external
+    entities): before any parser reads it."""
     try:
         book = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except _DAMAGED_ZIP:
         raise TableError(f"{path.name}: not an XLSX workbook") from None
     with book:
         members = book.infolist()
@@ -71,8 +86,12 @@ def check_workbook(path: Path) -> None:
             raise TableError(f"{path.name}: unpacks to {size} MB, over the limit; refused")
         for member in members:
             if member.filename.endswith((".xml", ".rels")):
-                with book.open(member) as handle:
-                    head = handle.read(65536)
+                try:
+                    with book.open(member) as handle:
+                        head = handle.read(65536)
+                except _DAMAGED_ZIP:
+                    rule = "not an XLSX workbook: the file is damaged (cut short or changed)"
+                    raise TableError(f"{path.name}: {member.filename}: {rule}") from None
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise TableError(f"{path.name}: declares XML entities; refused")
 

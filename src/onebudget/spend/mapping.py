@@ -238,7 +238,12 @@ def _pattern(text: str, path: str, need: Any) -> re.Pattern[str] | None:
 
 
 def read_mapping(path: Path, taxonomy: Taxonomy | None = None) -> PartnerMapping:
-    return load_mapping(path.read_text(encoding="utf-8"), source=path.name, taxonomy=taxonomy)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
+        raise MappingError(path.name, [problem]) from None
+    return load_mapping(text, source=path.name, taxonomy=taxonomy)
 
 
 def read_ledger(folder: Path, mapping: PartnerMapping) -> list[SpendLine]:

@@ -61,6 +61,9 @@ def upload_mapping(
     return found
 
 
+NAME_KEPT = LedgerFile._meta.get_field("name").max_length or 200
+
+
 @transaction.atomic
 def upload_ledger(
     *, by: User, place: Place, organisation: Organisation, upload: Path, name: str
@@ -83,7 +86,7 @@ def upload_ledger(
         found = LedgerFile.objects.create(
             place=place,
             organisation=organisation,
-            name=name,
+            name=name[:NAME_KEPT],  # a browser sends up to 255 characters
             path=str(kept),
             sha256=digest,
             lines=len(lines),
