@@ -29,6 +29,9 @@ from onebudget.io.problems import shorten
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 LARGEST = Decimal(2**63 - 1) * PENNY  # £92,233,720,368,547,758.07
+# The most a whole (a fund's contributions, a year's actuals) may add up to: half of what
+# the ledger holds, so that the difference of two such wholes (a variance) is held too
+LARGEST_WHOLE = Decimal((2**63 - 1) // 2) * PENNY  # £46,116,860,184,273,879.03
 
 FRACTION_OF_A_PENNY = "more than two decimal places (whole pence)"
 TOO_LARGE = f"more than £{LARGEST:,} either side of zero, the most OneBudget can hold"

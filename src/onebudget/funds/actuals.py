@@ -23,7 +23,7 @@ from onebudget.funds.agreement import Agreement
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.io.problems import ImportProblem, Problem
 from onebudget.io.tables import RawTable, read_table
-from onebudget.money import FRACTION_OF_A_PENNY, TOO_LARGE, MoneyError, exact
+from onebudget.money import FRACTION_OF_A_PENNY, LARGEST_WHOLE, TOO_LARGE, ZERO, MoneyError, exact
 from onebudget.periods import YEAR_WRITTEN, parse_year, period_of, year_label
 
 REQUIRED = ("scheme_code", "month", "actual")
@@ -55,6 +55,7 @@ def parse_actuals(table: RawTable, agreement: Agreement) -> Actuals:
         rule = f"the header must name {', '.join(REQUIRED)}"
         raise ActualsError([ImportProblem(table.source, 1, ", ".join(missing), "", rule)])
     figures: list[MonthlyFigure] = []
+    rows: list[int] = []
     left_out: list[ImportProblem] = []
     seen: dict[tuple[str, int, str | None], int] = {}
     for line, cells in table.rows:
@@ -72,9 +73,28 @@ def parse_actuals(table: RawTable, agreement: Agreement) -> Actuals:
             problems.append(ImportProblem(table.source, line, "scheme_code", found.scheme, rule))
         seen.setdefault(key, line)
         figures.append(found)
+        rows.append(line)
+    problems += _beyond_a_whole(table.source, list(zip(rows, figures, strict=True)))
     if problems:
         raise ActualsError(problems)
     return Actuals(tuple(figures), tuple(left_out))
+
+
+YEAR_RULE = (
+    f"the year's actuals and forecasts add up to more than £{LARGEST_WHOLE:,} (half of what "
+    "OneBudget holds, so that a variance can be held too)"
+)
+
+
+def _beyond_a_whole(source: str, figures: list[tuple[int, MonthlyFigure]]) -> list[ImportProblem]:
+    """The row at which the year's figures, added up regardless of sign, pass what a whole
+    may hold (no row if they never do)."""
+    total = ZERO
+    for line, f in figures:
+        total += abs(f.actual) + abs(f.forecast_outturn or ZERO)
+        if total > LARGEST_WHOLE:
+            return [ImportProblem(source, line, "actual", str(f.actual), YEAR_RULE)]
+    return []
 
 
 def _other_year(

@@ -8,12 +8,13 @@ are parsed into the rule objects of ``riskshare``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from onebudget.funds import riskshare as rs
 from onebudget.io.problems import Problem, ProblemsError
@@ -32,14 +33,39 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _printable(text: str) -> str:
+    if not text.isprintable():
+        raise ValueError("text without control characters (tabs, new lines, NUL)")
+    return text
+
+
+# A name as people read it: printable, 1 to 300 characters (the service's longest name)
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_printable)]
+# An agreement's id names its fund in the service's addresses: it starts with a letter or
+# digit (so it gives a fund code) and holds at most 60 of them and - _ . / or spaces
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,59}", re.ASCII)
+
+
+def _agreement_id(text: str) -> str:
+    if not _ID.fullmatch(text):
+        raise ValueError(
+            "an id starts with a letter or digit and has at most 60 letters, digits, spaces "
+            "or - _ . /, e.g. S75-FERN-2025"
+        )
+    return text
+
+
+AgreementId = Annotated[str, AfterValidator(_agreement_id)]
+
+
 class Partner(_Strict):
     code: str
-    name: str
+    name: Name
 
 
 class Scheme(_Strict):
     code: str
-    name: str
+    name: Name
     budget: Literal["pooled", "aligned"] = "pooled"
     contributions: dict[str, Money]
     overspend: dict[str, Any] = Field(default_factory=lambda: {"rule": "pro_rata"})
@@ -73,11 +99,11 @@ class ChargeBack(_Strict):
 
 
 class Agreement(_Strict):
-    id: str
-    name: str
+    id: AgreementId
+    name: Name
     financial_year: int = Field(ge=2000, le=2100)
     host: str
-    pool_manager: str
+    pool_manager: Name
     partners: list[Partner] = Field(min_length=2)
     delegated_functions: list[str] = Field(default_factory=list)
     instalments: Literal["monthly", "quarterly", "annual"] = "monthly"

@@ -23,7 +23,12 @@ from onebudget.funds.agreement import (
 )
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
-from onebudget.money import LARGEST, PENNY, ZERO
+from onebudget.money import LARGEST_WHOLE, PENNY, ZERO
+
+WHOLE_RULE = (
+    f"the fund adds up to at most £{LARGEST_WHOLE:,} (half of what OneBudget holds, so "
+    "that a variance can be held too)"
+)
 
 
 def load_agreement(text: str, *, source: str = "agreement.yaml") -> Agreement:
@@ -82,7 +87,7 @@ def check(a: Agreement) -> list[Problem]:
     whole = sum((abs(v) for s in a.schemes for v in s.contributions.values()), ZERO)
     whole += sum((abs(v.change) for v in a.variations), ZERO)
     whole += sum((abs(v) for v in a.risk_reserve.values()), ZERO)
-    need(whole <= LARGEST, "schemes", whole, f"the fund adds up to at most £{LARGEST:,}")
+    need(whole <= LARGEST_WHOLE, "schemes", whole, WHOLE_RULE)
     for i in range(len(a.schemes)):
         _check_scheme(a, i, need, money)
     for i, v in enumerate(a.variations):

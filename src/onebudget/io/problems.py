@@ -80,7 +80,7 @@ def validation_problems(error: ValidationError, *, top: str = "(file)") -> list[
         Problem(
             path=".".join(str(part) for part in e["loc"]) or top,
             value=None if e["type"] == "missing" else e.get("input"),
-            rule=e["msg"],
+            rule=e["msg"].removeprefix("Value error, "),  # our validators' own words
         )
         for e in error.errors(include_url=False)
     ]

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # before any view or the CSRF check reads the body: size-checked, kept in memory
     "onebudget_web.core.uploads.UploadLimitMiddleware",
+    "onebudget_web.core.form_text.NoNulInFormsMiddleware",
 ]
 
 ROOT_URLCONF = "onebudget_web.urls"

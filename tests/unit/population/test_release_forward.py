@@ -101,6 +101,6 @@ def test_a_defined_list_file_must_be_reviewed_again_later() -> None:
         "fields: {Event_Type: {complete: true, values: [Request]}}\n"
     )
     with pytest.raises(
-        DefinedListsError, match=r"x\.yaml: file: Value error, review_by must come after"
+        DefinedListsError, match=r"x\.yaml: file: review_by must come after"
     ):
         parse_lists(text, source="x.yaml")
