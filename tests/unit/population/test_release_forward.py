@@ -100,7 +100,5 @@ def test_a_defined_list_file_must_be_reviewed_again_later() -> None:
         "release: 2\nowner: o\nsource: s\nreviewed: 2026-12-01\nreview_by: 2026-12-01\n"
         "fields: {Event_Type: {complete: true, values: [Request]}}\n"
     )
-    with pytest.raises(
-        DefinedListsError, match=r"x\.yaml: file: review_by must come after"
-    ):
+    with pytest.raises(DefinedListsError, match=r"x\.yaml: file: review_by must come after"):
         parse_lists(text, source="x.yaml")
