@@ -13,6 +13,10 @@ ONEBUDGET_TEST_POSTGRES_URL ?=
 
 .PHONY: demo serve test lint test-sqlite test-postgres test-spark vendor lock clean
 
+# The demo keeps its database, data and key in this checkout's var/ (ignored by git);
+# without ONEBUDGET_DATA_DIR the service uses ~/.local/share/onebudget wherever it starts.
+demo serve: export ONEBUDGET_DATA_DIR ?= $(CURDIR)/var
+
 demo: $(WEB_STAMP)
 	$(BIN)/onebudget demo --port $(PORT)
 

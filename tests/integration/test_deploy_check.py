@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,3 +44,33 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+GOOD = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x7Qp9" * 10,
+    "DATABASE_URL": "postgres://app:app@127.0.0.1:5432/app",
+    "DJANGO_ALLOWED_HOSTS": "onebudget.example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "set DJANGO_SECRET_KEY"),
+        ({"DATABASE_URL": "sqlite:///var/onebudget.sqlite3"}, "not SQLite"),
+        ({"DATABASE_URL": ""}, "set DATABASE_URL to the PostgreSQL database"),
+        ({"DJANGO_ALLOWED_HOSTS": "*"}, "without wildcards"),
+        ({"DJANGO_ALLOWED_HOSTS": "onebudget.example.org,.example.org,*"}, "without wildcards"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "set DJANGO_ALLOWED_HOSTS"),
+    ],
+    ids=["no-key", "sqlite", "no-database", "wildcard", "wildcard-among", "no-hosts"],
+)
+def test_production_refuses_each_unsafe_setting_with_one_clear_line(
+    tmp_path: Path, change: dict[str, str], said: str
+) -> None:
+    result = run_check({**GOOD, "ONEBUDGET_DATA_DIR": str(tmp_path), **change})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("OneBudget will not start in production: ")
+    assert said in lines[0]

@@ -1,7 +1,9 @@
 """Settings read from the environment, with embedded defaults for a laptop.
 
 - ``ONEBUDGET_DATA_DIR``: where the SQLite database, collected static files and the
-  generated secret key live (default ``./var``).
+  generated secret key live: one place whatever the current directory, by default
+  ``$XDG_DATA_HOME/onebudget`` (``~/.local/share/onebudget``); ``make demo`` sets
+  ``./var`` of the checkout.
 - ``DATABASE_URL``: a PostgreSQL URL for a real deployment; SQLite in the data dir if unset
   (in WAL mode, write transactions queued rather than refused: ADR 0015).
 - ``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG``, ``DJANGO_ALLOWED_HOSTS``: as usual.
@@ -16,7 +18,16 @@ from pathlib import Path
 import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("ONEBUDGET_DATA_DIR", "var")).resolve()
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (XDG), never the directory the service was started from:
+    started from ``src/`` it once made ``src/var/secret_key``, which was then committed."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "onebudget"
+
+
+DATA_DIR = Path(os.environ.get("ONEBUDGET_DATA_DIR") or default_data_dir()).resolve()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -88,6 +99,7 @@ MIDDLEWARE = [
     # before any view or the CSRF check reads the body: size-checked, kept in memory
     "onebudget_web.core.uploads.UploadLimitMiddleware",
     "onebudget_web.core.form_text.NoNulInFormsMiddleware",
+    "onebudget_web.core.headers.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "onebudget_web.urls"
@@ -112,8 +124,8 @@ TEMPLATES = [
 if not os.environ.get("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'onebudget.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'onebudget.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
     )

@@ -1,19 +1,33 @@
-"""Production: a real secret key, PostgreSQL, HTTPS only, no demo data.
+"""Production: a real secret key, PostgreSQL, named hosts, HTTPS only, no demo data.
 
+Start-up refuses each unsafe setting with one clear line (and exit status 1), never a
+traceback: no ``DJANGO_SECRET_KEY``, a ``DATABASE_URL`` that is not PostgreSQL, or
+``DJANGO_ALLOWED_HOSTS`` that is empty or holds a wildcard.
 ``manage.py check --deploy --fail-level WARNING`` passes with these settings (CI runs it).
 """
 
 import os
-
-from django.core.exceptions import ImproperlyConfigured
+import sys
 
 from onebudget_web.settings.base import *  # noqa: F403
-from onebudget_web.settings.base import env_bool
+from onebudget_web.settings.base import env_bool, env_list
 
-if not os.environ.get("DJANGO_SECRET_KEY"):
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: production never generates its own key.")
-if not os.environ.get("DATABASE_URL"):
-    raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database.")
+
+def unsafe() -> str | None:
+    """The first unsafe setting, in words, or None."""
+    url = os.environ.get("DATABASE_URL", "")
+    hosts = env_list("DJANGO_ALLOWED_HOSTS", "")
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        return "set DJANGO_SECRET_KEY: production never generates its own key"
+    if not url.startswith(("postgres://", "postgresql://")):
+        return "set DATABASE_URL to the PostgreSQL database (postgres://...): not SQLite"
+    if not hosts or any("*" in h for h in hosts):
+        return "set DJANGO_ALLOWED_HOSTS to the service's host names, without wildcards"
+    return None
+
+
+if (refusal := unsafe()) is not None:
+    sys.exit(f"OneBudget will not start in production: {refusal}.")
 
 DEBUG = False
 ONEBUDGET_ALLOW_DEMO = False
