@@ -44,6 +44,7 @@ from onebudget_web.allocation.selectors import (
     saved_places,
 )
 from onebudget_web.core.downloads import xlsx_response
+from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 
@@ -166,9 +167,10 @@ def place_allocation_session(request: HttpRequest, slug: str) -> HttpResponse:
     upload = request.FILES.get("file")
     year = request.POST.get("year", "")
     try:
-        if upload is None or upload.size > MAX_UPLOAD or year not in YEARS:
+        actions.acting_organisation(request.user, place)  # type: ignore[arg-type]  # first
+        if upload is None or year not in YEARS:
             raise ValidationError(["Choose a session file (at most 2 MB) and a year."])
-        text = upload.read().decode("utf-8", errors="replace")
+        text = upload_text(upload, what="a session file (JSON)", limit=MAX_UPLOAD)
         places = read_session(text, year=year, source=upload.name or "session.json")
         actions.save_places(
             by=request.user, place=place, places=places, year=year, source=upload.name
@@ -195,11 +197,12 @@ def _refused(request: HttpRequest, place: Place, errors: list[str], **extra: Any
 def place_allocation_budget(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     upload = request.FILES.get("file")
-    if upload is not None and upload.size <= MAX_UPLOAD:
-        text, source = upload.read().decode("utf-8", errors="replace"), upload.name or "budget.yaml"
-    else:
-        text, source = request.POST.get("text", ""), "the budget"
+    text, source = request.POST.get("text", ""), "the budget"
     try:
+        actions.acting_organisation(request.user, place)  # type: ignore[arg-type]  # first
+        if upload is not None:
+            text = upload_text(upload, what="a budget configuration (YAML)", limit=MAX_UPLOAD)
+            source = upload.name or "budget.yaml"
         actions.save_budget(by=request.user, place=place, text=text, source=source)  # type: ignore[arg-type]
     except ValidationError as refused:
         return _refused(request, place, refused.messages, budget_text=text)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,3 +54,18 @@ def _length(request: HttpRequest) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def upload_text(upload: Any, *, what: str, limit: int) -> str:
+    """An uploaded text file (YAML, JSON) whole: refused, naming the file, if it is over
+    ``limit`` bytes or not UTF-8. Never cut short, never read with replacement characters:
+    either would load something other than what the person sent."""
+    name = upload.name or "the file"
+    if upload.size > limit:
+        raise ValidationError(
+            [f"{name}: larger than {limit / 1024 / 1024:g} MB; {what} is smaller"]
+        )
+    try:
+        return str(upload.read().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationError([f"{name}: not UTF-8 text: {what} is text"]) from None

@@ -17,11 +17,14 @@ from onebudget.periods import month_start
 from onebudget.roles import Permission
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
+from onebudget_web.core.uploads import upload_text
 from onebudget_web.funds import actions, presenters, selectors
 from onebudget_web.funds.actuals_views import fund_actuals
 from onebudget_web.funds.helpers import can_post as _can_post
 from onebudget_web.funds.ledger_views import fund_ledger, fund_period
 from onebudget_web.funds.settlement_views import fund_settlement, fund_settlement_xlsx
+
+AGREEMENT_LIMIT = 1024 * 1024  # what the YAML reader reads
 
 __all__ = [
     "fund_actuals",
@@ -138,9 +141,9 @@ def place_new_fund(request: HttpRequest, slug: str) -> HttpResponse:
     text = request.POST.get("text", "")
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is not None:
-            text = upload.read(1_000_000).decode("utf-8", errors="replace")
         try:
+            if upload is not None:
+                text = upload_text(upload, what="an agreement (YAML)", limit=AGREEMENT_LIMIT)
             fund = actions.create_fund(
                 by=request.user,
                 place=place,

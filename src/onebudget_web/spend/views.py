@@ -23,10 +23,13 @@ from onebudget.spend.charts import spend_svg
 from onebudget.spend.taxonomy import services
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
+from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for, partners_for
 from onebudget_web.spend import actions
 from onebudget_web.spend.selectors import PlaceAmounts, place_amounts, place_spend
+
+MAPPING_LIMIT = 1024 * 1024  # what the YAML reader reads
 
 
 def _service_table(rows: list[dict[str, Any]], partners: list[str]) -> list[dict[str, Any]]:
@@ -160,7 +163,7 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
         if upload is None:
             raise ValidationError(["Choose a file to upload."])
         if request.POST.get("kind") == "mapping":
-            text = _text(upload)
+            text = upload_text(upload, what="a mapping file", limit=MAPPING_LIMIT)
             actions.upload_mapping(
                 by=request.user,
                 place=place,
@@ -180,17 +183,6 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
         )
     messages.success(request, f"{upload.name} uploaded for {organisation.name}.")  # type: ignore[union-attr]
     return redirect("place_spend", slug=place.slug)
-
-
-def _text(upload: Any) -> str:
-    """A mapping file's text; a file that is not UTF-8 is refused, never read with
-    replacement characters."""
-    try:
-        return str(upload.read().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ValidationError(
-            [f"{upload.name}: not UTF-8 text: a mapping file is YAML text"]
-        ) from None
 
 
 def _upload_ledger(request: HttpRequest, place: Place, organisation: Any, upload: Any) -> None:
