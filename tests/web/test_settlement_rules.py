@@ -4,24 +4,20 @@ settlement undone only as a whole by an approved reversal."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onebudget import demo
 from onebudget.io.tables import RawTable
 from onebudget.roles import Role
 from onebudget_web.accounts.actions import grant_role
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.models import AuditEvent
-from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
 from onebudget_web.funds import actions, bookkeeping, corrections, selectors, settlements
 from onebudget_web.funds.models import ActualsImport, Fund, PostedSettlement, Settlement
-from onebudget_web.places.actions import register_dataset
-from onebudget_web.places.models import Place
+from tests.web.conftest import demo_fund_from
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +29,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_fund(db: None, demo_folder: Path) -> Fund:
     """The demo fund, as conftest's ``fund``, but its synthetic data generated once per
     module rather than once per test."""
-    load_demo_place()
-    out = demo_folder / "places" / demo.PLACES[0].slug
-    if (out / "manifest.json").exists():
-        place = Place.objects.get(slug=demo.PLACES[0].slug)
-        manifest = json.loads((out / "manifest.json").read_text())
-        dataset = register_dataset(by="system:tests", place=place, path=str(out), manifest=manifest)
-    else:
-        dataset = load_demo_data(demo_folder, persons=2000)
-    found = load_demo_fund(dataset)  # type: ignore[arg-type]
-    assert found is not None
-    return found
+    return demo_fund_from(demo_folder)
 
 
 def user(name: str) -> User:

@@ -11,10 +11,8 @@ mutation left valid may be taken (a redirect, or the actuals' preview); never a 
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,7 @@ from onebudget.spend.mapping import (
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
 from onebudget_web.audit.models import AuditEvent
-from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
+from onebudget_web.demo.loader import load_demo_place
 from onebudget_web.funds import selectors
 from onebudget_web.funds.models import (
     ActualsImport,
@@ -53,7 +51,6 @@ from onebudget_web.funds.models import (
     LedgerTransaction,
     PendingUpload,
 )
-from onebudget_web.places.actions import register_dataset
 from onebudget_web.places.models import Place
 from onebudget_web.spend import actions as spend
 from onebudget_web.spend.models import LedgerFile, MappingFile
@@ -64,11 +61,13 @@ from tests.property.test_cli_fuzz import (
     broken_session,
     broken_yaml,
     csv_bytes,
+    refuses,
     renamed,
     table_file,
     xlsx_bytes,
 )
 from tests.property.test_yaml_fuzz import AGREEMENT
+from tests.web.conftest import demo_fund_from
 
 FUZZ = settings(
     max_examples=20,
@@ -98,14 +97,6 @@ def stored(*models: Any) -> dict[str, int]:
     """What an upload could add: the rows of ``models``, audit events and kept files."""
     counts = {m.__name__: m.objects.count() for m in models}
     return counts | {"AuditEvent": AuditEvent.objects.count(), "kept files": kept_files()}
-
-
-def refuses(read: Callable[[], object], *errors: type[Exception]) -> bool:
-    try:
-        read()
-    except errors:
-        return True
-    return False
 
 
 def answered(
@@ -148,17 +139,8 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def fund(place: Place, demo_folder: Path) -> Fund:
-    """The demo fund, its synthetic data generated once for the module (as in
-    ``test_settlement_rules``)."""
-    out = demo_folder / "places" / PLACE
-    if (out / "manifest.json").exists():
-        manifest = json.loads((out / "manifest.json").read_text())
-        dataset = register_dataset(by="system:tests", place=place, path=str(out), manifest=manifest)
-    else:
-        dataset = load_demo_data(demo_folder, persons=2000)
-    found = load_demo_fund(dataset)  # type: ignore[arg-type]
-    assert found is not None
-    return found
+    """The demo fund, its synthetic data generated once for the module."""
+    return demo_fund_from(demo_folder)
 
 
 # -- monthly actuals -------------------------------------------------------------------------
