@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +56,7 @@ def create_user(*, by: Actor, username: str, full_name: str, password: str | Non
     if password is None:
         user.set_unusable_password()
     else:
+        validate_password(password, user)  # every rule of AUTH_PASSWORD_VALIDATORS, here too
         user.set_password(password)
     user.save()
     record(by=by, action="user.created", obj=user, detail={"username": username})

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "onebudget_web.core.uploads.UploadLimitMiddleware",
     "onebudget_web.core.form_text.NoNulInFormsMiddleware",
     "onebudget_web.core.headers.NoStoreMiddleware",
+    "onebudget_web.core.sessions.AbsoluteTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "onebudget_web.urls"
@@ -160,17 +161,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures for a username from one address locks
-# that pair out for 15 minutes; a successful login resets the count.
+# Login throttling (django-axes): five failures for an account (from anywhere), or from one
+# address (across accounts: password spraying), refuse that account or address for 15
+# minutes; a successful login resets the count.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+# Signed out after ONEBUDGET_IDLE_MINUTES without a request (each request renews the
+# session), and ONEBUDGET_ABSOLUTE_HOURS after signing in whatever happens (core.sessions)
+ONEBUDGET_IDLE_MINUTES = int(os.environ.get("ONEBUDGET_IDLE_MINUTES", 30))
+ONEBUDGET_ABSOLUTE_HOURS = int(os.environ.get("ONEBUDGET_ABSOLUTE_HOURS", 10))
+SESSION_COOKIE_AGE = ONEBUDGET_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
