@@ -12,6 +12,7 @@ urlpatterns = [
     path("", accounts.home, name="home"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", accounts.SignOutView.as_view(), name="logout"),
+    path("account/password/", accounts.ChangePasswordView.as_view(), name="password_change"),
     path("organisations/<str:code>/", accounts.organisation_detail, name="organisation"),
     path(
         "organisations/<str:code>/activity/",

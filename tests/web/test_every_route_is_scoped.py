@@ -21,6 +21,7 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
     "home": lambda w: [("/", None)],
     "login": lambda w: [("/sign-in/", None)],
     "logout": lambda w: [("/sign-out/", None)],
+    "password_change": lambda w: [("/account/password/", None)],
     "healthz": lambda w: [("/healthz", None)],
     "organisation": lambda w: [
         (f"/organisations/{w.org_a.code}/", "a"),

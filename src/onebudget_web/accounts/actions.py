@@ -131,6 +131,10 @@ def record_sign_in(*, user: User) -> None:
     record(by=user, action="login.succeeded", obj=user)
 
 
+def record_password_changed(*, user: User) -> None:
+    record(by=user, action="password.changed", obj=user)
+
+
 def record_failed_sign_in(*, username: str, locked_out: bool) -> None:
     record(
         by=None,

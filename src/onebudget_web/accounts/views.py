@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from onebudget_web.accounts import actions, presenters, selectors
 from onebudget_web.audit.selectors import activity_of
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """The signed-in person changes their password: the old one first, the new one twice,
+    every validator applied; the session stays signed in; audited."""
+
+    template_name = "registration/password_change.html"
+
+    def get_success_url(self) -> str:
+        return str(reverse("home"))
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        actions.record_password_changed(user=form.user)
+        messages.success(self.request, "Your password has been changed.")
+        return response
 
 
 class SignInView(auth_views.LoginView):
