@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "onebudget_web.core.uploads.UploadLimitMiddleware",
     "onebudget_web.core.form_text.NoNulInFormsMiddleware",
     "onebudget_web.core.headers.NoStoreMiddleware",
+    "onebudget_web.core.headers.ContentSecurityPolicyMiddleware",
     "onebudget_web.core.sessions.AbsoluteTimeoutMiddleware",
 ]
 
