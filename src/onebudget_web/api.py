@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, django_auth
 
 from onebudget import __version__
-from onebudget_web.accounts.actions import token_digest
+from onebudget_web.accounts.actions import record_token_use, token_digest
 from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken
 from onebudget_web.allocation.api import router as allocation_router
@@ -25,13 +26,21 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer ob_…``: a personal token from ``manage.py issue_api_token``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        """A token that is not revoked, not expired, of an active user, and (read-only, as
+        every token is) used only to read; each use recorded."""
         api_token = (
             ApiToken.objects.select_related("user")
-            .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                digest=token_digest(token),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
-        if api_token is None:
+        if api_token is None or request.method not in ("GET", "HEAD", "OPTIONS"):
             return None
+        record_token_use(api_token=api_token, method=request.method, path=request.path)
         request.user = api_token.user
         return api_token.user
 

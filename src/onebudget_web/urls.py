@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", accounts.SignOutView.as_view(), name="logout"),
     path("account/password/", accounts.ChangePasswordView.as_view(), name="password_change"),
+    path("account/tokens/", accounts.api_tokens, name="api_tokens"),
     path("organisations/<str:code>/", accounts.organisation_detail, name="organisation"),
     path(
         "organisations/<str:code>/activity/",

@@ -22,6 +22,7 @@ ROUTES: dict[str, Callable[[World], list[Target]]] = {
     "login": lambda w: [("/sign-in/", None)],
     "logout": lambda w: [("/sign-out/", None)],
     "password_change": lambda w: [("/account/password/", None)],
+    "api_tokens": lambda w: [("/account/tokens/", None)],
     "healthz": lambda w: [("/healthz", None)],
     "organisation": lambda w: [
         (f"/organisations/{w.org_a.code}/", "a"),

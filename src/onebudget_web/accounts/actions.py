@@ -109,12 +109,29 @@ def issue_api_token(*, by: Actor, user: User, name: str) -> tuple[str, ApiToken]
         by=by,
         action="api_token.issued",
         obj=api_token,
-        detail={"user": user.username, "name": name, "prefix": api_token.prefix},
+        detail={
+            "user": user.username,
+            "name": name,
+            "prefix": api_token.prefix,
+            "scope": api_token.scope,
+            "expires": api_token.expires_at.isoformat(),
+        },
     )
     return token, api_token
 
 
 @transaction.atomic
+def record_token_use(*, api_token: ApiToken, method: str, path: str) -> None:
+    """Every use of a token: when it was last used, and an audit event naming the request."""
+    ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+    record(
+        by=api_token.user,
+        action="api_token.used",
+        obj=api_token,
+        detail={"prefix": api_token.prefix, "method": method, "path": path[:300]},
+    )
+
+
 def revoke_api_token(*, by: Actor, api_token: ApiToken) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()

@@ -6,6 +6,10 @@ national code, never a model per organisation type. Writes go through ``actions`
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -61,14 +65,23 @@ class Membership(models.Model):
         return f"{self.user} is {self.role} at {self.organisation.code}"
 
 
+def _token_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.ONEBUDGET_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once. It
+    reads only (the API has no writes yet), expires (``ONEBUDGET_TOKEN_DAYS``, 90 by
+    default), can be revoked, and every use is recorded (``last_used_at`` and the audit)."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, help_text="first characters, to tell tokens apart")
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=10, choices=[("read", "read only")], default="read")
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_token_expiry)
+    last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

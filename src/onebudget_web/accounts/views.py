@@ -7,10 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from onebudget_web.accounts import actions, presenters, selectors
 from onebudget_web.audit.selectors import activity_of
@@ -77,3 +78,25 @@ def organisation_activity(request: HttpRequest, code: str) -> HttpResponse:
     events = activity_of(request.user, organisation)
     context = {"organisation": organisation, "events": events}
     return render(request, "accounts/organisation_activity.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's own API tokens: when each expires and was last used; revoke any."""
+    mine = request.user.api_tokens.order_by("-created_at")  # type: ignore[union-attr]
+    if request.method == "POST":
+        found = mine.filter(pk=_int(request.POST.get("token"))).first()
+        if found is None:
+            raise Http404("No such token")
+        actions.revoke_api_token(by=request.user, api_token=found)  # type: ignore[arg-type]
+        messages.success(request, f"Token {found.prefix}… ({found.name}) revoked.")
+        return redirect("api_tokens")
+    return render(request, "accounts/api_tokens.html", {"tokens": mine, "now": timezone.now()})
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return 0

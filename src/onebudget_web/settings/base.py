@@ -175,6 +175,8 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after ONEBUDGET_IDLE_MINUTES without a request (each request renews the
 # session), and ONEBUDGET_ABSOLUTE_HOURS after signing in whatever happens (core.sessions)
+# A personal API token expires this many days after it is issued
+ONEBUDGET_TOKEN_DAYS = int(os.environ.get("ONEBUDGET_TOKEN_DAYS", 90))
 ONEBUDGET_IDLE_MINUTES = int(os.environ.get("ONEBUDGET_IDLE_MINUTES", 30))
 ONEBUDGET_ABSOLUTE_HOURS = int(os.environ.get("ONEBUDGET_ABSOLUTE_HOURS", 10))
 SESSION_COOKIE_AGE = ONEBUDGET_IDLE_MINUTES * 60
