@@ -14,13 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Literal
 
 TOTAL = "Total"
 SMALLEST_PUBLISHED = 8
 ROUND_TO = 5
-Kind = Literal["percentage", "crude_rate", "rate", "mean", "interval", "ratio"]
+Kind = Literal[
+    "percentage", "crude_rate", "rate", "mean", "interval", "ratio", "amount", "per_head"
+]
 RECOMPUTED: frozenset[str] = frozenset({"percentage", "crude_rate"})
+PENNY = Decimal("0.01")
 
 
 class DisclosureError(ValueError):
@@ -33,8 +37,12 @@ class Derived:
 
     ``on`` is the count it is built on (suppressed with it); ``over`` the denominator count,
     if any (suppressed with it too). Percentages and crude rates are recomputed from the
-    published counts: ``on / over × multiplier``, rounded to ``decimals``. Other kinds (a
-    directly standardised rate, a mean, an interval limit) keep their value unless suppressed.
+    published counts: ``on / over × multiplier``, rounded to ``decimals``. An ``amount`` (a
+    cost, say) is additive: a total row's is the sum of the published cells', so a
+    suppressed cell's amount is never the total less the others. A ``per_head`` figure is
+    recomputed as the published ``amount`` column over the published count, to the penny,
+    so the two give back only the published count. Other kinds (a directly standardised
+    rate, a mean, an interval limit) keep their value unless suppressed.
     """
 
     kind: Kind
@@ -42,6 +50,7 @@ class Derived:
     over: str | None = None
     multiplier: float = 1.0
     decimals: int = 1
+    amount: str | None = None  # for per_head: the amount column it divides
 
 
 @dataclass(frozen=True)
@@ -117,12 +126,25 @@ def _totalled_by(
     return all(total[d] == TOTAL or total[d] == row[d] for d in dimensions)
 
 
-def _derive(row: dict[str, Any], original: Mapping[str, Any], table: StatTable) -> None:
-    for name, spec in table.derived.items():
+def _derive(
+    row: dict[str, Any],
+    original: Mapping[str, Any],
+    table: StatTable,
+    cells: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """The derived columns of a published row; ``cells``: the published cells it totals."""
+    ordered = sorted(table.derived.items(), key=lambda item: item[1].kind == "per_head")
+    for name, spec in ordered:
         base = row[spec.on]
         denominator = row[spec.over] if spec.over is not None else 1
         if base is None or denominator is None:
             row[name] = None
+        elif spec.kind == "amount":
+            parts = [c[name] for c in cells if c[name] is not None]
+            row[name] = sum(parts, type(original[name])(0)) if cells else original.get(name)
+        elif spec.kind == "per_head":
+            amount = row[spec.amount] if spec.amount else None
+            row[name] = None if amount is None or not base else _per_head(amount, base)
         elif spec.kind in RECOMPUTED:
             row[name] = (
                 None
@@ -133,27 +155,42 @@ def _derive(row: dict[str, Any], original: Mapping[str, Any], table: StatTable) 
             row[name] = original.get(name)
 
 
+def _per_head(amount: Any, people: int) -> Any:
+    if isinstance(amount, Decimal):
+        return (amount / people).quantize(PENNY)
+    return round(amount / people, 2)
+
+
 def apply(table: StatTable) -> StatTable:
     """The table as it may be published. Applying it twice changes nothing more."""
     if table.controlled:
         return table
     _check(table)
-    cells = [r for r in table.rows if not _is_total(r, table.dimensions)]
-    published: list[dict[str, Any]] = []
-    for row in table.rows:
+    dims = table.dimensions
+    published: dict[int, dict[str, Any]] = {}
+    order = sorted(range(len(table.rows)), key=lambda i: _is_total(table.rows[i], dims))
+    for i in order:  # the cells first: a total is built from its published cells
+        row = table.rows[i]
         out = dict(row)
-        totalled = [c for c in cells if _totalled_by(row, c, table.dimensions)]
+        total = _is_total(row, dims)
+        totalled = [
+            published[j]
+            for j in published
+            if total
+            and not _is_total(table.rows[j], dims)
+            and _totalled_by(row, table.rows[j], dims)
+        ]
         for name in table.counts:
-            if _is_total(row, table.dimensions) and totalled:
-                parts = [round_count(c[name]) for c in totalled]
-                out[name] = sum(p for p in parts if p is not None)
+            if totalled:
+                out[name] = sum(c[name] for c in totalled if c[name] is not None)
             else:
                 out[name] = round_count(row[name])
-        _derive(out, row, table)
-        published.append(out)
+        _derive(out, row, table, totalled)
+        published[i] = out
     notes = (
         *table.notes,
         "Counts of 1 to 7 are suppressed and others rounded to the nearest 5;"
         " totals are the sum of the published figures.",
     )
-    return replace(table, rows=tuple(published), controlled=True, notes=notes)
+    rows = tuple(published[i] for i in range(len(table.rows)))
+    return replace(table, rows=rows, controlled=True, notes=notes)

@@ -108,8 +108,10 @@ def segment_table(
 
     ``rows`` are (period, segment, people, cost in whole pence).
 
-    Cost per head is the segment's total cost over its people; both are suppressed with the
-    count of people they are built on.
+    Cost is an amount (a total row's is the sum of its published segments', so a suppressed
+    segment's cost is never the total less the others); cost per head is recomputed from the
+    published cost and the published (rounded) count of people, so dividing one by the other
+    gives back only the published count. Both are suppressed with the count they are built on.
     """
     data: list[dict[str, Any]] = []
     totals: dict[str, list[Any]] = {}
@@ -138,8 +140,8 @@ def segment_table(
             }
         )
     derived = {
-        "cost": disclosure.Derived("ratio", on="people"),
-        "cost_per_head": disclosure.Derived("mean", on="people"),
+        "cost": disclosure.Derived("amount", on="people"),
+        "cost_per_head": disclosure.Derived("per_head", on="people", amount="cost"),
     }
     table = disclosure.StatTable(("period", "segment"), ("people",), derived, tuple(data))
     return disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
