@@ -4,13 +4,13 @@ import pytest
 
 from onebudget import demo
 from onebudget.outcomes.definitions import indicators
-from onebudget_web.demo.loader import load_demo_data, load_demo_place
+from onebudget_web.demo.loader import load_demo_place
+from tests.web.conftest import demo_dataset_from
 
 
 @pytest.fixture
-def signed_in(client, db, tmp_path):
-    load_demo_place()
-    load_demo_data(tmp_path, persons=6000)
+def signed_in(client, db, demo_folders):
+    demo_dataset_from(demo_folders(6000), persons=6000)
     client.post("/sign-in/", {"username": "analyst", "password": demo.DEMO_PASSWORD})
     return client
 

@@ -9,14 +9,14 @@ import pytest
 
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.models import AuditEvent
-from onebudget_web.demo.loader import load_demo_data, load_demo_place, load_demo_spend
+from onebudget_web.demo.loader import load_demo_spend
 from onebudget_web.spend.models import LedgerFile, MappingFile
+from tests.web.conftest import demo_dataset_from
 
 
 @pytest.fixture
-def spend_place(db, tmp_path):
-    load_demo_place()
-    dataset = load_demo_data(tmp_path, persons=2000)
+def spend_place(db, demo_folders):
+    dataset = demo_dataset_from(demo_folders(2000))
     assert load_demo_spend(dataset) == 2
     return dataset
 

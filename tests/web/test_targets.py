@@ -4,16 +4,15 @@ import pytest
 
 from onebudget import demo
 from onebudget_web.audit.models import AuditEvent
-from onebudget_web.demo.loader import load_demo_data, load_demo_place
 from onebudget_web.places.models import IndicatorTarget
+from tests.web.conftest import demo_dataset_from
 
 URL = "/places/fernmouth/outcomes/discharge-usual-residence/"
 
 
 @pytest.fixture
-def demo_place(db, tmp_path):
-    load_demo_place()
-    load_demo_data(tmp_path, persons=6000)
+def demo_place(db, demo_folders):
+    demo_dataset_from(demo_folders(6000), persons=6000)
 
 
 def sign_in(client, username: str):
