@@ -55,6 +55,16 @@ def approve_reversal(request: HttpRequest, fund: Fund) -> str:
     return f"Reversal approved for {organisation.name}."
 
 
+def reversal_action(request: HttpRequest, fund: Fund, do: str | None) -> str | None:
+    """The reversal forms both the ledger and the settlement page carry: approve or withdraw
+    a pending reversal. None when ``do`` is neither."""
+    if do == "approve-reversal":
+        return approve_reversal(request, fund)
+    if do == "withdraw-reversal":
+        return withdraw_reversal(request, fund)
+    return None
+
+
 def withdraw_reversal(request: HttpRequest, fund: Fund) -> str:
     """Withdraw the reversal named in the form, with the reason given."""
     reversal = fund.reversals.filter(pk=_int(request.POST.get("reversal"))).first()

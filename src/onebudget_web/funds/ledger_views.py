@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onebudget_web.funds import actions, bookkeeping, corrections, presenters, selectors
 from onebudget_web.funds.helpers import (
     approvable,
-    approve_reversal,
     can_post,
     refusal,
-    withdraw_reversal,
+    reversal_action,
 )
 from onebudget_web.funds.models import Fund
 
@@ -56,11 +55,10 @@ def _act(request: HttpRequest, fund: Fund) -> str:
             by=by, fund=fund, reason=request.POST.get("reason", ""), **what
         )  # type: ignore[arg-type]
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
-    if do == "approve-reversal":
-        return approve_reversal(request, fund)
-    if do == "withdraw-reversal":
-        return withdraw_reversal(request, fund)
-    raise Http404("No such action")
+    done = reversal_action(request, fund, do)
+    if done is None:
+        raise Http404("No such action")
+    return done
 
 
 def _target(fund: Fund, text: str) -> dict[str, Any]:

@@ -19,11 +19,10 @@ from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.funds import corrections, presenters, selectors, settlements
 from onebudget_web.funds.helpers import (
     approvable,
-    approve_reversal,
     can_post,
     partner_from,
     refusal,
-    withdraw_reversal,
+    reversal_action,
 )
 from onebudget_web.funds.models import Fund
 
@@ -69,11 +68,10 @@ def _act(request: HttpRequest, fund: Fund) -> str:
         reason = request.POST.get("reason", "")
         corrections.prepare_reversal(by=by, fund=fund, reason=reason, settlement=standing)  # type: ignore[arg-type]
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
-    if do == "approve-reversal":
-        return approve_reversal(request, fund)
-    if do == "withdraw-reversal":
-        return withdraw_reversal(request, fund)
-    raise Http404("No such action")
+    done = reversal_action(request, fund, do)
+    if done is None:
+        raise Http404("No such action")
+    return done
 
 
 def _context(request: HttpRequest, fund: Fund) -> dict[str, Any]:
