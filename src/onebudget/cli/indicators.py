@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import typer
 from rich.console import Console
@@ -19,6 +20,7 @@ from onebudget.io.excel import write_rows
 from onebudget.outcomes.calendar import PERIOD_KINDS, Period, periods_of
 from onebudget.outcomes.compute import BreakdownError, compute
 from onebudget.outcomes.definitions import indicators as all_indicators
+from onebudget.outcomes.disclosure import StatTable, marked
 from onebudget.outcomes.engines import Engine
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from onebudget.outcomes.engines.memory import MemoryEngine
@@ -28,6 +30,7 @@ from onebudget.population.prepare import for_indicators
 
 console = Console()
 FORMATS = (".csv", ".xlsx", ".parquet")
+Rows = Sequence[Mapping[str, Any]]
 
 
 CLD_RELEASE = typer.Option(
@@ -58,22 +61,30 @@ def _engine(name: str, folder: Path, release: int = 2) -> Engine:
     return DuckDBEngine(tables)
 
 
-def _rows(indicator_id: str, name: str, table: Any, by: list[str]) -> list[dict[str, Any]]:
+def _rows(indicator_id: str, name: str, table: StatTable, by: list[str]) -> list[Rows]:
+    """The table's rows as published (a suppressed cell None) and as written to a CSV or
+    workbook (``[c]``, as the pages show it)."""
     columns = ["period", *by, "numerator", "denominator", "value", "lower", "upper"]
     return [
-        {"indicator": indicator_id, "name": name, **{c: row.get(c) for c in columns}}
-        for row in table.rows
+        [
+            {"indicator": indicator_id, "name": name, **{c: row.get(c) for c in columns}}
+            for row in rows
+        ]
+        for rows in (table.rows, marked(table))
     ]
 
 
-def _write(rows: list[dict[str, Any]], out: Path) -> None:
-    table = pa.Table.from_pylist(rows)
+def _write(published: Rows, with_markers: Rows, out: Path) -> None:
+    """Parquet keeps a suppressed cell as null (a typed column); CSV and XLSX say ``[c]``."""
     if out.suffix == ".parquet":
-        pq.write_table(table, out)
+        pq.write_table(pa.Table.from_pylist(list(published)), out)
     elif out.suffix == ".csv":
-        pcsv.write_csv(table, out)
+        with out.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=list(with_markers[0]) if with_markers else [])
+            writer.writeheader()
+            writer.writerows(with_markers)
     else:
-        write_rows(out, "Indicators", rows)
+        write_rows(out, "Indicators", with_markers)
 
 
 def indicators(
@@ -106,7 +117,8 @@ def indicators(
     chosen = _chosen(only)
     runner = _engine(engine, data, cld_release)
     data_end = _data_end(data)
-    rows: list[dict[str, Any]] = []
+    rows: list[Mapping[str, Any]] = []
+    files: list[Mapping[str, Any]] = []
     with steps(console, label_width=34) as bar:
         task = bar.add_task("indicators", total=len(chosen))
         for indicator in chosen:
@@ -117,9 +129,11 @@ def indicators(
             except BreakdownError as error:
                 console.print(f"[yellow]{error}[/yellow]")
                 continue
-            rows += _rows(indicator.id, indicator.spec.name, table, breakdowns)
+            published, with_markers = _rows(indicator.id, indicator.spec.name, table, breakdowns)
+            rows += published
+            files += with_markers
             bar.update(task, advance=1)
-    _write(rows, out)
+    _write(rows, files, out)
     console.print(
         f"Wrote {len(rows)} rows for {len(chosen)} indicators to {out} "
         "(counts of 1-7 suppressed, others rounded to the nearest 5)."
@@ -158,7 +172,7 @@ def segments(
     assert isinstance(engine, DuckDBEngine)  # noqa: S101 (chosen just above)
     table = segmentation(engine.con, [Period.calendar_year(y) for y in range(first, last + 1)])
     rows = [dict(row) for row in table.rows]
-    _write(rows, out)
+    _write(rows, marked(table), out)
     console.print(
         f"Wrote {len(rows)} rows to {out} (counts of 1-7 suppressed, others rounded "
         "to the nearest 5)."

@@ -25,8 +25,15 @@ def _svg(chart: alt.TopLevelMixin) -> str:
 
 
 def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]]) -> str | None:
-    """A monthly series with its XmR mean and limits; signals in red. None if too short."""
+    """A monthly series with its XmR mean and limits; signals in red. None if too short.
+
+    A point whose value is None is suppressed: it is drawn as a hollow grey mark on the
+    axis and named in the subtitle, never left out (a gap would read as a real series).
+    Disclosure control has suppressed every month of 0 to 7 in such a series, so the marks
+    do not show which months held the events.
+    """
     shown = [(label, value) for label, value in points if value is not None]
+    hidden = [{"period": label, "value": 0.0} for label, value in points if value is None]
     if len(shown) < 2:
         return None
     chart_data = xmr([v for _, v in shown])
@@ -41,7 +48,9 @@ def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]])
         }
         for i, (label, value) in enumerate(shown)
     ]
-    base = alt.Chart(alt.Data(values=rows)).encode(x=alt.X("period:O", title=None))
+    order = [label for label, _ in points]
+    x = alt.X("period:O", title=None, sort=order)
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x)
     line = base.mark_line(color=NHS_BLUE, point=True).encode(y=alt.Y("value:Q", title=unit))
     flagged = (
         base.transform_filter("datum.signal")
@@ -52,7 +61,16 @@ def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]])
         base.mark_line(color=NHS_DARK_GREY, strokeDash=dash).encode(y=f"{column}:Q")
         for column, dash in (("mean", [1, 0]), ("upper", [4, 3]), ("lower", [4, 3]))
     ]
-    chart = alt.layer(line, flagged, *rules).properties(title=title, width=WIDTH, height=HEIGHT)
+    layers = [line, flagged, *rules]
+    subtitle = []
+    if hidden:
+        marks = alt.Chart(alt.Data(values=hidden)).mark_point(
+            color=NHS_DARK_GREY, shape="diamond", size=60, filled=False
+        )
+        layers.append(marks.encode(x=x, y="value:Q"))
+        subtitle = [f"Hollow grey diamonds: {len(hidden)} months suppressed ([c], 0 to 7)"]
+    heading = alt.TitleParams(text=title, subtitle=subtitle)
+    chart = alt.layer(*layers).properties(title=heading, width=WIDTH, height=HEIGHT)
     return _svg(chart)
 
 

@@ -1,9 +1,12 @@
 """Compute an indicator on an engine: counts, then disclosure control, then the statistics.
 
-Values and confidence intervals of proportions and crude rates are computed from the
-*published* (rounded) counts, so what a reader sees is consistent; a directly standardised
-rate needs the age-specific counts, so it is computed from them and suppressed with its
-numerator. Nothing leaves here without ``disclosure.apply``.
+Values and confidence intervals of proportions, crude rates and means are computed from the
+*published* figures (rounded counts, whole pounds), so no pair of them gives back a hidden
+count. A directly standardised rate needs the age-specific counts, so its value is computed
+from them (as the national method says) and suppressed with its numerator, but its interval
+is built around the published count; a group with one age band is a crude rate. The
+periods of a table form a series (``disclosure.StatTable.series``). Nothing leaves here
+without ``disclosure.apply``.
 """
 
 from __future__ import annotations
@@ -38,16 +41,22 @@ def _merge(
     return merged
 
 
-def _dsr(by_band: Mapping[int, tuple[Any, Any]], multiplier: float) -> stats.DsrResult | None:
+def _dsr(
+    by_band: Mapping[int, tuple[Any, Any]], multiplier: float, published: int
+) -> stats.DsrResult | None:
+    """The standardised rate, its interval around the ``published`` count; None with fewer
+    than two age bands (one band's "standardised" rate is its crude rate, which with the
+    Dobson variance would give back the exact count and population)."""
     weights = dict(zip(ESP_BANDS, stats.ESP2013, strict=True))
     present = [b for b in ESP_BANDS if by_band.get(b, (0, 0))[1] > 0]
-    if not present:
+    if len(present) < 2:
         return None
     return stats.dsr(
         [by_band[b][0] for b in present],
         [by_band[b][1] for b in present],
         [weights[b] for b in present],
         multiplier=multiplier,
+        around=published,
     )
 
 
@@ -56,8 +65,8 @@ def _crude(
 ) -> tuple[float, float | None, float | None] | None:
     if numerator is None or not denominator:
         return None
-    if method == "mean":  # money in pence; a whole population's mean, so no interval
-        return numerator / denominator / 100 * multiplier, None, None
+    if method == "mean":  # whole pounds; a whole population's mean, so no interval
+        return numerator / denominator * multiplier, None, None
     if method == "proportion":
         low, high = stats.wilson_ci(min(numerator, denominator), denominator)
     else:
@@ -144,8 +153,10 @@ def compute(
             }
         )
     counts = ("denominator",) if money else ("numerator", "denominator")
-    derived = {"numerator": disclosure.Derived("mean", on="denominator")} if money else {}
-    table = disclosure.StatTable(dimensions, counts, derived, rows=tuple(rows))
+    derived = {"numerator": disclosure.Derived("amount", on="denominator")} if money else {}
+    table = disclosure.StatTable(
+        dimensions, counts, derived, tuple(rows), series="period", partitions=tuple(by)
+    )
     published = disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
     return _with_values(published, indicator, merged)
 
@@ -159,14 +170,14 @@ def _values(
     indicator: Indicator, row: Mapping[str, Any], by_band: Mapping[int, tuple[Any, Any]]
 ) -> tuple[float | None, float | None, float | None]:
     """Value and interval of one published row: a standardised rate from its age-specific
-    counts, a mean from the exact money, other values from the published counts."""
+    counts (around the published count), everything else from the published figures."""
     spec = indicator.spec
     numerator = row["numerator"]
-    if spec.method == "dsr":
-        result = _dsr(by_band, spec.multiplier) if numerator is not None else None
-        return (None, None, None) if result is None else (result.value, result.lower, result.upper)
-    if spec.method == "mean" and numerator is not None:
-        numerator = sum(n for n, _ in by_band.values())  # exact pence
+    if spec.method == "dsr" and numerator is not None:
+        result = _dsr(by_band, spec.multiplier, numerator)
+        if result is not None:
+            return result.value, result.lower, result.upper
+        return _crude("rate", numerator, row["denominator"], spec.multiplier) or (None,) * 3
     return _crude(spec.method, numerator, row["denominator"], spec.multiplier) or (None, None, None)
 
 

@@ -4,9 +4,12 @@ The rules (NHS England's statistical disclosure control for health and care outp
 counts of 1 to 7 are suppressed and other counts rounded to the nearest 5; a rate,
 percentage or mean built on a suppressed count is suppressed; percentages and crude rates
 are recomputed from the rounded counts; a total is the sum of the published cells it totals,
-so no suppressed cell can be worked out by subtraction.
+so no suppressed cell can be worked out by subtraction; along a series (months, say), once
+any cell is suppressed its zeros are suppressed too, so the suppressed cells' places are not
+given away by elimination. The threat each rule answers is in ADR 0018.
 
-``apply(table)`` is the one way out. A ``StatTable`` names the role of each column, so the
+``apply(table)`` is the one way out; ``marked(table)`` gives its rows for a file, with a
+suppressed cell written ``[c]``. A ``StatTable`` names the role of each column, so the
 rules follow the data without guessing from column names.
 """
 
@@ -17,9 +20,18 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from onebudget.outcomes.suppression import (
+    ROUND_TO,
+    SMALLEST_PUBLISHED,
+    complementary,
+    round_count,
+    zeros_along,
+)
+
+__all__ = ["ROUND_TO", "SMALLEST_PUBLISHED", "round_count"]  # and what is defined here
+
 TOTAL = "Total"
-SMALLEST_PUBLISHED = 8
-ROUND_TO = 5
+SUPPRESSED = "[c]"  # the Government Statistical Service's marker for a confidential cell
 Kind = Literal[
     "percentage", "crude_rate", "rate", "mean", "interval", "ratio", "amount", "per_head"
 ]
@@ -57,6 +69,14 @@ class Derived:
 class StatTable:
     """Rows of a statistical output, and the role of each column.
 
+    ``series``: a dimension along which cells form a series (``period``, say). Where a cell
+    of a series is suppressed, its zeros are suppressed too: a year's 3 events suppressed
+    beside eleven months shown as 0 would show the month they happened in.
+
+    ``partitions``: dimensions whose cells add up to a figure published without them (the
+    people of each sex add up to all the people). Cells are suppressed beside a suppressed
+    one until the total and the others no longer pin it (``suppression.complementary``).
+
     A row whose value in a dimension is ``TOTAL`` totals the rows that match it on every
     other dimension; if the table holds none of them (an all-ages standardised rate, say),
     the row is data in its own right and is controlled like any other cell.
@@ -68,6 +88,8 @@ class StatTable:
     rows: tuple[Mapping[str, Any], ...] = ()
     controlled: bool = False
     notes: tuple[str, ...] = ()
+    series: str | None = None
+    partitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,15 +111,6 @@ class Waiver:
 def waived(table: StatTable, waiver: Waiver) -> StatTable:
     """The table as it is, marked with the waiver that allows it to be seen."""
     return replace(table, notes=(*table.notes, waiver.note()))
-
-
-def round_count(value: int) -> int | None:
-    """A published count: None (suppressed) for 1-7, else the nearest multiple of 5."""
-    if value == 0:
-        return 0
-    if value < SMALLEST_PUBLISHED:
-        return None
-    return ROUND_TO * ((value + ROUND_TO // 2) // ROUND_TO)
 
 
 def _check(table: StatTable) -> None:
@@ -161,12 +174,33 @@ def _per_head(amount: Any, people: int) -> Any:
     return round(amount / people, 2)
 
 
+def _published_counts(table: StatTable) -> dict[tuple[int, str], int | None]:
+    """(row, count) -> the count as published, unless the row totals others."""
+    dims = table.dimensions
+    cells = [i for i, row in enumerate(table.rows) if not _is_total(row, dims)]
+    series = table.series
+    zeros_hidden = series is not None and len({table.rows[i].get(series) for i in cells}) > 1
+    out = {  # a total row that totals none of the rows is controlled as a cell of its own
+        (i, name): round_count(row[name])
+        for i, row in enumerate(table.rows)
+        for name in table.counts
+    }
+    for name in table.counts:
+        hidden = zeros_along(table.rows, cells, name, series, dims) if series else set()
+        published = {i: None if i in hidden else round_count(table.rows[i][name]) for i in cells}
+        if table.partitions:
+            complementary(table.rows, published, table.partitions, dims, name, zeros_hidden)
+        out.update({(i, name): value for i, value in published.items()})
+    return out
+
+
 def apply(table: StatTable) -> StatTable:
     """The table as it may be published. Applying it twice changes nothing more."""
     if table.controlled:
         return table
     _check(table)
     dims = table.dimensions
+    counts = _published_counts(table)
     published: dict[int, dict[str, Any]] = {}
     order = sorted(range(len(table.rows)), key=lambda i: _is_total(table.rows[i], dims))
     for i in order:  # the cells first: a total is built from its published cells
@@ -184,7 +218,7 @@ def apply(table: StatTable) -> StatTable:
             if totalled:
                 out[name] = sum(c[name] for c in totalled if c[name] is not None)
             else:
-                out[name] = round_count(row[name])
+                out[name] = counts[(i, name)]
         _derive(out, row, table, totalled)
         published[i] = out
     notes = (
@@ -194,3 +228,23 @@ def apply(table: StatTable) -> StatTable:
     )
     rows = tuple(published[i] for i in range(len(table.rows)))
     return replace(table, rows=rows, controlled=True, notes=notes)
+
+
+def marked(table: StatTable) -> list[dict[str, Any]]:
+    """The rows of a published (or waived) table for a file: a suppressed count, and a
+    figure built on one, is ``[c]``; a figure that does not apply (no interval for a mean,
+    say) stays empty. A table that has been through neither is refused."""
+    if not table.controlled and not any(n.startswith("NOT DISCLOSURE") for n in table.notes):
+        raise DisclosureError("only a published or waived table can be written out")
+    rows = []
+    for row in table.rows:
+        out = dict(row)
+        for name in table.counts:
+            if row.get(name) is None:
+                out[name] = SUPPRESSED
+        for name, spec in table.derived.items():
+            bases = (spec.on, spec.over) if spec.over else (spec.on,)
+            if row.get(name) is None and any(row.get(b) is None for b in bases):
+                out[name] = SUPPRESSED
+        rows.append(out)
+    return rows

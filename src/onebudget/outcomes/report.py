@@ -86,9 +86,12 @@ class PlaceOutcomes:
         monthly = compute(
             indicator, self.engine, months(self.first_year, self.last_year), data_end=self.data_end
         )
-        trend = trend_svg(
-            f"{spec.name}: by month", spec.unit, [(r["period"], r["value"]) for r in monthly.rows]
-        )
+        points = [
+            (r["period"], r["value"])
+            for r in monthly.rows
+            if r["value"] is not None or r["numerator"] is None  # None: suppressed
+        ]
+        trend = trend_svg(f"{spec.name}: by month", spec.unit, points)
         practices: tuple[Row, ...] = ()
         funnel = None
         latest = summary.latest

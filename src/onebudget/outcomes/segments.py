@@ -112,6 +112,8 @@ def segment_table(
     segment's cost is never the total less the others); cost per head is recomputed from the
     published cost and the published (rounded) count of people, so dividing one by the other
     gives back only the published count. Both are suppressed with the count they are built on.
+    The segments add up to everyone, a count published elsewhere, so a segment is suppressed
+    beside a suppressed one where that count would pin it (``suppression.complementary``).
     """
     data: list[dict[str, Any]] = []
     totals: dict[str, list[Any]] = {}
@@ -143,7 +145,9 @@ def segment_table(
         "cost": disclosure.Derived("amount", on="people"),
         "cost_per_head": disclosure.Derived("per_head", on="people", amount="cost"),
     }
-    table = disclosure.StatTable(("period", "segment"), ("people",), derived, tuple(data))
+    table = disclosure.StatTable(
+        ("period", "segment"), ("people",), derived, tuple(data), partitions=("segment",)
+    )
     return disclosure.waived(table, waiver) if waiver else disclosure.apply(table)
 
 

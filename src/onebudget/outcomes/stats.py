@@ -173,8 +173,15 @@ def dsr(
     *,
     multiplier: float = 100_000,
     confidence: float = 0.95,
+    around: float | None = None,
 ) -> DsrResult:
     """Directly standardised rate with Dobson et al. (1991) confidence limits.
+
+    ``around``: the count the interval is built around in place of the exact total (the
+    published, rounded count under disclosure control). Dobson's limits are a function of
+    the total count alone once scaled, so built on the exact count they give it back
+    (published 80/85/80 would show an exact 80/87/78); built on the published count, they
+    give back only what is published.
 
     DSR = Σ wᵢOᵢ/nᵢ / Σwᵢ; its limits are DSR + √(var/O)·(O_lim − O), where (O_L, O_U) is
     the interval for the total count O: exact below 10 events, Byar's from 10, as PHE does.
@@ -193,10 +200,13 @@ def dsr(
         per_event = math.fsum(w * w * o / (n * n) for o, n, w in bands) / total_w**2 / total_o
     else:
         per_event = math.fsum(w * w / (n * total_n) for _, n, w in bands) / total_w**2
-    o_lower, o_upper = _count_ci(total_o, confidence)
+    o = total_o if around is None else float(around)
+    if around is not None and o > 0 and total_o > 0:
+        per_event = per_event * total_o / o  # var(DSR) / O with the published O
+    o_lower, o_upper = _count_ci(o, confidence)
     spread = math.sqrt(per_event)
-    lower = max(0.0, rate + spread * (o_lower - total_o))
-    upper = rate + spread * (o_upper - total_o)
+    lower = max(0.0, rate + spread * (o_lower - o))
+    upper = rate + spread * (o_upper - o)
     m = multiplier
     return DsrResult(rate * m, lower * m, upper * m, total_o, total_n, m, confidence)
 

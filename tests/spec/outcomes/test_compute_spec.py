@@ -89,6 +89,54 @@ def test_a_standardised_rate_uses_age_specific_counts(engine_for) -> None:
     assert (row["lower"], row["upper"]) == (round(expected.lower, 1), round(expected.upper, 1))
 
 
+def falls(ages: dict[int, tuple[int, int]]) -> dict:
+    """People born in each year, and how many of them had a fall in 2024."""
+    people, spells = [], []
+    for born, (count, fell) in ages.items():
+        people += [
+            {"person_id": f"{born}-{i}", "date_of_birth": date(born, 1, 1)} for i in range(count)
+        ]
+        spells += [
+            {
+                "person_id": f"{born}-{i}",
+                "admidate": date(2024, 5, 1),
+                "disdate": date(2024, 5, 3),
+                "admimeth": "21",
+                "diag_4_01": "S720",
+                "diag_4_02": "W19X",
+            }
+            for i in range(fell)
+        ]
+    return make_tables(persons=people, apc_spells=spells)
+
+
+def test_a_standardised_rate_interval_is_built_around_the_published_count(engine_for) -> None:
+    """21 falls are published as 20: the value is the standardised rate of the 21 (the
+    national method), the interval Dobson's around 20, so its shape gives back 20."""
+    tables = falls({1944: (400, 9), 1934: (100, 12)})
+    (row,) = compute(indicators()["falls-65-plus"], engine_for(tables), Y2024).rows
+    exact = stats.dsr([9, 12], [400, 100], [2500, 1000], multiplier=100_000)
+    around = stats.dsr([9, 12], [400, 100], [2500, 1000], multiplier=100_000, around=20)
+    assert (row["numerator"], row["denominator"]) == (20, 500)
+    assert row["value"] == round(exact.value, 1)
+    assert (row["lower"], row["upper"]) == (round(around.lower, 1), round(around.upper, 1))
+    assert (row["lower"], row["upper"]) != (round(exact.lower, 1), round(exact.upper, 1))
+
+
+def test_a_group_with_one_age_band_is_a_crude_rate_of_the_published_counts(engine_for) -> None:
+    """Everyone in one band (aged 80): its standardised rate is its crude rate, and Dobson's
+    variance would give back the exact 9 falls and 403 people. It is the crude rate of the
+    published 10 and 405, with Byar's interval for 10."""
+    (row,) = compute(indicators()["falls-65-plus"], engine_for(falls({1944: (403, 9)})), Y2024).rows
+    low, high = stats.byar_ci(10)
+    assert (row["numerator"], row["denominator"]) == (10, 405)
+    assert (row["value"], row["lower"], row["upper"]) == (
+        round(10 / 405 * 1e5, 1),
+        round(low / 405 * 1e5, 1),
+        round(high / 405 * 1e5, 1),
+    )
+
+
 def test_a_breakdown_the_definition_does_not_allow_is_refused(engine_for) -> None:
     tables = make_tables(persons=[{"person_id": "a"}])
     with pytest.raises(BreakdownError, match="age_band"):
@@ -137,13 +185,15 @@ def test_a_waiver_leaves_counts_unrounded_and_says_so(engine_for) -> None:
 
 
 @pytest.mark.parametrize(
-    ("people", "published", "per_head"), [(10, 10, 100.05), (9, 10, 100.05), (5, None, None)]
+    ("people", "published", "per_head"), [(10, 10, 100.1), (9, 10, 100.1), (5, None, None)]
 )
-def test_cost_per_head_is_exact_money_over_the_published_population(
+def test_cost_per_head_is_the_published_cost_over_the_published_population(
     engine_for, people: int, published: int | None, per_head: float | None
 ) -> None:
-    """£1,000.50 of hospital care: the total is published in whole pounds, the mean over the
-    rounded population (9 people are published as 10), and both go with a small one."""
+    """£1,000.50 of hospital care: the total is published in whole pounds (£1,001), the mean
+    is that over the rounded population (9 people are published as 10): £100.10, not the
+    exact £100.05, which times the published 10 would give back the exact pence. Both go
+    with a small population."""
     tables = make_tables(
         persons=[{"person_id": f"p{i}"} for i in range(people)],
         apc_spells=[

@@ -130,6 +130,26 @@ def test_dsr_worked_example_with_byar_limits() -> None:
     assert result.value == pytest.approx(5 + 34.7368421 + 157.5 + 228, abs=1e-6)  # by hand
 
 
+def test_dsr_interval_around_the_published_count() -> None:
+    """The same table with its 79 events published as 80: Dobson's step √(var/O)·(O_lim − O)
+    with O = 80 throughout, so the interval's shape fits 80, not the exact 79."""
+    table = [(3, 12_000, 20_000), (11, 9_500, 30_000), (27, 6_000, 35_000), (38, 2_500, 15_000)]
+    o = 80
+    o_low = o * (1 - 1 / (9 * o) - Z95 / (3 * o**0.5)) ** 3
+    o_high = (o + 1) * (1 - 1 / (9 * (o + 1)) + Z95 / (3 * (o + 1) ** 0.5)) ** 3
+    weight_total = sum(w for _, _, w in table)
+    variance = sum((w / weight_total) ** 2 * d / n**2 for d, n, w in table)
+    step = (variance / o) ** 0.5
+    result = dsr(*zip(*table, strict=True), around=80)
+    exact = dsr(*zip(*table, strict=True))
+    assert result.value == exact.value
+    rate = exact.value / 1e5
+    assert [result.lower, result.upper] == pytest.approx(
+        [1e5 * (rate - step * (o - o_low)), 1e5 * (rate + step * (o_high - o))], rel=1e-12
+    )
+    assert dsr(*zip(*table, strict=True), around=79) == exact
+
+
 def test_dsr_below_ten_events_uses_exact_limits() -> None:
     table = [(2, 4_000, 60_000), (5, 1_000, 40_000)]
     o_low, o_high = chi2.ppf(0.025, 14) / 2, chi2.ppf(0.975, 16) / 2
