@@ -56,3 +56,13 @@ def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
     for role in roles:
         granted |= role.permissions
     return frozenset(granted)
+
+
+# Roles that move or release money, or grant access to others: a stolen password alone must
+# not be enough to act in them, so their holders sign in with a second factor (ADR 0017).
+TWO_FACTOR_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.FINANCE, Role.POOL_MANAGER})
+
+
+def needs_two_factor(roles: Iterable[Role]) -> bool:
+    """Whether someone holding ``roles`` (in any organisations) must use two-factor sign-in."""
+    return any(role in TWO_FACTOR_ROLES for role in roles)

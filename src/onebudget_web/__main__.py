@@ -26,6 +26,7 @@ def _prepare(load_demo: bool) -> None:
 
 
 def _print_welcome(host: str, port: int, demo: bool) -> None:
+    from django.conf import settings
     from rich.console import Console
     from rich.table import Table
 
@@ -43,6 +44,11 @@ def _print_welcome(host: str, port: int, demo: bool) -> None:
             roles = ", ".join(r.value for r in u.roles)
             table.add_row(u.username, u.full_name, names[u.organisation_code], roles)
         console.print(table)
+        if not settings.ONEBUDGET_REQUIRE_TWO_FACTOR:
+            console.print(
+                "Two-factor sign-in is offered but not required in the demo: its users share "
+                "a published password."
+            )
     console.print("Press Ctrl+C to stop.\n")
 
 
@@ -72,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onebudget_web.settings.base")
     demo = args.command == "demo"
+    # Anyone may sign in as a demo user (the password is published): a second factor that
+    # they must set up would lock out everyone but the first to set it up.
+    if demo:
+        os.environ.setdefault("ONEBUDGET_REQUIRE_TWO_FACTOR", "false")
     _prepare(load_demo=demo)
     _print_welcome(args.host, args.port, demo)
     _serve(args.host, args.port)

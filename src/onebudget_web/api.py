@@ -1,16 +1,22 @@
 """The JSON API under /api/ (django-ninja), with its OpenAPI schema at /api/openapi.json.
 
 Every operation needs a signed-in session or a personal bearer token, and reads through the
-same scoped selectors as the pages, so the API can never show more than the pages do.
+same scoped selectors as the pages, so the API can never show more than the pages do. The
+schema and its docs (/api/docs) too: they are for the people who may call the API.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Schema
+from ninja.openapi.views import openapi_view
 from ninja.security import HttpBearer, django_auth
 
 from onebudget import __version__
@@ -49,6 +55,24 @@ class Problem(Schema):
     detail: str
 
 
+def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and the docs page for signed-in people only (a session or a token), GET
+    and HEAD alone: anyone else gets 401 from the schema, as from every operation, and is
+    sent to sign in from the docs page."""
+    docs_page = getattr(view, "func", view) is openapi_view  # ninja passes a partial
+
+    @require_safe
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated or BearerToken()(request) is not None:
+            return view(request, *args, **kwargs)
+        if docs_page:
+            return redirect_to_login(request.get_full_path())
+        return JsonResponse({"detail": "Unauthorized"}, status=401)
+
+    return guarded
+
+
 api = NinjaAPI(
     title="OneBudget API",
     version=__version__,
@@ -58,6 +82,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    docs_decorator=signed_in_only,
 )
 api.add_router("/", accounts_router)
 api.add_router("/places", places_router)

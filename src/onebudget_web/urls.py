@@ -1,6 +1,9 @@
 from django.urls import path
 
+from onebudget_web.accounts import password_reset as reset
+from onebudget_web.accounts import people
 from onebudget_web.accounts import views as accounts
+from onebudget_web.accounts.two_factor import views as two_factor
 from onebudget_web.allocation import views as allocation
 from onebudget_web.api import api
 from onebudget_web.core import views as core
@@ -14,12 +17,63 @@ urlpatterns = [
     path("sign-out/", accounts.SignOutView.as_view(), name="logout"),
     path("account/password/", accounts.ChangePasswordView.as_view(), name="password_change"),
     path("account/tokens/", accounts.api_tokens, name="api_tokens"),
+    path("account/two-factor/", two_factor.account, name="two_factor"),
+    path("account/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
+    path("account/two-factor/code/", two_factor.verify, name="two_factor_verify"),
+    path(
+        "account/password-reset/",
+        reset.RequestResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "account/password-reset/sent/",
+        reset.ResetSentView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        reset.ChooseNewPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password-reset/done/",
+        reset.ResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("organisations/<str:code>/", accounts.organisation_detail, name="organisation"),
     path(
         "organisations/<str:code>/activity/",
         accounts.organisation_activity,
         name="organisation_activity",
     ),
+    path("organisations/<str:code>/people/", people.people, name="people"),
+    path("organisations/<str:code>/people/invite/", people.people_invite, name="people_invite"),
+    path(
+        "organisations/<str:code>/people/invitations/withdraw/",
+        people.people_invitation_withdraw,
+        name="people_invitation_withdraw",
+    ),
+    path(
+        "organisations/<str:code>/people/roles/grant/",
+        people.people_role_grant,
+        name="people_role_grant",
+    ),
+    path(
+        "organisations/<str:code>/people/roles/withdraw/",
+        people.people_role_withdraw,
+        name="people_role_withdraw",
+    ),
+    path(
+        "organisations/<str:code>/people/tokens/revoke/",
+        people.people_token_revoke,
+        name="people_token_revoke",
+    ),
+    path(
+        "organisations/<str:code>/people/<int:pk>/disable/",
+        people.people_disable,
+        name="people_disable",
+    ),
+    path("invitations/<str:token>/", people.invitation_accept, name="invitation_accept"),
     path("places/<slug:slug>/", places.place_detail, name="place"),
     path("places/<slug:slug>/outcomes/", places.place_outcomes, name="place_outcomes"),
     path(

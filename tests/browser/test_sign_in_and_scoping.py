@@ -4,18 +4,12 @@ import pytest
 
 from onebudget import demo
 from onebudget_web.demo.loader import load_demo_place
+from tests.browser.signing_in import sign_in
 
 pytestmark = pytest.mark.browser
 
 NHS_BLUE = "rgb(0, 94, 184)"
-
-
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/")
-    assert page.title() == "Sign in – OneBudget"
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+__all__ = ["sign_in"]  # the other browser tests import it from here
 
 
 def test_a_demo_commissioner_sees_their_council_and_not_the_neighbours(page, live_server) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,24 @@ from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_
 from onebudget_web.funds.models import Fund
 from onebudget_web.places.actions import register_dataset
 from onebudget_web.places.models import Place, PlaceDataset
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``client.force_login`` skips the password; here it skips the second factor too, with a
+    real confirmed authenticator, so every page test runs while two-factor sign-in is
+    required. Tests of two-factor sign-in itself sign in through its pages instead."""
+    from django.test import Client
+
+    from tests.web.two_factor_helpers import mark_verified
+
+    signed_in = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        signed_in(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(scope="session")

@@ -27,9 +27,12 @@ def test_each_action_records_one_event(world) -> None:
 
 
 def test_an_event_says_who_what_when_and_from_where(world) -> None:
+    actions.grant_role(
+        by="system:tests", user=world.alice, organisation=world.org_a, role=Role.ADMIN
+    )
     with origin(Origin("web", "203.0.113.9", "Firefox")):
         actions.grant_role(
-            by=world.alice, user=world.alice, organisation=world.org_a, role=Role.ANALYST
+            by=world.alice, user=world.bob, organisation=world.org_a, role=Role.ANALYST
         )
     event = AuditEvent.objects.first()
     assert event is not None
@@ -37,7 +40,7 @@ def test_an_event_says_who_what_when_and_from_where(world) -> None:
     assert event.action == "role.granted"
     assert event.organisation == world.org_a
     assert (event.channel, event.ip_address, event.user_agent) == ("web", "203.0.113.9", "Firefox")
-    assert event.detail == {"user": "aldmoor-alice", "role": "analyst"}
+    assert event.detail == {"user": "brindle-bob", "role": "analyst"}
     assert event.at is not None
 
 

@@ -7,8 +7,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,11 +19,18 @@ from onebudget.roles import Permission, Role
 from onebudget_web.accounts.models import (
     ApiToken,
     DisclosureWaiver,
+    Invitation,
     Membership,
     Organisation,
     User,
 )
-from onebudget_web.accounts.selectors import has_permission, roles_in
+from onebudget_web.accounts.selectors import (
+    administered_organisation_ids,
+    forget_scope,
+    has_permission,
+    roles_in,
+    working_elsewhere,
+)
 from onebudget_web.audit.log import Actor, actor_label, record
 
 TOKEN_PREFIX = "ob_"  # noqa: S105 (a label, not a secret)
@@ -48,11 +57,13 @@ def create_organisation(*, by: Actor, code: str, name: str, kind: OrganisationKi
 
 
 @transaction.atomic
-def create_user(*, by: Actor, username: str, full_name: str, password: str | None) -> User:
+def create_user(
+    *, by: Actor, username: str, full_name: str, password: str | None, email: str = ""
+) -> User:
     """Create a person's account. ``password=None`` makes an account that cannot sign in yet."""
     if User.objects.filter(username=username).exists():
         raise ValidationError([f"{username!r}: a user with this username already exists"])
-    user = User(username=username, full_name=full_name)
+    user = User(username=username, full_name=full_name, email=email)
     if password is None:
         user.set_unusable_password()
     else:
@@ -63,8 +74,30 @@ def create_user(*, by: Actor, username: str, full_name: str, password: str | Non
     return user
 
 
+def is_system(by: Actor) -> bool:
+    """A named process ("system:demo", "system:manage.py", "system:tests"), trusted as the
+    command line that runs it is: it may manage any organisation's people."""
+    return isinstance(by, str) and by.startswith("system:")
+
+
+def require_admin(by: Actor, organisation: Organisation, what: str) -> None:
+    """Only an admin of ``organisation`` (or a system process) manages its people."""
+    if not is_system(by) and not has_permission(by, organisation, Permission.MANAGE_MEMBERS):
+        raise PermissionDenied(f"{what} needs an admin of {organisation.name}")
+
+
+def _refuse_self(by: Actor, user: User, what: str) -> None:
+    """Nobody changes their own roles or account: another admin must. So an admin cannot
+    raise themself, nor leave an organisation with no admin by withdrawing their own."""
+    if not is_system(by) and getattr(by, "pk", None) == user.pk:
+        raise PermissionDenied(f"You cannot {what} yourself: another admin must")
+
+
 @transaction.atomic
 def grant_role(*, by: Actor, user: User, organisation: Organisation, role: Role) -> Membership:
+    """Give ``user`` a role in ``organisation``; refused unless ``by`` administers it."""
+    require_admin(by, organisation, "Granting a role")
+    _refuse_self(by, user, "grant a role to")
     membership, created = Membership.objects.get_or_create(
         user=user,
         organisation=organisation,
@@ -79,11 +112,19 @@ def grant_role(*, by: Actor, user: User, organisation: Organisation, role: Role)
             organisation=organisation,
             detail={"user": user.username, "role": role.value},
         )
+    forget_scope(user)
     return membership
 
 
 @transaction.atomic
 def withdraw_role(*, by: Actor, membership: Membership) -> None:
+    """Take a role away; refused unless ``by`` administers its organisation."""
+    require_admin(by, membership.organisation, "Withdrawing a role")
+    _refuse_self(by, membership.user, "withdraw a role from")
+    _withdraw(by, membership)
+
+
+def _withdraw(by: Actor, membership: Membership) -> None:
     record(
         by=by,
         action="role.withdrawn",
@@ -92,6 +133,7 @@ def withdraw_role(*, by: Actor, membership: Membership) -> None:
         detail={"user": membership.user.username, "role": membership.role},
     )
     membership.delete()
+    forget_scope(membership.user)
 
 
 def token_digest(token: str) -> str:
@@ -132,7 +174,22 @@ def record_token_use(*, api_token: ApiToken, method: str, path: str) -> None:
     )
 
 
-def revoke_api_token(*, by: Actor, api_token: ApiToken) -> None:
+@transaction.atomic
+def revoke_api_token(
+    *, by: Actor, api_token: ApiToken, organisation: Organisation | None = None
+) -> None:
+    """Revoked by its holder, or by an admin of an organisation the holder belongs to
+    (``organisation``: where that admin acts, so that its activity shows the revocation)."""
+    holder = api_token.user
+    if not (is_system(by) or getattr(by, "pk", None) == holder.pk):
+        theirs = set(holder.memberships.values_list("organisation_id", flat=True))
+        shared = theirs & administered_organisation_ids(by)
+        if not shared or (organisation is not None and organisation.pk not in shared):
+            raise PermissionDenied("Only the holder or an admin of their organisation revokes")
+    _revoke(by, api_token, organisation)
+
+
+def _revoke(by: Actor, api_token: ApiToken, organisation: Organisation | None = None) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at"])
@@ -140,6 +197,7 @@ def revoke_api_token(*, by: Actor, api_token: ApiToken) -> None:
             by=by,
             action="api_token.revoked",
             obj=api_token,
+            organisation=organisation,
             detail={"user": api_token.user.username, "prefix": api_token.prefix},
         )
 
@@ -222,3 +280,78 @@ def record_unsuppressed_view(*, user: User, waiver: DisclosureWaiver, what: str)
         organisation=waiver.organisation,
         detail={"what": what},
     )
+
+
+@transaction.atomic
+def disable_user(*, by: Actor, user: User, organisation: Organisation) -> None:
+    """A leaver: the account closed, their roles withdrawn (each audited), API tokens
+    revoked, sessions ended, invitations they sent withdrawn. Only by an admin of every
+    organisation they hold a role in: elsewhere, an admin withdraws their roles instead."""
+    require_admin(by, organisation, "Disabling a person")
+    _refuse_self(by, user, "disable")
+    held = list(user.memberships.select_related("organisation", "user"))
+    if organisation.pk not in {m.organisation_id for m in held}:
+        raise PermissionDenied(f"{user.username} holds no role in {organisation.name}")
+    if not is_system(by) and user.pk in working_elsewhere(by, organisation):
+        raise PermissionDenied(
+            f"{user.display_name()} also works for an organisation you do not administer: "
+            "withdraw their roles here instead"
+        )
+    tokens = list(user.api_tokens.filter(revoked_at__isnull=True))
+    for api_token in tokens:
+        _revoke(by, api_token, organisation)
+    for membership in held:
+        _withdraw(by, membership)
+    invitations = _withdraw_invitations_sent_by(by, user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record(
+        by=by,
+        action="user.disabled",
+        obj=user,
+        organisation=organisation,
+        detail={
+            "user": user.username,
+            "roles_withdrawn": [f"{m.organisation.code}:{m.role}" for m in held],
+            "tokens_revoked": [t.prefix for t in tokens],
+            "invitations_withdrawn": invitations,
+            "sessions_ended": end_sessions_of(user),
+        },
+    )
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete the user's signed-in sessions (database session engine); how many.
+
+    A session row does not say whose it is until decoded, so this reads every unexpired
+    session: O(n) in the sessions of the whole service. Fine at a few thousand users; past
+    that, keep a user-to-session index (a ``user_logged_in`` receiver) instead.
+    """
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=mine).delete()
+    return len(mine)
+
+
+def _withdraw_invitations_sent_by(by: Actor, user: User) -> list[int]:
+    """A leaver's pending invitations die with their account: no one joins on their word."""
+    pending = Invitation.objects.filter(
+        invited_by=user, used_at__isnull=True, withdrawn_at__isnull=True
+    ).select_related("organisation")
+    withdrawn = []
+    for invitation in pending:
+        invitation.withdrawn_at = timezone.now()
+        invitation.withdrawn_by = actor_label(by)
+        invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        record(
+            by=by,
+            action="invitation.withdrawn",
+            obj=invitation,
+            organisation=invitation.organisation,
+            detail={"username": invitation.username, "why": "the inviting admin was disabled"},
+        )
+        withdrawn.append(invitation.pk)
+    return withdrawn

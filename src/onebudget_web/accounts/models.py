@@ -110,3 +110,50 @@ class DisclosureWaiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.organisation.code} until {self.expires_at:%Y-%m-%d}"
+
+
+def _invitation_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.ONEBUDGET_INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """An organisation's admin asks a person to join it with some roles.
+
+    The link's token is random and shown once; only its SHA-256 digest is stored, as for
+    API tokens. It works once, until it expires (``ONEBUDGET_INVITATION_DAYS``, 7 by
+    default), unless the organisation's admin withdraws it first.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    full_name = models.CharField(max_length=200)
+    username = models.CharField(max_length=150)
+    email = models.EmailField(blank=True)
+    roles = models.JSONField(default=list, help_text="the role values to grant on acceptance")
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} to {self.organisation.code}"
+
+    def state(self) -> str:
+        """``pending``, ``used``, ``withdrawn`` or ``expired``: what the link does now."""
+        if self.used_at is not None:
+            return "used"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -13,7 +13,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from onebudget.roles import Permission, Role, permissions_of
-from onebudget_web.accounts.models import DisclosureWaiver, Membership, Organisation
+from onebudget_web.accounts.models import (
+    ApiToken,
+    DisclosureWaiver,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 
 M = TypeVar("M", bound=Model)
 _CACHE = "_onebudget_organisation_ids"
@@ -29,6 +36,13 @@ def visible_organisation_ids(user: Any) -> frozenset[int]:
         cached = frozenset(ids)
         setattr(user, _CACHE, cached)
     return cached
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached organisation ids after the user's roles change, so that this same
+    object (a request's user, a test's) is not judged on the roles it held before."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
 
 
 def scoped(queryset: QuerySet[M], user: Any, *, via: str = "organisation") -> QuerySet[M]:
@@ -90,3 +104,93 @@ def active_waiver(user: Any, organisations: Any) -> DisclosureWaiver | None:
         .select_related("organisation")
         .first()
     )
+
+
+# People: what an organisation's admins (MANAGE_MEMBERS there) see and act on. For anyone
+# else each of these is empty or ``Http404``: the views answer 403 before reaching them.
+ADMIN_ROLES = tuple(r.value for r in Role if Permission.MANAGE_MEMBERS in r.permissions)
+
+
+def administered_organisation_ids(user: Any) -> frozenset[int]:
+    """Ids of the organisations where the user manages members."""
+    visible = visible_organisation_ids(user)
+    if not visible:
+        return frozenset()
+    rows = Membership.objects.filter(user=user, role__in=ADMIN_ROLES, organisation_id__in=visible)
+    return frozenset(rows.values_list("organisation_id", flat=True))
+
+
+def _administers(user: Any, organisation: Organisation) -> bool:
+    return organisation.pk in administered_organisation_ids(user)
+
+
+def working_elsewhere(user: Any, organisation: Organisation) -> frozenset[int]:
+    """Ids of ``organisation``'s members who also hold a role where ``user`` is not an admin:
+    ``user`` may withdraw their roles here but not disable their account, which is not only
+    this organisation's to close."""
+    mine = administered_organisation_ids(user)
+    if organisation.pk not in mine:
+        return frozenset()
+    members = organisation.memberships.values("user_id")
+    rows = Membership.objects.filter(user_id__in=members).exclude(organisation_id__in=mine)
+    return frozenset(rows.values_list("user_id", flat=True))
+
+
+def member_of(user: Any, organisation: Organisation, pk: int) -> User:
+    """A person holding a role in ``organisation``, for its admin."""
+    found = None
+    if _administers(user, organisation):
+        found = User.objects.filter(pk=pk, memberships__organisation=organisation).first()
+    if found is None:
+        raise Http404("No such member")
+    return found
+
+
+def membership_in(user: Any, organisation: Organisation, pk: int) -> Membership:
+    """One role held in ``organisation`` (never another's, whatever id a form sends)."""
+    found = None
+    if _administers(user, organisation):
+        found = organisation.memberships.select_related("user").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such role")
+    return found
+
+
+def pending_invitations(user: Any, organisation: Organisation) -> QuerySet[Invitation]:
+    if not _administers(user, organisation):
+        return Invitation.objects.none()
+    return organisation.invitations.filter(
+        used_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def invitation_in(user: Any, organisation: Organisation, pk: int) -> Invitation:
+    found = pending_invitations(user, organisation).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such invitation")
+    return found
+
+
+def invitation_with_digest(digest: str) -> Invitation | None:
+    """The invitation a link names, for whoever holds the link (the token is the credential:
+    the person opening it has no account yet). Any state: the page says why a link is dead."""
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(digest=digest)
+        .first()
+    )
+
+
+def member_tokens(user: Any, organisation: Organisation) -> QuerySet[ApiToken]:
+    """The API tokens of ``organisation``'s members (never the tokens themselves: digests)."""
+    if not _administers(user, organisation):
+        return ApiToken.objects.none()
+    members = organisation.memberships.values("user_id")
+    return ApiToken.objects.filter(user_id__in=members).order_by("-created_at")
+
+
+def member_token(user: Any, organisation: Organisation, pk: int) -> ApiToken:
+    found = member_tokens(user, organisation).select_related("user").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such token")
+    return found

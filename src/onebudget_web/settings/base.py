@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "onebudget_web.core",
     "onebudget_web.audit",
@@ -92,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onebudget_web.audit.middleware.AuditContextMiddleware",
@@ -102,6 +106,8 @@ MIDDLEWARE = [
     "onebudget_web.core.headers.NoStoreMiddleware",
     "onebudget_web.core.headers.ContentSecurityPolicyMiddleware",
     "onebudget_web.core.sessions.AbsoluteTimeoutMiddleware",
+    # last: a signed-in person who still owes the second factor reaches only its pages
+    "onebudget_web.accounts.two_factor.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "onebudget_web.urls"
@@ -172,6 +178,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# Two-factor sign-in (django-otp, ADR 0017): an authenticator app's code (TOTP) after the
+# password, or a one-time recovery code. Required for admins, finance and pool managers
+# (onebudget.roles.needs_two_factor) unless this is off, which production refuses; the demo
+# turns it off (its users share a published password). Offered to everyone either way.
+ONEBUDGET_REQUIRE_TWO_FACTOR = env_bool("ONEBUDGET_REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "OneBudget"
+# Wrong codes make the next try wait 1, 2, 4, 8... seconds, per device (django-otp's own
+# throttling; 0 would turn it off)
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# A password-reset link (emailed; never says whether an account exists) works once, this long
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
 SESSION_COOKIE_HTTPONLY = True
 # Signed out after ONEBUDGET_IDLE_MINUTES without a request (each request renews the
 # session), and ONEBUDGET_ABSOLUTE_HOURS after signing in whatever happens (core.sessions)
@@ -181,6 +200,21 @@ ONEBUDGET_IDLE_MINUTES = int(os.environ.get("ONEBUDGET_IDLE_MINUTES", 30))
 ONEBUDGET_ABSOLUTE_HOURS = int(os.environ.get("ONEBUDGET_ABSOLUTE_HOURS", 10))
 SESSION_COOKIE_AGE = ONEBUDGET_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# An invitation to join an organisation: its one-time link works this many days
+ONEBUDGET_INVITATION_DAYS = int(os.environ.get("ONEBUDGET_INVITATION_DAYS", 7))
+# Mail (invitation links, when the person has an address). Django's default would try an SMTP
+# server on localhost; without one configured, mail is written to the service's console
+# output instead (the admin is shown the link anyway). A deployment sets
+# DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the DJANGO_EMAIL_*.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "OneBudget <noreply@localhost>")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

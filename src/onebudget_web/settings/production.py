@@ -1,8 +1,10 @@
 """Production: a real secret key, PostgreSQL, named hosts, HTTPS only, no demo data.
 
 Start-up refuses each unsafe setting with one clear line (and exit status 1), never a
-traceback: no ``DJANGO_SECRET_KEY``, a ``DATABASE_URL`` that is not PostgreSQL, or
-``DJANGO_ALLOWED_HOSTS`` that is empty or holds a wildcard.
+traceback: no ``DJANGO_SECRET_KEY``, a ``DATABASE_URL`` that is not PostgreSQL,
+``DJANGO_ALLOWED_HOSTS`` that is empty or holds a wildcard, ``ONEBUDGET_REQUIRE_TWO_FACTOR``
+off, or an email backend that does not send mail (password-reset links must arrive): mail
+goes by SMTP unless ``DJANGO_EMAIL_BACKEND`` names another sending backend.
 ``manage.py check --deploy --fail-level WARNING`` passes with these settings (CI runs it).
 """
 
@@ -11,6 +13,8 @@ import sys
 
 from onebudget_web.settings.base import *  # noqa: F403
 from onebudget_web.settings.base import env_bool, env_list
+
+NOT_SENDING = ("console", "locmem", "dummy", "filebased")
 
 
 def unsafe() -> str | None:
@@ -23,6 +27,10 @@ def unsafe() -> str | None:
         return "set DATABASE_URL to the PostgreSQL database (postgres://...): not SQLite"
     if not hosts or any("*" in h for h in hosts):
         return "set DJANGO_ALLOWED_HOSTS to the service's host names, without wildcards"
+    if not env_bool("ONEBUDGET_REQUIRE_TWO_FACTOR", True):
+        return "set ONEBUDGET_REQUIRE_TWO_FACTOR on: admins, finance and pool managers need it"
+    if any(kind in os.environ.get("DJANGO_EMAIL_BACKEND", "") for kind in NOT_SENDING):
+        return "set DJANGO_EMAIL_BACKEND to one that sends mail (SMTP), not the console"
     return None
 
 
@@ -31,6 +39,10 @@ if (refusal := unsafe()) is not None:
 
 DEBUG = False
 ONEBUDGET_ALLOW_DEMO = False
+ONEBUDGET_REQUIRE_TWO_FACTOR = True
+EMAIL_BACKEND = (
+    os.environ.get("DJANGO_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+)
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

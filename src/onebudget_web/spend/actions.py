@@ -28,7 +28,9 @@ from onebudget_web.spend.models import LedgerFile, MappingFile
 from onebudget_web.spend.selectors import current_mapping
 
 
-def _require(by: User, place: Place, organisation: Organisation) -> None:
+def require_uploader(by: User, place: Place, organisation: Organisation) -> None:
+    """Refused (403) unless ``by`` is a finance officer of ``organisation``, a partner of the
+    place: the upload views ask this before they read a byte of the file."""
     if not place.partners.filter(pk=organisation.pk).exists():
         raise PermissionDenied(f"{organisation.code} is not a partner of {place.name}")
     if not has_permission(by, organisation, Permission.MANAGE_FINANCE):
@@ -39,7 +41,7 @@ def _require(by: User, place: Place, organisation: Organisation) -> None:
 def upload_mapping(
     *, by: User, place: Place, organisation: Organisation, text: str, source: str
 ) -> MappingFile:
-    _require(by, place, organisation)
+    require_uploader(by, place, organisation)
     try:
         mapping = load_mapping(text, source=source)
     except MappingError as error:
@@ -69,7 +71,7 @@ def upload_ledger(
     *, by: User, place: Place, organisation: Organisation, upload: Path, name: str
 ) -> LedgerFile:
     """Keep a ledger extract if every row reads through the organisation's mapping."""
-    _require(by, place, organisation)
+    require_uploader(by, place, organisation)
     mapping = current_mapping(place, organisation)
     if mapping is None:
         raise ValidationError([f"Upload {organisation.code}'s mapping file before its ledger."])

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -155,9 +155,10 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     code = request.POST.get("organisation", "")
     organisation = partners_for(request.user, place).filter(code=code).first()
-    upload = request.FILES.get("file")
     if organisation is None:
         raise Http404("No such partner")
+    actions.require_uploader(request.user, place, organisation)  # type: ignore[arg-type]  # first
+    upload = request.FILES.get("file")
     errors: list[str] = []
     try:
         if upload is None:
@@ -175,8 +176,6 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
             _upload_ledger(request, place, organisation, upload)
     except ValidationError as refused:
         errors = refused.messages
-    except PermissionDenied:
-        raise
     if errors:
         return render(
             request, "spend/place_spend.html", _context(request, place, errors), status=400
