@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import altair as alt
 
-from onebudget.outcomes.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, _svg
+from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, svg
 
 _PALETTE = [NHS_BLUE, NHS_WARM_YELLOW, NHS_DARK_GREY, "#007f3b", "#330072", "#ae2573"]
 
@@ -37,4 +37,4 @@ def indices_svg(title: str, columns: Mapping[str, Mapping[str, Decimal]]) -> str
         .mark_rule(color=NHS_DARK_GREY)
         .encode(x="value:Q")
     )
-    return _svg(alt.layer(icb, points).properties(title=title, width=WIDTH))
+    return svg(alt.layer(icb, points).properties(title=title, width=WIDTH))

@@ -1,8 +1,5 @@
-"""Charts for indicators as Vega-Lite (built with Altair), rendered to SVG without a browser.
-
-SVG rendered on the server needs no JavaScript and no CDN, prints, and is read by screen
-readers through its title. Colours follow the NHS.UK palette.
-"""
+"""Charts for indicators: a monthly series with statistical process control, and a funnel
+plot of GP practices (drawn as ``onebudget.charting`` draws every chart)."""
 
 from __future__ import annotations
 
@@ -11,17 +8,10 @@ from typing import Any
 
 import altair as alt
 import numpy as np
-import vl_convert
 
+from onebudget.charting import HEIGHT, NHS_BLUE, NHS_DARK_GREY, NHS_RED, NHS_WARM_YELLOW, WIDTH, svg
 from onebudget.outcomes import stats
 from onebudget.outcomes.spc import xmr
-
-NHS_BLUE, NHS_DARK_GREY, NHS_RED, NHS_WARM_YELLOW = "#005eb8", "#425563", "#d5281b", "#ffb81c"
-WIDTH, HEIGHT = 620, 260
-
-
-def _svg(chart: alt.TopLevelMixin) -> str:
-    return str(vl_convert.vegalite_to_svg(chart.to_dict()))
 
 
 def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]]) -> str | None:
@@ -71,7 +61,7 @@ def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]])
         subtitle = [f"Hollow grey diamonds: {len(hidden)} months suppressed ([c], 0 to 7)"]
     heading = alt.TitleParams(text=title, subtitle=subtitle)
     chart = alt.layer(*layers).properties(title=heading, width=WIDTH, height=HEIGHT)
-    return _svg(chart)
+    return svg(chart)
 
 
 def funnel_svg(
@@ -129,4 +119,4 @@ def funnel_svg(
         .mark_rule(color=NHS_DARK_GREY)
         .encode(y="target:Q")
     )
-    return _svg(alt.layer(lines, centre, dots).properties(title=title, width=WIDTH, height=HEIGHT))
+    return svg(alt.layer(lines, centre, dots).properties(title=title, width=WIDTH, height=HEIGHT))

@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from onebudget.outcomes.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, _svg
+from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, svg
 
 
 def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
@@ -32,4 +32,4 @@ def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
         )
         .properties(title=title, width=WIDTH)
     )
-    return _svg(chart)
+    return svg(chart)
