@@ -50,7 +50,13 @@ from onebudget.funds.validation import load_agreement, read_agreement
 from onebudget.io import yamlio
 from onebudget.io.excel import FIXED_CREATED
 from onebudget.io.tables import TableError, read_table
-from onebudget.spend.mapping import EXAMPLES, LedgerError, MappingError, read_ledger, read_mapping
+from onebudget.spend.mapping import (
+    EXAMPLES,
+    LedgerFileError,
+    MappingError,
+    read_ledger,
+    read_mapping,
+)
 from tests.property.test_yaml_fuzz import AGREEMENT, odd_values, paths, replaced, shipped, yamlish
 
 FUZZ = settings(
@@ -416,7 +422,7 @@ def spend_refused(mappings: Path, ledgers: Path) -> bool:
 
     if utf8(mappings / "E06099002.yaml") is None:
         return True
-    return refuses(read, MappingError, LedgerError, TableError)
+    return refuses(read, MappingError, LedgerFileError, TableError)
 
 
 def run_spend(mappings: Path, ledgers: Path) -> Result:

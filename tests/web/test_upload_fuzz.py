@@ -34,7 +34,7 @@ from onebudget.io import yamlio
 from onebudget.io.tables import TableError, read_table
 from onebudget.spend.mapping import (
     EXAMPLES,
-    LedgerError,
+    LedgerFileError,
     MappingError,
     ledger_lines,
     load_mapping,
@@ -362,7 +362,7 @@ def ledger_refused(kind: str, content: bytes) -> bool:
                 read_table(path, sheet=mapping.sheet, header_row=mapping.header_row), mapping
             ),
             TableError,
-            LedgerError,
+            LedgerFileError,
         )
 
 

@@ -18,8 +18,8 @@ from onebudget.allocation.populations import INDICES, PracticeNeed, practices
 THOUSANDTH = Decimal("0.001")
 
 
-class PlaceError(ValueError):
-    pass
+class UnknownAreaError(ValueError):
+    """An ICB or practice code that the year's published populations do not hold."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def icb_indices(year: str, icb: str, *, whole_people: bool = False) -> dict[str,
     everyone = practices(year)
     members = [p for p in everyone if p.icb == icb]
     if not members:
-        raise PlaceError(f"{icb}: no ICB with this code in {year}")
+        raise UnknownAreaError(f"{icb}: no ICB with this code in {year}")
     return _relative(
         totals(members, whole_people=whole_people), totals(everyone, whole_people=whole_people)
     )
@@ -64,11 +64,11 @@ def place_indices(
     """A place's nine indices relative to its ICB; every practice must be in the ICB."""
     members = [p for p in practices(year) if p.icb == icb]
     if not members:
-        raise PlaceError(f"{icb}: no ICB with this code in {year}")
+        raise UnknownAreaError(f"{icb}: no ICB with this code in {year}")
     by_code = {p.code: p for p in members}
     unknown = [c for c in codes if c not in by_code]
     if unknown or not codes:
-        raise PlaceError(
+        raise UnknownAreaError(
             f"not practices of {icb} in {year}: {', '.join(unknown) or '(none given)'}"
         )
     place = [by_code[c] for c in dict.fromkeys(codes)]

@@ -11,7 +11,7 @@ from typing import NoReturn
 import typer
 
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
-from onebudget.allocation.indices import PlaceError, icb_indices, place_indices
+from onebudget.allocation.indices import UnknownAreaError, icb_indices, place_indices
 from onebudget.allocation.places import (
     Choice,
     Place,
@@ -106,7 +106,7 @@ def indices(
         columns = [
             place_indices(year, p.icb, p.practices, whole_people=whole_people) for p in places
         ]
-    except (PlaceError, PlacesError, YearError, OSError) as error:
+    except (UnknownAreaError, PlacesError, YearError, OSError) as error:
         _fail(error)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

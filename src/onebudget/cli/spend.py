@@ -13,8 +13,8 @@ from onebudget.io.excel import write_sheets
 from onebudget.io.tables import TableError
 from onebudget.spend import report
 from onebudget.spend.engine import SpendView, identify
-from onebudget.spend.mapping import LedgerError, MappingError, read_ledger, read_mapping
-from onebudget.spend.places import PlaceError, apportion, shares_for
+from onebudget.spend.mapping import LedgerFileError, MappingError, read_ledger, read_mapping
+from onebudget.spend.places import NoPracticesError, apportion, shares_for
 
 console = Console()
 err = Console(stderr=True)
@@ -44,7 +44,7 @@ def spend(
                 found = read_mapping(path)
                 mappings.append(found)
                 lines += read_ledger(ledgers, found)
-            except (MappingError, LedgerError, TableError) as error:
+            except (MappingError, LedgerFileError, TableError) as error:
                 problems += [str(p) for p in getattr(error, "problems", [error])]
             bar.update(task, advance=1)
     if problems:
@@ -57,7 +57,7 @@ def spend(
     if place:
         try:
             population, shares = shares_for(place, [m.partner for m in mappings])
-        except PlaceError as error:
+        except NoPracticesError as error:
             raise typer.BadParameter(str(error)) from None
         sheets["Spend for place"] = apportion(view, place, population, shares)
     write_sheets(out, sheets)

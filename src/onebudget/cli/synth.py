@@ -11,7 +11,7 @@ from rich.table import Table
 
 from onebudget.cli.progress import steps
 from onebudget.population.synth.generate import STEPS, SynthConfig, generate
-from onebudget.population.synth.place import PlaceError
+from onebudget.population.synth.place import UnknownPlaceError
 from onebudget.population.synth.writer import data_dictionary, write
 
 console = Console()
@@ -50,7 +50,7 @@ def synth(
             data = generate(
                 config, progress=lambda step: bar.update(task, advance=1, description=step)
             )
-        except PlaceError as error:
+        except UnknownPlaceError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
         bar.update(task, description="writing")

@@ -36,7 +36,7 @@ class Table:
 
 
 C = Column
-S, D, I8, I32, I64 = pa.string(), pa.date32(), pa.int8(), pa.int32(), pa.int64()
+S, DATE, I8, I32, I64 = pa.string(), pa.date32(), pa.int8(), pa.int32(), pa.int64()
 PERSON = C(
     "person_id",
     S,
@@ -62,8 +62,8 @@ PERSONS = Table(
     (
         PERSON,
         C("sex", I8, "1 male, 2 female (NHS Data Dictionary person stated gender code)"),
-        C("date_of_birth", D, "Date of birth"),
-        C("date_of_death", D, "Date of death, empty if alive at the end of the window", True),
+        C("date_of_birth", DATE, "Date of birth"),
+        C("date_of_death", DATE, "Date of death, empty if alive at the end of the window", True),
         C("lsoa21", S, "Lower layer super output area (2021) of residence"),
         C("local_authority", S, "GSS code of the local authority district of residence"),
         C("gp_practice_code", S, "ODS code of the registered GP practice"),
@@ -95,8 +95,8 @@ APC = Table(
         C("spell_id", I64, "Hospital provider spell identifier"),
         PERSON,
         C("procode3", S, "ODS code of the provider trust"),
-        C("admidate", D, "Date of admission (start of the hospital provider spell)"),
-        C("disdate", D, "Date of discharge, empty while the spell is unfinished", True),
+        C("admidate", DATE, "Date of admission (start of the hospital provider spell)"),
+        C("disdate", DATE, "Date of discharge, empty while the spell is unfinished", True),
         C("speldur", I32, "Length of stay in days (disdate - admidate)", True),
         C(
             "admimeth",
@@ -152,7 +152,10 @@ APC = Table(
             C(name, S, f"Procedure {i + 1}, OPCS-4 (4 characters, no dot)", True)
             for i, name in enumerate(PROCEDURES)
         ),
-        *(C(name, D, f"Date of procedure {i + 1}", True) for i, name in enumerate(PROCEDURE_DATES)),
+        *(
+            C(name, DATE, f"Date of procedure {i + 1}", True)
+            for i, name in enumerate(PROCEDURE_DATES)
+        ),
         C("cost", MONEY, "Cost of the spell, pounds (PSSRU 2024 unit costs)"),
         C(
             "cips_id",
@@ -177,13 +180,13 @@ APC = Table(
         ),
         C(
             "cips_admidate",
-            D,
+            DATE,
             "OneBudget's derived field: admission date of the continuous inpatient spell",
             True,
         ),
         C(
             "cips_disdate",
-            D,
+            DATE,
             "OneBudget's derived field: discharge date of the continuous "
             "inpatient spell, empty while unfinished",
             True,
@@ -200,7 +203,7 @@ AE = Table(
         C("attendance_id", I64, "Attendance identifier"),
         PERSON,
         C("procode3", S, "ODS code of the provider trust"),
-        C("arrival_date", D, "Date of arrival"),
+        C("arrival_date", DATE, "Date of arrival"),
         C("ec_department_type", S, "01 major emergency department, 03 urgent treatment centre"),
         C("arrival_mode", S, "ambulance, or walk-in or other"),
         C("attendance_disposal", S, "admitted, discharged or referred"),
@@ -217,7 +220,7 @@ OP = Table(
         C("appointment_id", I64, "Appointment identifier"),
         PERSON,
         C("procode3", S, "ODS code of the provider trust"),
-        C("apptdate", D, "Date of the appointment"),
+        C("apptdate", DATE, "Date of the appointment"),
         C("firstatt", S, "1 first attendance, 2 follow-up"),
         C("attended", S, "5 attended, 3 did not attend"),
         C("tretspef", S, "Treatment function code"),
@@ -234,7 +237,7 @@ COMMUNITY = Table(
         C("contact_id", I64, "Care contact identifier"),
         PERSON,
         C("provider_code", S, "ODS code of the community provider"),
-        C("contact_date", D, "Date of the contact"),
+        C("contact_date", DATE, "Date of the contact"),
         C(
             "team_type",
             S,
@@ -267,8 +270,8 @@ CLD = Table(
         ),
         C("Event_Type", S, "Request, Assessment, Service or Review"),
         C("Event_Reference", S, "Identifier of the event"),
-        C("Event_Start_Date", D, "Start date of the event"),
-        C("Event_End_Date", D, "End date, empty while a service continues", True),
+        C("Event_Start_Date", DATE, "Start date of the event"),
+        C("Event_End_Date", DATE, "End date, empty while a service continues", True),
         C("Event_Outcome", S, "Outcome of the event (defined list)", True),
         C(
             "Request_Route_of_Access",

@@ -36,7 +36,10 @@ class MappingError(ProblemsError):
     """Problems in a partner's mapping file."""
 
 
-class LedgerError(ValueError):
+class LedgerFileError(ValueError):
+    """A partner's finance ledger extract cannot be read by its mapping (every problem named).
+    Not a pooled-fund ledger rule: those are ``onebudget.funds.ledger.LedgerError`` values."""
+
     def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
@@ -257,7 +260,7 @@ def ledger_lines(table: RawTable, mapping: PartnerMapping) -> list[SpendLine]:
     missing = [c for c in wanted if c not in table.header]
     if missing:
         rule = f"the ledger has no column {', '.join(repr(m) for m in missing)}"
-        raise LedgerError([ImportProblem(table.source, 1, ", ".join(missing), "", rule)])
+        raise LedgerFileError([ImportProblem(table.source, 1, ", ".join(missing), "", rule)])
     at = {name: table.header.index(heading) for name, heading in mapping.columns.items()}
     month_at = table.header.index(mapping.month_column)
     problems: list[ImportProblem] = []
@@ -267,7 +270,7 @@ def ledger_lines(table: RawTable, mapping: PartnerMapping) -> list[SpendLine]:
         if line is not None:
             lines.append(line)
     if problems:
-        raise LedgerError(problems)
+        raise LedgerFileError(problems)
     return lines
 
 

@@ -19,8 +19,8 @@ from onebudget.population.reference import practices_by_council
 from onebudget.spend.engine import SpendView
 
 
-class PlaceError(ValueError):
-    pass
+class NoPracticesError(ValueError):
+    """A council area, or a partner in it, has no GP practices to apportion spend by."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ def registered(lad: str) -> tuple[Decimal, dict[str, Decimal]]:
     """The place's registered population, and each ICB's in the whole of England's data."""
     practices = practices_by_council()
     if lad not in practices:
-        raise PlaceError(f"{lad}: no GP practices are registered in this local authority district")
+        raise NoPracticesError(
+            f"{lad}: no GP practices are registered in this local authority district"
+        )
     place = sum((_people(p.population) for p in practices[lad]), Decimal(0))
     icbs: dict[str, Decimal] = {}
     for group in practices.values():
@@ -54,7 +56,7 @@ def shares_for(lad: str, partners: list[str]) -> tuple[Decimal, dict[str, Share]
     for partner in partners:
         if partner in icbs:
             if partner not in in_place:
-                raise PlaceError(f"{partner} has no GP practices in {lad}")
+                raise NoPracticesError(f"{partner} has no GP practices in {lad}")
             mine = sum(
                 (
                     _people(p.population)

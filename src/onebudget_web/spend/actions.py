@@ -19,7 +19,7 @@ from django.utils.text import get_valid_filename
 
 from onebudget.io.tables import TableError, read_table
 from onebudget.roles import Permission
-from onebudget.spend.mapping import LedgerError, MappingError, ledger_lines, load_mapping
+from onebudget.spend.mapping import LedgerFileError, MappingError, ledger_lines, load_mapping
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import record
@@ -80,7 +80,7 @@ def upload_ledger(
         lines = ledger_lines(table.__class__(name, table.header, table.rows), mapping)
     except TableError as error:
         raise ValidationError([str(error).replace(upload.name, name)]) from None
-    except LedgerError as error:
+    except LedgerFileError as error:
         raise ValidationError([str(p) for p in error.problems]) from None
     kept = _keep(upload, place, organisation, name)
     try:

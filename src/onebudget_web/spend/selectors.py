@@ -10,7 +10,7 @@ from pathlib import Path
 from onebudget.io.tables import read_table
 from onebudget.spend.engine import SpendView, identify
 from onebudget.spend.mapping import PartnerMapping, ledger_lines, load_mapping
-from onebudget.spend.places import PlaceError, apportion, shares_for
+from onebudget.spend.places import NoPracticesError, apportion, shares_for
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.places.models import Place
 from onebudget_web.spend.models import LedgerFile, MappingFile
@@ -75,7 +75,7 @@ def place_amounts(place: Place, view: SpendView) -> PlaceAmounts | None:
     try:
         population, shares = shares_for(place.gss_code, partners)
         source = "people registered with the area's GP practices (2025/26)"
-    except PlaceError:
+    except NoPracticesError:
         dataset = place.datasets.first()
         if dataset is None:
             return None

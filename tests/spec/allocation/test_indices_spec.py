@@ -16,7 +16,7 @@ from importlib import resources
 import pytest
 from typer.testing import CliRunner
 
-from onebudget.allocation.indices import PlaceError, icb_indices, place_indices
+from onebudget.allocation.indices import UnknownAreaError, icb_indices, place_indices
 from onebudget.allocation.populations import YEARS, YearError
 from onebudget.cli.main import app
 
@@ -58,9 +58,9 @@ def test_the_cli_prints_one_row_per_index() -> None:
 def test_unknown_years_icbs_and_practices_are_named() -> None:
     with pytest.raises(YearError, match="2021/22"):
         icb_indices("2021/22", "QWO")
-    with pytest.raises(PlaceError, match="QXX"):
+    with pytest.raises(UnknownAreaError, match="QXX"):
         icb_indices("2025/26", "QXX")
-    with pytest.raises(PlaceError, match="A81001"):
+    with pytest.raises(UnknownAreaError, match="A81001"):
         place_indices("2025/26", "QWO", ["B85005", "A81001"])
 
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from onebudget.cli.main import app
-from onebudget.spend.mapping import EXAMPLES, LedgerError, read_ledger, read_mapping
+from onebudget.spend.mapping import EXAMPLES, LedgerFileError, read_ledger, read_mapping
 
 runner = CliRunner()
 MAPPINGS = Path(str(EXAMPLES))
@@ -73,7 +73,7 @@ def test_every_seeded_defect_is_found_and_nothing_is_loaded(
 ) -> None:
     folder, mapping_path = layouts(council)[layout]
     seeded = seed(folder, mapping_path, tmp_path / "ledgers")
-    with pytest.raises(LedgerError) as caught:
+    with pytest.raises(LedgerFileError) as caught:
         read_ledger(tmp_path / "ledgers", read_mapping(mapping_path))
     found = {(p.row, p.column, p.value) for p in caught.value.problems}
     for rule, where in seeded.items():

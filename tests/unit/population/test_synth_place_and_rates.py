@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from onebudget.population.reference import council_profiles, lsoa_deprivation, practices_by_council
-from onebudget.population.synth.place import PlaceError, like, national_place
+from onebudget.population.synth.place import UnknownPlaceError, like, national_place
 from onebudget.population.synth.rates import RatesFileError, national_rates, parse_rates
 
 
@@ -36,7 +36,7 @@ def test_a_place_like_torbay_matches_its_published_deprivation_profile() -> None
 
 
 def test_an_unknown_council_is_refused_with_the_code_named() -> None:
-    with pytest.raises(PlaceError, match="'E99000001'"):
+    with pytest.raises(UnknownPlaceError, match="'E99000001'"):
         like("E99000001", 100, np.random.default_rng(1))
 
 

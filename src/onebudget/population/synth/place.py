@@ -21,7 +21,7 @@ PEOPLE_PER_LSOA = 1650
 PEOPLE_PER_PRACTICE = 9500
 
 
-class PlaceError(ValueError):
+class UnknownPlaceError(ValueError):
     """The requested place cannot be built (an unknown council code, say)."""
 
 
@@ -100,7 +100,7 @@ def like(gss_code: str, persons: int, rng: np.random.Generator) -> SynthPlace:
     profile = council_profiles().get(gss_code)
     practices = practices_by_council().get(gss_code)
     if profile is None or not practices:
-        raise PlaceError(
+        raise UnknownPlaceError(
             f"{gss_code!r}: not a lower-tier or unitary council in the IMD 2025 and GP practice "
             "data (use an E06, E07, E08 or E09 code, e.g. E06000027 for Torbay)"
         )
