@@ -4,12 +4,23 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
+from onebudget.cli import data as cli_data
 from onebudget.cli.main import app
 from tests.spec.outcomes.conftest import make_tables
 
-runner = CliRunner(env={"COLUMNS": "200"})  # the report is a wide table
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report is a wide table. Rich fixes a console's width when it is made if COLUMNS
+    is set then (as in a pytest-xdist worker), so the width is set on the console itself."""
+    monkeypatch.setattr(cli_data.console, "width", 200)
+
+
 PEOPLE = [{"person_id": "p1"}, {"person_id": "p2", "date_of_death": date(2024, 6, 1)}]
 SERVICE = {
     "person_id": "p1",

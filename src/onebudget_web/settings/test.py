@@ -5,6 +5,11 @@ import os
 import tempfile
 
 os.environ.setdefault("ONEBUDGET_DATA_DIR", tempfile.mkdtemp(prefix="onebudget-test-"))
+# pytest-xdist workers inherit the controller's directory: each gets its own inside it, so
+# that kept uploads counted by one test are not another worker's
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["ONEBUDGET_DATA_DIR"] = os.path.join(os.environ["ONEBUDGET_DATA_DIR"], worker)
+    os.makedirs(os.environ["ONEBUDGET_DATA_DIR"], exist_ok=True)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 
 from onebudget_web.settings.base import *  # noqa: F403
