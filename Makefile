@@ -52,9 +52,13 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing the run"; exit 1; fi; exit $$rc
 endef
 
+# Both runs spread the tests over every core (pytest-xdist): each worker has its own test
+# database and data directory.
+XDIST := -n auto
+
 test-sqlite: $(DEV_STAMP)
 	@echo "== Whole suite on SQLite =="
-	@$(call run_pytest,env -u DATABASE_URL,)
+	@$(call run_pytest,env -u DATABASE_URL,$(XDIST))
 
 # One shell for the whole recipe, so that no branch can fall through to another.
 # Without a URL, scripts/test_postgres.py starts a throwaway PostgreSQL on 127.0.0.1, runs
@@ -63,12 +67,12 @@ test-sqlite: $(DEV_STAMP)
 test-postgres: $(DEV_STAMP)
 	@if [ -n "$(ONEBUDGET_TEST_POSTGRES_URL)" ]; then \
 	  echo "== Database tests again on PostgreSQL =="; \
-	  $(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",-m "database or postgresql"); \
+	  $(call run_pytest,DATABASE_URL="$(ONEBUDGET_TEST_POSTGRES_URL)",$(XDIST) -m "database or postgresql"); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI must set ONEBUDGET_TEST_POSTGRES_URL"; exit 1; \
 	else \
 	  echo "== Database tests again on PostgreSQL: a throwaway embedded server =="; \
-	  $(call run_pytest,$(BIN)/python scripts/test_postgres.py,-m "database or postgresql"); \
+	  $(call run_pytest,$(BIN)/python scripts/test_postgres.py,$(XDIST) -m "database or postgresql"); \
 	fi
 
 # The Spark engine's specs: an optional extra (pyspark, Java 17+), its own CI step.
