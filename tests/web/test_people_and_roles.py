@@ -413,3 +413,21 @@ def test_every_change_on_the_people_pages_leaves_an_audit_event(team: Team) -> N
         ("user.disabled", "aldmoor-alice"),
     ]
     assert all(e.organisation == org and e.channel == "web" for e in done)
+
+
+def test_an_invitation_with_problems_names_each_beside_its_field_and_in_the_summary(
+    team: Team,
+) -> None:
+    """No name and no role: the summary lists both, each a link to its field (the roles to
+    their first box), and each is said beside its field; nothing is made."""
+    org = team.world.org_a
+    client = signed_in(team.world.alice)
+    page = client.post(people_url(org, "invite/"), {"full_name": "", "username": "ed-e"})
+    assert page.status_code == 400
+    body = page.content.decode()
+    summary = body.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert '<a href="#id_full_name">Enter the person&#x27;s full name</a>' in summary
+    assert '<a href="#roles-0">Choose at least one role</a>' in summary
+    assert 'id="roles-0"' in body
+    assert body.count("Choose at least one role") == 2  # in the summary and beside the boxes
+    assert not Invitation.objects.filter(username="ed-e").exists()
