@@ -57,6 +57,7 @@ def _serve(host: str, port: int) -> None:
 
     from onebudget_web.wsgi import application
 
+    # gunicorn ships no types, so its BaseApplication is Any to mypy (subclassing Any).
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")

@@ -22,7 +22,7 @@ from ninja.security import HttpBearer, django_auth
 from onebudget import __version__
 from onebudget_web.accounts.actions import record_token_use, token_digest
 from onebudget_web.accounts.api import router as accounts_router
-from onebudget_web.accounts.models import ApiToken
+from onebudget_web.accounts.models import ApiToken, User
 from onebudget_web.allocation.api import router as allocation_router
 from onebudget_web.funds.api import router as funds_router
 from onebudget_web.places.api import router as places_router
@@ -31,7 +31,7 @@ from onebudget_web.places.api import router as places_router
 class BearerToken(HttpBearer):
     """``Authorization: Bearer ob_…``: a personal token from ``manage.py issue_api_token``."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         """A token that is not revoked, not expired, of an active user, and (read-only, as
         every token is) used only to read; each use recorded."""
         api_token = (

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from onebudget.organisations import OrganisationKind
 from onebudget_web.accounts import selectors
-from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.accounts.requests import SignedInRequest
 
 router = Router(tags=["organisations"])
 
@@ -39,7 +39,7 @@ class MeOut(Schema):
 ERRORS: dict[int, Any] = {401: Problem, 404: Problem}
 
 
-def organisation_out(user: Any, organisation: Organisation) -> OrganisationOut:
+def organisation_out(user: User, organisation: Organisation) -> OrganisationOut:
     return OrganisationOut(
         code=organisation.code,
         name=organisation.name,
@@ -50,8 +50,8 @@ def organisation_out(user: Any, organisation: Organisation) -> OrganisationOut:
 
 
 @router.get("/me", response={200: MeOut, 401: Problem}, summary="Who am I")
-def me(request: HttpRequest) -> MeOut:
-    user: Any = request.user
+def me(request: SignedInRequest) -> MeOut:
+    user = request.user
     memberships = [
         MembershipOut(
             organisation_code=m.organisation.code,
@@ -68,7 +68,7 @@ def me(request: HttpRequest) -> MeOut:
     response={200: list[OrganisationOut], 401: Problem},
     summary="My organisations",
 )
-def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
+def list_organisations(request: SignedInRequest) -> list[OrganisationOut]:
     return [organisation_out(request.user, o) for o in selectors.organisations_for(request.user)]
 
 
@@ -77,5 +77,5 @@ def list_organisations(request: HttpRequest) -> list[OrganisationOut]:
     response={200: OrganisationOut, **ERRORS},
     summary="One of my organisations",
 )
-def get_organisation(request: HttpRequest, code: str) -> OrganisationOut:
+def get_organisation(request: SignedInRequest, code: str) -> OrganisationOut:
     return organisation_out(request.user, selectors.get_organisation_for(request.user, code))

@@ -6,8 +6,7 @@ national code, never a model per organisation type. Writes go through ``actions`
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -65,7 +64,7 @@ class Membership(models.Model):
         return f"{self.user} is {self.role} at {self.organisation.code}"
 
 
-def _token_expiry() -> Any:
+def _token_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.ONEBUDGET_TOKEN_DAYS)
 
 
@@ -112,7 +111,7 @@ class DisclosureWaiver(models.Model):
         return f"{self.user} at {self.organisation.code} until {self.expires_at:%Y-%m-%d}"
 
 
-def _invitation_expiry() -> Any:
+def _invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.ONEBUDGET_INVITATION_DAYS)
 
 

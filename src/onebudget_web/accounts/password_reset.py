@@ -12,7 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.http import HttpResponse
+from django.views.generic.base import ContextMixin
 
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
@@ -24,9 +26,9 @@ def link_lifetime() -> str:
     return "1 hour" if hours == 1 else f"{hours} hours"
 
 
-class _SaysHowLong:
+class _SaysHowLong(ContextMixin):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs) | {"link_lifetime": link_lifetime()}  # type: ignore[misc]
+        return super().get_context_data(**kwargs) | {"link_lifetime": link_lifetime()}
 
 
 def record_reset_requested(*, user: User) -> None:
@@ -44,7 +46,7 @@ class RequestResetView(_SaysHowLong, auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         for user in form.get_users(form.cleaned_data["email"]):
             record_reset_requested(user=user)
         self.extra_email_context = {"link_lifetime": link_lifetime()}
@@ -58,7 +60,7 @@ class ResetSentView(_SaysHowLong, auth_views.PasswordResetDoneView):
 class ChooseNewPasswordView(_SaysHowLong, auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         record_reset(user=form.user)
         return response

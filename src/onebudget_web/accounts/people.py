@@ -8,8 +8,6 @@ organisation only. The actions check the same rules again: a view is not the onl
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -22,14 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from onebudget.roles import Permission, Role
 from onebudget_web.accounts import actions, invitations, presenters, selectors
-from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.models import Invitation, Organisation, User
 from onebudget_web.accounts.people_forms import ChoosePasswordForm, InvitationForm
+from onebudget_web.accounts.requests import SignedInRequest
 
 PAGE = "accounts/people.html"
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _administered(request: HttpRequest, code: str) -> Organisation:
+def _administered(request: SignedInRequest, code: str) -> Organisation:
     """The organisation, if the person administers it: 404 to outsiders, 403 to members."""
     organisation = selectors.get_organisation_for(request.user, code)
     if not selectors.has_permission(request.user, organisation, Permission.MANAGE_MEMBERS):
@@ -37,7 +36,7 @@ def _administered(request: HttpRequest, code: str) -> Organisation:
     return organisation
 
 
-def _id(request: HttpRequest, name: str) -> int:
+def _id(request: SignedInRequest, name: str) -> int:
     try:
         return int(request.POST.get(name) or "")
     except ValueError:
@@ -50,21 +49,21 @@ def _back(organisation: Organisation) -> HttpResponse:
 
 @require_GET
 @login_required
-def people(request: HttpRequest, code: str) -> HttpResponse:
+def people(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = _administered(request, code)
     return render(request, PAGE, presenters.people_page(request.user, organisation))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def people_invite(request: HttpRequest, code: str) -> HttpResponse:
+def people_invite(request: SignedInRequest, code: str) -> HttpResponse:
     """The invitation form; on success, the link, shown this once."""
     organisation = _administered(request, code)
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             token, invitation = invitations.create_invitation(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 organisation=organisation,
                 **form.cleaned_data,
             )
@@ -88,7 +87,7 @@ def people_invite(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def people_invitation_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def people_invitation_withdraw(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = _administered(request, code)
     invitation = selectors.invitation_in(request.user, organisation, _id(request, "invitation"))
     invitations.withdraw_invitation(by=request.user, invitation=invitation)
@@ -98,7 +97,7 @@ def people_invitation_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def people_role_grant(request: HttpRequest, code: str) -> HttpResponse:
+def people_role_grant(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = _administered(request, code)
     member = selectors.member_of(request.user, organisation, _id(request, "user"))
     try:
@@ -107,7 +106,7 @@ def people_role_grant(request: HttpRequest, code: str) -> HttpResponse:
         context = presenters.people_page(request.user, organisation)
         context |= {"errors": ["Choose a role to grant"], "error_for": member.pk}
         return render(request, PAGE, context, status=400)
-    actions.grant_role(by=request.user, user=member, organisation=organisation, role=role)  # type: ignore[arg-type]
+    actions.grant_role(by=request.user, user=member, organisation=organisation, role=role)
     messages.success(
         request, f"{member.display_name()} is now {role.label} in {organisation.name}."
     )
@@ -116,7 +115,7 @@ def people_role_grant(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def people_role_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def people_role_withdraw(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = _administered(request, code)
     membership = selectors.membership_in(request.user, organisation, _id(request, "membership"))
     actions.withdraw_role(by=request.user, membership=membership)
@@ -130,7 +129,7 @@ def people_role_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def people_token_revoke(request: HttpRequest, code: str) -> HttpResponse:
+def people_token_revoke(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = _administered(request, code)
     api_token = selectors.member_token(request.user, organisation, _id(request, "token"))
     actions.revoke_api_token(by=request.user, api_token=api_token, organisation=organisation)
@@ -141,7 +140,7 @@ def people_token_revoke(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def people_disable(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def people_disable(request: SignedInRequest, code: str, pk: int) -> HttpResponse:
     """Ask first (GET), then disable (POST): the account closed, roles, tokens and sessions
     ended. Only for a member who works for no organisation the admin does not administer."""
     organisation = _administered(request, code)
@@ -184,7 +183,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/invitation_accept.html", context | {"form": form})
 
 
-def _welcome(request: HttpRequest, user: Any, invitation: Any) -> HttpResponse:
+def _welcome(request: HttpRequest, user: User, invitation: Invitation) -> HttpResponse:
     login(request, user, backend=SIGN_IN_BACKEND)
     actions.record_sign_in(user=user)
     messages.success(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,8 @@ from django.utils import timezone
 from onebudget.organisations import OrganisationKind
 from onebudget.roles import Permission, Role
 from onebudget_web.accounts import selectors
-from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import places_for, places_of
 
 
@@ -42,11 +44,11 @@ def role_labels(roles: list[str]) -> tuple[str, ...]:
     return tuple(sorted(Role(r).label for r in roles))
 
 
-def _place_rows(places: Any) -> list[PlaceRow]:
+def _place_rows(places: Iterable[Place]) -> list[PlaceRow]:
     return [PlaceRow(p.slug, p.name, p.get_kind_display(), p.partners.count()) for p in places]
 
 
-def home_page(user: Any) -> dict[str, Any]:
+def home_page(user: User) -> dict[str, Any]:
     roles: dict[int, list[str]] = {}
     for membership in selectors.memberships_for(user):
         roles.setdefault(membership.organisation_id, []).append(membership.role)
@@ -57,8 +59,8 @@ def home_page(user: Any) -> dict[str, Any]:
     return {"organisations": organisations, "places": _place_rows(places_for(user))}
 
 
-def organisation_page(user: Any, organisation: Organisation) -> dict[str, Any]:
-    members: dict[int, tuple[Any, list[str]]] = {}
+def organisation_page(user: User, organisation: Organisation) -> dict[str, Any]:
+    members: dict[int, tuple[User, list[str]]] = {}
     for membership in selectors.members_of(user, organisation):
         members.setdefault(membership.user_id, (membership.user, []))[1].append(membership.role)
     kind = OrganisationKind(organisation.kind)
@@ -126,9 +128,10 @@ class InvitationRow:
     expires_at: datetime
 
 
-def _token_rows(user: Any, organisation: Organisation) -> dict[int, list[TokenRow]]:
+def _token_rows(user: User, organisation: Organisation) -> dict[int, list[TokenRow]]:
     """Each member's API tokens, newest first: what they are, never the token itself."""
-    now, rows = timezone.now(), {}
+    now = timezone.now()
+    rows: dict[int, list[TokenRow]] = {}
     for t in selectors.member_tokens(user, organisation):
         row = TokenRow(
             id=t.pk,
@@ -144,7 +147,14 @@ def _token_rows(user: Any, organisation: Organisation) -> dict[int, list[TokenRo
     return rows
 
 
-def _person(viewer: Any, member: Any, roles: list[HeldRole], **more: Any) -> PersonRow:
+def _person(
+    viewer: User,
+    member: User,
+    roles: list[HeldRole],
+    *,
+    works_elsewhere: bool,
+    tokens: tuple[TokenRow, ...],
+) -> PersonRow:
     labels = {r.label for r in roles}
     return PersonRow(
         id=member.pk,
@@ -153,13 +163,14 @@ def _person(viewer: Any, member: Any, roles: list[HeldRole], **more: Any) -> Per
         is_you=member.pk == viewer.pk,
         roles=tuple(sorted(roles, key=lambda r: r.label)),
         grantable=tuple((r.value, r.label) for r in Role if r.label not in labels),
-        **more,
+        works_elsewhere=works_elsewhere,
+        tokens=tokens,
     )
 
 
-def people_page(user: Any, organisation: Organisation) -> dict[str, Any]:
+def people_page(user: User, organisation: Organisation) -> dict[str, Any]:
     """Members (by name), their roles and tokens, and the invitations still waiting."""
-    held: dict[int, tuple[Any, list[HeldRole]]] = {}
+    held: dict[int, tuple[User, list[HeldRole]]] = {}
     for m in selectors.members_of(user, organisation):
         held.setdefault(m.user_id, (m.user, []))[1].append(HeldRole(m.pk, Role(m.role).label))
     elsewhere = selectors.working_elsewhere(user, organisation)

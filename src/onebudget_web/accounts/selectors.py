@@ -6,8 +6,11 @@ user: ``get_*_for`` raise ``Http404``, never 403, so a URL does not even confirm
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeGuard, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,16 +24,28 @@ from onebudget_web.accounts.models import (
     Organisation,
     User,
 )
+from onebudget_web.audit.log import Actor
 
 M = TypeVar("M", bound=Model)
 _CACHE = "_onebudget_organisation_ids"
 
+Viewer = Actor | AnonymousUser
+"""Whoever asks: a request's user (signed in or not), or an actor. Only a signed-in, active
+person sees any organisation's records; a visitor or a named process sees none."""
 
-def visible_organisation_ids(user: Any) -> frozenset[int]:
+
+def signed_in(user: Viewer) -> TypeGuard[User]:
+    """A signed-in, active person: the only viewer who may see any organisation's records."""
+    if isinstance(user, str):
+        return False
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def visible_organisation_ids(user: Viewer) -> frozenset[int]:
     """Ids of the organisations the user holds any role in (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user):
         return frozenset()
-    cached = getattr(user, _CACHE, None)
+    cached: frozenset[int] | None = getattr(user, _CACHE, None)
     if cached is None:
         ids = Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
         cached = frozenset(ids)
@@ -38,61 +53,61 @@ def visible_organisation_ids(user: Any) -> frozenset[int]:
     return cached
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Viewer) -> None:
     """Drop the cached organisation ids after the user's roles change, so that this same
     object (a request's user, a test's) is not judged on the roles it held before."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
 
 
-def scoped(queryset: QuerySet[M], user: Any, *, via: str = "organisation") -> QuerySet[M]:
+def scoped(queryset: QuerySet[M], user: Viewer, *, via: str = "organisation") -> QuerySet[M]:
     """Keep only rows linked, through the ``via`` lookup path, to the user's organisations."""
     return queryset.filter(**{f"{via}__in": visible_organisation_ids(user)}).distinct()
 
 
-def get_scoped(queryset: QuerySet[M], user: Any, *, via: str, **lookup: Any) -> M:
+def get_scoped(queryset: QuerySet[M], user: Viewer, *, via: str, **lookup: Any) -> M:
     try:
         return scoped(queryset, user, via=via).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+    except ObjectDoesNotExist as missing:  # M.DoesNotExist, which the types cannot name
         raise Http404("No such record for this user") from missing
 
 
-def organisations_for(user: Any) -> QuerySet[Organisation]:
+def organisations_for(user: Viewer) -> QuerySet[Organisation]:
     return scoped(Organisation.objects.all(), user, via="id")
 
 
-def get_organisation_for(user: Any, code: str) -> Organisation:
+def get_organisation_for(user: Viewer, code: str) -> Organisation:
     return get_scoped(Organisation.objects.all(), user, via="id", code=code)
 
 
-def roles_in(user: Any, organisation: Organisation) -> frozenset[Role]:
-    if organisation.pk not in visible_organisation_ids(user):
+def roles_in(user: Viewer, organisation: Organisation) -> frozenset[Role]:
+    if not signed_in(user) or organisation.pk not in visible_organisation_ids(user):
         return frozenset()
     rows = Membership.objects.filter(user=user, organisation=organisation)
     return frozenset(Role(r) for r in rows.values_list("role", flat=True))
 
 
-def has_permission(user: Any, organisation: Organisation, permission: Permission) -> bool:
+def has_permission(user: Viewer, organisation: Organisation, permission: Permission) -> bool:
     return permission in permissions_of(roles_in(user, organisation))
 
 
-def memberships_for(user: Any) -> QuerySet[Membership]:
+def memberships_for(user: Viewer) -> QuerySet[Membership]:
     """The user's own roles, with their organisations."""
-    if not visible_organisation_ids(user):
+    if not signed_in(user) or not visible_organisation_ids(user):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
-def members_of(user: Any, organisation: Organisation) -> QuerySet[Membership]:
+def members_of(user: Viewer, organisation: Organisation) -> QuerySet[Membership]:
     """Everyone's roles in ``organisation``, for a member of it; nothing for anyone else."""
     if organisation.pk not in visible_organisation_ids(user):
         return Membership.objects.none()
     return organisation.memberships.select_related("user")
 
 
-def active_waiver(user: Any, organisations: Any) -> DisclosureWaiver | None:
+def active_waiver(user: Viewer, organisations: Iterable[Organisation]) -> DisclosureWaiver | None:
     """The user's current disclosure waiver at one of ``organisations``, if any."""
-    if not visible_organisation_ids(user):
+    if not signed_in(user) or not visible_organisation_ids(user):
         return None
     return (
         DisclosureWaiver.objects.filter(
@@ -111,20 +126,20 @@ def active_waiver(user: Any, organisations: Any) -> DisclosureWaiver | None:
 ADMIN_ROLES = tuple(r.value for r in Role if Permission.MANAGE_MEMBERS in r.permissions)
 
 
-def administered_organisation_ids(user: Any) -> frozenset[int]:
+def administered_organisation_ids(user: Viewer) -> frozenset[int]:
     """Ids of the organisations where the user manages members."""
     visible = visible_organisation_ids(user)
-    if not visible:
+    if not signed_in(user) or not visible:
         return frozenset()
     rows = Membership.objects.filter(user=user, role__in=ADMIN_ROLES, organisation_id__in=visible)
     return frozenset(rows.values_list("organisation_id", flat=True))
 
 
-def _administers(user: Any, organisation: Organisation) -> bool:
+def _administers(user: Viewer, organisation: Organisation) -> bool:
     return organisation.pk in administered_organisation_ids(user)
 
 
-def working_elsewhere(user: Any, organisation: Organisation) -> frozenset[int]:
+def working_elsewhere(user: Viewer, organisation: Organisation) -> frozenset[int]:
     """Ids of ``organisation``'s members who also hold a role where ``user`` is not an admin:
     ``user`` may withdraw their roles here but not disable their account, which is not only
     this organisation's to close."""
@@ -136,7 +151,7 @@ def working_elsewhere(user: Any, organisation: Organisation) -> frozenset[int]:
     return frozenset(rows.values_list("user_id", flat=True))
 
 
-def member_of(user: Any, organisation: Organisation, pk: int) -> User:
+def member_of(user: Viewer, organisation: Organisation, pk: int) -> User:
     """A person holding a role in ``organisation``, for its admin."""
     found = None
     if _administers(user, organisation):
@@ -146,7 +161,7 @@ def member_of(user: Any, organisation: Organisation, pk: int) -> User:
     return found
 
 
-def membership_in(user: Any, organisation: Organisation, pk: int) -> Membership:
+def membership_in(user: Viewer, organisation: Organisation, pk: int) -> Membership:
     """One role held in ``organisation`` (never another's, whatever id a form sends)."""
     found = None
     if _administers(user, organisation):
@@ -156,7 +171,7 @@ def membership_in(user: Any, organisation: Organisation, pk: int) -> Membership:
     return found
 
 
-def pending_invitations(user: Any, organisation: Organisation) -> QuerySet[Invitation]:
+def pending_invitations(user: Viewer, organisation: Organisation) -> QuerySet[Invitation]:
     if not _administers(user, organisation):
         return Invitation.objects.none()
     return organisation.invitations.filter(
@@ -164,7 +179,7 @@ def pending_invitations(user: Any, organisation: Organisation) -> QuerySet[Invit
     ).select_related("invited_by")
 
 
-def invitation_in(user: Any, organisation: Organisation, pk: int) -> Invitation:
+def invitation_in(user: Viewer, organisation: Organisation, pk: int) -> Invitation:
     found = pending_invitations(user, organisation).filter(pk=pk).first()
     if found is None:
         raise Http404("No such invitation")
@@ -181,7 +196,7 @@ def invitation_with_digest(digest: str) -> Invitation | None:
     )
 
 
-def member_tokens(user: Any, organisation: Organisation) -> QuerySet[ApiToken]:
+def member_tokens(user: Viewer, organisation: Organisation) -> QuerySet[ApiToken]:
     """The API tokens of ``organisation``'s members (never the tokens themselves: digests)."""
     if not _administers(user, organisation):
         return ApiToken.objects.none()
@@ -189,7 +204,7 @@ def member_tokens(user: Any, organisation: Organisation) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id__in=members).order_by("-created_at")
 
 
-def member_token(user: Any, organisation: Organisation, pk: int) -> ApiToken:
+def member_token(user: Viewer, organisation: Organisation, pk: int) -> ApiToken:
     found = member_tokens(user, organisation).select_related("user").filter(pk=pk).first()
     if found is None:
         raise Http404("No such token")

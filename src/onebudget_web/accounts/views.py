@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onebudget_web.accounts import actions, presenters, selectors
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.audit.selectors import activity_of
 
 
@@ -26,7 +28,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
     def get_success_url(self) -> str:
         return str(reverse("home"))
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         actions.record_password_changed(user=form.user)
         messages.success(self.request, "Your password has been changed.")
@@ -37,12 +39,12 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: Any) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         actions.record_sign_in(user=form.get_user())
         return response
 
-    def form_invalid(self, form: Any) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         actions.record_failed_sign_in(
             username=str(form.data.get("username", "")),
             locked_out=bool(getattr(self.request, "axes_locked_out", False)),
@@ -53,19 +55,19 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            actions.record_sign_out(user=request.user)  # type: ignore[arg-type]
+            actions.record_sign_out(user=request.user)
         return super().post(request, *args, **kwargs)
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     return render(request, "accounts/home.html", presenters.home_page(request.user))
 
 
 @require_GET
 @login_required
-def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, code)
     context = presenters.organisation_page(request.user, organisation)
     return render(request, "accounts/organisation_detail.html", context)
@@ -73,7 +75,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def organisation_activity(request: HttpRequest, code: str) -> HttpResponse:
+def organisation_activity(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, code)
     events = activity_of(request.user, organisation)
     context = {"organisation": organisation, "events": events}
@@ -82,14 +84,14 @@ def organisation_activity(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     """The person's own API tokens: when each expires and was last used; revoke any."""
-    mine = request.user.api_tokens.order_by("-created_at")  # type: ignore[union-attr]
+    mine = request.user.api_tokens.order_by("-created_at")
     if request.method == "POST":
         found = mine.filter(pk=_int(request.POST.get("token"))).first()
         if found is None:
             raise Http404("No such token")
-        actions.revoke_api_token(by=request.user, api_token=found)  # type: ignore[arg-type]
+        actions.revoke_api_token(by=request.user, api_token=found)
         messages.success(request, f"Token {found.prefix}… ({found.name}) revoked.")
         return redirect("api_tokens")
     return render(request, "accounts/api_tokens.html", {"tokens": mine, "now": timezone.now()})

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.allocation.presenters import budget_result, index_groups
 from onebudget_web.allocation.selectors import latest_budget, saved_places
 from onebudget_web.places.selectors import get_place_for
@@ -40,7 +40,7 @@ class AllocationOut(Schema):
     response={200: AllocationOut, 401: Problem, 404: Problem},
     summary="A place's allocation places, their need indices and the latest budget",
 )
-def get_allocation(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_allocation(request: SignedInRequest, slug: str) -> dict[str, Any]:
     place = get_place_for(request.user, slug)
     groups = index_groups(saved_places(place), chart=False)
     places = []

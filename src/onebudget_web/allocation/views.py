@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +28,7 @@ from onebudget.allocation.places import (
     write_session,
 )
 from onebudget.allocation.populations import YEARS
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.allocation import actions
 from onebudget_web.allocation.models import AllocationPlace
 from onebudget_web.allocation.presenters import (
@@ -52,15 +53,15 @@ MAX_UPLOAD = 2 * 1024 * 1024
 KINDS = {"council": "councils", "pcn": "pcns", "lad": "districts"}
 
 
-def _can_save(request: HttpRequest, place: Place) -> bool:
+def _can_save(request: SignedInRequest, place: Place) -> bool:
     try:
-        actions.acting_organisation(request.user, place)  # type: ignore[arg-type]
+        actions.acting_organisation(request.user, place)
     except PermissionDenied:
         return False
     return True
 
 
-def _context(request: HttpRequest, place: Place, **extra: Any) -> dict[str, Any]:
+def _context(request: SignedInRequest, place: Place, **extra: Any) -> dict[str, Any]:
     saved = list(saved_places(place))
     config = latest_budget(place)
     result = budget_result(config)
@@ -79,7 +80,7 @@ def _context(request: HttpRequest, place: Place, **extra: Any) -> dict[str, Any]
 
 @require_GET
 @login_required
-def place_allocation(request: HttpRequest, slug: str) -> HttpResponse:
+def place_allocation(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     if request.GET.get("format") == "xlsx":
         saved = list(saved_places(place))
@@ -88,13 +89,14 @@ def place_allocation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "allocation/allocation.html", _context(request, place))
 
 
-def _builder_context(request: HttpRequest, place: Place, data: Any) -> dict[str, Any]:
-    year = data.get("year") if data.get("year") in YEARS else YEARS[-1]
+def _builder_context(request: SignedInRequest, place: Place, data: QueryDict) -> dict[str, Any]:
+    wanted_year, wanted_icb = data.get("year"), data.get("icb")
+    year = wanted_year if wanted_year in YEARS else YEARS[-1]
     codes = {a.code for a in icbs(year)}
     partner_icb = next(
         (c for c in place.partners.values_list("code", flat=True) if c in codes), "QWO"
     )
-    icb = data.get("icb") if data.get("icb") in codes else partner_icb
+    icb = wanted_icb if wanted_icb in codes else partner_icb
     found = areas(year, icb)
     kind, _, code = data.get("pick", "").partition(":")
     chosen = set(data.getlist("practices"))
@@ -126,7 +128,7 @@ def _builder_context(request: HttpRequest, place: Place, data: Any) -> dict[str,
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def place_allocation_builder(request: HttpRequest, slug: str) -> HttpResponse:
+def place_allocation_builder(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     if request.method == "GET":
         context = _builder_context(request, place, request.GET)
@@ -134,7 +136,7 @@ def place_allocation_builder(request: HttpRequest, slug: str) -> HttpResponse:
     context = _builder_context(request, place, request.POST)
     try:
         saved = actions.save_place(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             place=place,
             name=request.POST.get("name", ""),
             year=context["year"],
@@ -153,7 +155,7 @@ def place_allocation_builder(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def place_allocation_session(request: HttpRequest, slug: str) -> HttpResponse:
+def place_allocation_session(request: SignedInRequest, slug: str) -> HttpResponse:
     """GET: the saved places as NHS England's session JSON. POST: bring places from one."""
     place = get_place_for(request.user, slug)
     if request.method == "GET":
@@ -167,14 +169,13 @@ def place_allocation_session(request: HttpRequest, slug: str) -> HttpResponse:
     upload = request.FILES.get("file")
     year = request.POST.get("year", "")
     try:
-        actions.acting_organisation(request.user, place)  # type: ignore[arg-type]  # first
+        actions.acting_organisation(request.user, place)  # first
         if upload is None or year not in YEARS:
             raise ValidationError(["Choose a session file (at most 2 MB) and a year."])
         text = upload_text(upload, what="a session file (JSON)", limit=MAX_UPLOAD)
-        places = read_session(text, year=year, source=upload.name or "session.json")
-        actions.save_places(
-            by=request.user, place=place, places=places, year=year, source=upload.name
-        )  # type: ignore[arg-type]
+        source = upload.name or "session.json"  # a browser's upload always has a name
+        places = read_session(text, year=year, source=source)
+        actions.save_places(by=request.user, place=place, places=places, year=year, source=source)
     except PlacesError as error:
         return _refused(
             request, place, [f"{upload.name if upload else ''}: {p}" for p in error.problems]
@@ -183,27 +184,29 @@ def place_allocation_session(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, place, refused.messages)
     except actions.NotOwner as refused:
         return _not_owner(request, place, refused)
-    messages.success(request, f"{len(places)} places brought in from {upload.name}.")  # type: ignore[union-attr]
+    messages.success(request, f"{len(places)} places brought in from {upload.name}.")
     return redirect("place_allocation", slug=place.slug)
 
 
-def _refused(request: HttpRequest, place: Place, errors: list[str], **extra: Any) -> HttpResponse:
+def _refused(
+    request: SignedInRequest, place: Place, errors: list[str], **extra: Any
+) -> HttpResponse:
     context = _context(request, place, errors=errors, **extra)
     return render(request, "allocation/allocation.html", context, status=400)
 
 
 @require_POST
 @login_required
-def place_allocation_budget(request: HttpRequest, slug: str) -> HttpResponse:
+def place_allocation_budget(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     upload = request.FILES.get("file")
     text, source = request.POST.get("text", ""), "the budget"
     try:
-        actions.acting_organisation(request.user, place)  # type: ignore[arg-type]  # first
+        actions.acting_organisation(request.user, place)  # first
         if upload is not None:
             text = upload_text(upload, what="a budget configuration (YAML)", limit=MAX_UPLOAD)
             source = upload.name or "budget.yaml"
-        actions.save_budget(by=request.user, place=place, text=text, source=source)  # type: ignore[arg-type]
+        actions.save_budget(by=request.user, place=place, text=text, source=source)
     except ValidationError as refused:
         return _refused(request, place, refused.messages, budget_text=text)
     messages.success(request, "Budget allocated.")
@@ -212,26 +215,26 @@ def place_allocation_budget(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def place_allocation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def place_allocation_delete(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     place = get_place_for(request.user, slug)
     saved = saved_place(place, pk)
     try:
-        actions.delete_place(by=request.user, saved=saved)  # type: ignore[arg-type]
+        actions.delete_place(by=request.user, saved=saved)
     except actions.NotOwner as refused:
         return _not_owner(request, place, refused)
     messages.success(request, f"{saved.name} deleted.")
     return redirect("place_allocation", slug=place.slug)
 
 
-def _changeable(request: HttpRequest, saved: list[AllocationPlace]) -> set[int]:
+def _changeable(request: SignedInRequest, saved: list[AllocationPlace]) -> set[int]:
     """The saved places the user may replace or delete: those of an organisation where the
     user is an analyst (asked once per owning organisation)."""
     owners = {s.organisation_id: s for s in saved}
-    mine = {o for o, s in owners.items() if actions.may_change(request.user, s)}  # type: ignore[arg-type]
+    mine = {o for o, s in owners.items() if actions.may_change(request.user, s)}
     return {s.pk for s in saved if s.organisation_id in mine}
 
 
-def _not_owner(request: HttpRequest, place: Place, refused: actions.NotOwner) -> HttpResponse:
+def _not_owner(request: SignedInRequest, place: Place, refused: actions.NotOwner) -> HttpResponse:
     """Another partner's saved place: refused (403) on the page, saying whose it is."""
     context = _context(request, place, errors=refused.messages)
     return render(request, "allocation/allocation.html", context, status=403)

@@ -6,13 +6,18 @@ from typing import Any
 
 from django.db import models
 
+from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.context import current_origin
 from onebudget_web.audit.models import AuditEvent
 
-Actor = Any  # a User, or a string naming a system process ("system:demo-loader")
+Actor = User | str
+"""Who acts: a signed-in person, or a named system process ("system:demo", "system:tests"),
+trusted as the command line that runs it is (``accounts.actions.is_system``)."""
 
 
-def actor_label(by: Actor) -> str:
+def actor_label(by: Actor | None) -> str:
+    """The name the log keeps for ``by``; ``None`` is the anonymous visitor (a failed sign-in,
+    a password reset asked for)."""
     if by is None:
         return "anonymous"
     if isinstance(by, str):
@@ -22,10 +27,10 @@ def actor_label(by: Actor) -> str:
 
 def record(
     *,
-    by: Actor,
+    by: Actor | None,
     action: str,
     obj: models.Model | None = None,
-    organisation: models.Model | None = None,
+    organisation: Organisation | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event: who (``by``), what (``action`` on ``obj``), when (now), from where."""

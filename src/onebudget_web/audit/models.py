@@ -7,7 +7,7 @@ and ADR 0005).
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
 from django.db import models
@@ -61,7 +61,8 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # The primary key is None until the first save (django-stubs types it as int).
+        if cast("int | None", self.pk) is not None:
             raise AppendOnlyError("audit events are never updated")
         super().save(*args, **kwargs)
 

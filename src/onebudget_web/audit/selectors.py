@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation
-from onebudget_web.accounts.selectors import has_permission
+from onebudget_web.accounts.selectors import Viewer, has_permission
 from onebudget_web.audit.models import AuditEvent
 
 SIGN_IN_ACTIONS = ("login.succeeded", "logout")
 
 
-def activity_of(user: Any, organisation: Organisation, *, limit: int = 200) -> QuerySet[AuditEvent]:
+def activity_of(
+    user: Viewer, organisation: Organisation, *, limit: int = 200
+) -> QuerySet[AuditEvent]:
     """Changes to ``organisation``'s records, and its members' sign-ins, newest first.
 
     Only for holders of the ``view_audit`` permission there. Events about other

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -56,12 +57,12 @@ def _length(request: HttpRequest) -> int:
         return 0
 
 
-def upload_text(upload: Any, *, what: str, limit: int) -> str:
+def upload_text(upload: UploadedFile[bytes], *, what: str, limit: int) -> str:
     """An uploaded text file (YAML, JSON) whole: refused, naming the file, if it is over
     ``limit`` bytes or not UTF-8. Never cut short, never read with replacement characters:
     either would load something other than what the person sent."""
     name = upload.name or "the file"
-    if upload.size > limit:
+    if (upload.size or 0) > limit:  # Django sizes every upload it parses
         raise ValidationError(
             [f"{name}: larger than {limit / 1024 / 1024:g} MB; {what} is smaller"]
         )

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
 from ninja import Router, Schema
 
+from onebudget_web.accounts.models import User
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.places import selectors
 from onebudget_web.places.models import Place
 
@@ -30,7 +29,7 @@ class PlaceOut(Schema):
     partners: list[PartnerOut]
 
 
-def place_out(user: Any, place: Place) -> PlaceOut:
+def place_out(user: User, place: Place) -> PlaceOut:
     partners = [
         PartnerOut(code=o.code, name=o.name, kind=o.kind)
         for o, _ in selectors.partners_of(place, user)
@@ -46,12 +45,12 @@ def place_out(user: Any, place: Place) -> PlaceOut:
 
 
 @router.get("", response={200: list[PlaceOut], 401: Problem}, summary="My places")
-def list_places(request: HttpRequest) -> list[PlaceOut]:
+def list_places(request: SignedInRequest) -> list[PlaceOut]:
     return [place_out(request.user, p) for p in selectors.places_for(request.user)]
 
 
 @router.get(
     "/{slug}", response={200: PlaceOut, 401: Problem, 404: Problem}, summary="One of my places"
 )
-def get_place(request: HttpRequest, slug: str) -> PlaceOut:
+def get_place(request: SignedInRequest, slug: str) -> PlaceOut:
     return place_out(request.user, selectors.get_place_for(request.user, slug))

@@ -6,10 +6,10 @@ from typing import Any
 
 from onebudget.outcomes.report import Summary
 from onebudget.outcomes.targets import status as target_status
-from onebudget_web.places.models import Place
+from onebudget_web.places.models import IndicatorTarget, Place
 
 
-def target_for(place: Place, summary: Summary) -> tuple[Any, str]:
+def target_for(place: Place, summary: Summary) -> tuple[IndicatorTarget | None, str]:
     latest = summary.latest
     if latest is None:
         return None, "not judged"

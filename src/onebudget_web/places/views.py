@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,6 +11,7 @@ from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.disclosure import Waiver
 from onebudget.roles import Permission
 from onebudget_web.accounts.actions import record_unsuppressed_view
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import (
     active_waiver,
     has_permission,
@@ -25,7 +26,7 @@ from onebudget_web.places.presenters import target_for, with_targets
 
 @require_GET
 @login_required
-def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def place_detail(request: SignedInRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     context = {
         "place": place,
@@ -42,7 +43,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+def place_outcomes(request: SignedInRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
     mine = selectors.partners_for(request.user, place)
@@ -54,7 +55,7 @@ def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     if unsuppressed and waiver is not None and report is not None:
         record_unsuppressed_view(
             user=request.user,
-            waiver=waiver,  # type: ignore[arg-type]
+            waiver=waiver,
             what=f"outcomes of {place.slug}",
         )
         use = Waiver(holder=request.user.get_username(), reason=waiver.reason)
@@ -70,7 +71,7 @@ def place_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _indicator_page(
-    request: HttpRequest, place: Place, indicator: str, errors: list[str] | None = None
+    request: SignedInRequest, place: Place, indicator: str, errors: list[str] | None = None
 ) -> HttpResponse:
     report = report_for(place)
     if report is None or indicator not in indicators():
@@ -94,13 +95,13 @@ def _indicator_page(
 
 @require_GET
 @login_required
-def place_indicator(request: HttpRequest, slug: str, indicator: str) -> HttpResponse:
+def place_indicator(request: SignedInRequest, slug: str, indicator: str) -> HttpResponse:
     return _indicator_page(request, selectors.get_place_for(request.user, slug), indicator)
 
 
 @require_POST
 @login_required
-def place_indicator_target(request: HttpRequest, slug: str, indicator: str) -> HttpResponse:
+def place_indicator_target(request: SignedInRequest, slug: str, indicator: str) -> HttpResponse:
     place = selectors.get_place_for(request.user, slug)
     report = report_for(place)
     if report is None or indicator not in indicators():
@@ -112,7 +113,7 @@ def place_indicator_target(request: HttpRequest, slug: str, indicator: str) -> H
             by=request.user,
             place=place,
             indicator=indicator,
-            year=year,  # type: ignore[arg-type]
+            year=year,
             value=request.POST.get("value", ""),
             note=request.POST.get("note", ""),
         )

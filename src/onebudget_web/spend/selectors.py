@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from onebudget.io.tables import read_table
 from onebudget.spend.engine import SpendView, identify
@@ -63,7 +64,7 @@ def _view(uploads: tuple[tuple[str, str, str, str, str], ...]) -> SpendView:
 class PlaceAmounts:
     """The place's part of each partner's spend, and who it is per head of."""
 
-    rows: tuple[dict[str, object], ...]
+    rows: tuple[dict[str, Any], ...]  # as ``onebudget.spend.places.apportion`` makes them
     population: Decimal
     population_source: str
 

@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +22,8 @@ from onebudget.roles import Permission
 from onebudget.spend import report
 from onebudget.spend.charts import spend_svg
 from onebudget.spend.taxonomy import services
+from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.core.uploads import upload_text
@@ -67,7 +70,7 @@ def _per_head(found: PlaceAmounts | None) -> dict[str, Any] | None:
         return None
     by_service: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for r in found.rows:
-        by_service[str(r["service"])] += r["place_amount"]  # type: ignore[operator]
+        by_service[str(r["service"])] += r["place_amount"]
     total = sum(by_service.values(), ZERO)
     names = {s.code: s.name for s in services().services}
     return {
@@ -86,7 +89,9 @@ def _per_head(found: PlaceAmounts | None) -> dict[str, Any] | None:
     }
 
 
-def _context(request: HttpRequest, place: Place, errors: list[str] | None = None) -> dict[str, Any]:
+def _context(
+    request: SignedInRequest, place: Place, errors: list[str] | None = None
+) -> dict[str, Any]:
     found = place_spend(place)
     mine = _mine(request, place)
     uploadable = [
@@ -122,14 +127,14 @@ def _context(request: HttpRequest, place: Place, errors: list[str] | None = None
 
 @require_GET
 @login_required
-def place_spend_page(request: HttpRequest, slug: str) -> HttpResponse:
+def place_spend_page(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     if request.GET.get("format") == "xlsx":
         return _workbook(request, place)
     return render(request, "spend/place_spend.html", _context(request, place))
 
 
-def _workbook(request: HttpRequest, place: Place) -> HttpResponse:
+def _workbook(request: SignedInRequest, place: Place) -> HttpResponse:
     """The spend as a workbook: line detail only for the user's own organisations."""
     found = place_spend(place)
     if found is None:
@@ -144,22 +149,21 @@ def _workbook(request: HttpRequest, place: Place) -> HttpResponse:
     return xlsx_response(f"{place.slug}-spend", sheets)
 
 
-def _mine(request: HttpRequest, place: Place) -> set[str]:
+def _mine(request: SignedInRequest, place: Place) -> set[str]:
     """Codes of the place's partners the user belongs to."""
     return set(partners_for(request.user, place).values_list("code", flat=True))
 
 
 @require_POST
 @login_required
-def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def place_spend_upload(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     code = request.POST.get("organisation", "")
     organisation = partners_for(request.user, place).filter(code=code).first()
     if organisation is None:
         raise Http404("No such partner")
-    actions.require_uploader(request.user, place, organisation)  # type: ignore[arg-type]  # first
+    actions.require_uploader(request.user, place, organisation)  # first
     upload = request.FILES.get("file")
-    errors: list[str] = []
     try:
         if upload is None:
             raise ValidationError(["Choose a file to upload."])
@@ -170,29 +174,29 @@ def place_spend_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 place=place,
                 organisation=organisation,
                 text=text,
-                source=upload.name,
-            )  # type: ignore[arg-type]
+                source=upload.name or "mapping.yaml",  # a browser's upload always has a name
+            )
         else:
             _upload_ledger(request, place, organisation, upload)
     except ValidationError as refused:
-        errors = refused.messages
-    if errors:
-        return render(
-            request, "spend/place_spend.html", _context(request, place, errors), status=400
-        )
-    messages.success(request, f"{upload.name} uploaded for {organisation.name}.")  # type: ignore[union-attr]
+        context = _context(request, place, refused.messages)
+        return render(request, "spend/place_spend.html", context, status=400)
+    messages.success(request, f"{upload.name} uploaded for {organisation.name}.")
     return redirect("place_spend", slug=place.slug)
 
 
-def _upload_ledger(request: HttpRequest, place: Place, organisation: Any, upload: Any) -> None:
-    suffix = Path(upload.name).suffix.lower()
+def _upload_ledger(
+    request: SignedInRequest, place: Place, organisation: Organisation, upload: UploadedFile[bytes]
+) -> None:
+    name = upload.name or "the file"  # a browser's upload always has a name
+    suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValidationError([f"{upload.name}: a ledger is a .csv or .xlsx file"])
+        raise ValidationError([f"{name}: a ledger is a .csv or .xlsx file"])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         actions.upload_ledger(
-            by=request.user, place=place, organisation=organisation, upload=path, name=upload.name
-        )  # type: ignore[arg-type]
+            by=request.user, place=place, organisation=organisation, upload=path, name=name
+        )

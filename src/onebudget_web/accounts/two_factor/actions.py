@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -130,10 +131,10 @@ def _check(by: User, device: Device, code: str, *, step: str) -> Outcome:
     return Outcome(device)
 
 
-def _seconds_until(when: object) -> int:
+def _seconds_until(when: datetime | None) -> int:
     if when is None:
         return 1
-    return max(1, math.ceil((when - timezone.now()).total_seconds()))  # type: ignore[operator]
+    return max(1, math.ceil((when - timezone.now()).total_seconds()))
 
 
 def _new_recovery_codes(user: User) -> list[str]:

@@ -40,7 +40,7 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or is_open(request.path):
             return self.get_response(request)
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():
             return self.get_response(request)
         step = rules.owed_step(user)
         if step is None:

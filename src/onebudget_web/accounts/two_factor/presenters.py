@@ -11,6 +11,7 @@ import segno
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from onebudget_web.accounts.models import User
 from onebudget_web.accounts.two_factor import rules
 
 
@@ -49,7 +50,7 @@ def recovery_codes_page(codes: list[str]) -> dict[str, Any]:
     return {"codes": [f"{c[:4]}-{c[4:]}" for c in codes]}
 
 
-def account_page(user: Any) -> dict[str, Any]:
+def account_page(user: User) -> dict[str, Any]:
     device = rules.authenticator_of(user)
     required = rules.required_for(user)
     return {

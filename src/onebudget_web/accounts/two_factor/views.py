@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.models import Device
 
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.two_factor import actions, presenters, rules
 
 
@@ -29,10 +28,10 @@ class CodeForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: SignedInRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
-    user: Any = request.user
-    if user.is_verified() or rules.authenticator_of(user) is None:
+    user = request.user
+    if rules.is_verified(user) or rules.authenticator_of(user) is None:
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,12 +48,12 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def set_up(request: HttpRequest) -> HttpResponse:
+def set_up(request: SignedInRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the secret), confirm with a code,
     then see the recovery codes once. Replacing one needs a verified session."""
-    user: Any = request.user
+    user = request.user
     replacing = rules.authenticator_of(user) is not None
-    if replacing and not user.is_verified():
+    if replacing and not rules.is_verified(user):
         return redirect(f"{reverse(rules.VERIFY)}?next={reverse(rules.SET_UP)}")
     device = actions.begin_set_up(by=user)
     form = CodeForm(request.POST or None)
@@ -75,9 +74,9 @@ def set_up(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """Status; new recovery codes or removal, each with a current code."""
-    user: Any = request.user
+    user = request.user
     codes_form = CodeForm(request.POST if "new_codes" in request.POST else None, prefix="codes")
     remove_form = CodeForm(request.POST if "remove" in request.POST else None, prefix="remove")
     if codes_form.is_bound and codes_form.is_valid():
@@ -109,7 +108,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def errors_of(*forms_: forms.Form) -> list[dict[str, str]]:
     """Each error with the id of its field, for the error summary's links."""
     return [
-        {"id": form[name].id_for_label, "message": message}
+        {"id": form[name].id_for_label, "message": str(message)}
         for form in forms_
         if form.is_bound
         for name, messages_ in form.errors.items()

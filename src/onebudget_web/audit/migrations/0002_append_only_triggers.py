@@ -5,7 +5,15 @@ it; a deployment grants the application role no TRUNCATE). SQLite: a trigger ref
 DELETE is refused in Python only, because Django's test flush on SQLite issues DELETE.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import migrations
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 PG_FORWARD = """
 CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -31,7 +39,7 @@ END;
 SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS audit_event_no_update;"
 
 
-def forward(apps, schema_editor):
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_FORWARD, params=None)
@@ -39,7 +47,7 @@ def forward(apps, schema_editor):
         schema_editor.execute(SQLITE_FORWARD)
 
 
-def backward(apps, schema_editor):
+def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_BACKWARD, params=None)
