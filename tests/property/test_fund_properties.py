@@ -1,5 +1,6 @@
 """Property: for any agreement and outturn, settlement creates and destroys no money, every
-share adds up to the variance, and the settlement reproduces the fund's ledger."""
+share adds up to the variance, and the settlement reproduces the fund's ledger: kept in the
+library's memory and, with fewer examples, in the service's database."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from onebudget.funds.riskshare import JOINT
 from onebudget.funds.settlement import Outturn, Settlement, settle
 from onebudget.funds.validation import check
 from onebudget.money import ZERO
+from tests.conftest import World
+from tests.property.ledger_stores import LedgerFactory, in_memory, in_the_database
 
 PARTNERS = ("E06099001", "QZZ", "E06099002", "QYY")
 pounds = st.integers(0, 5 * 10**8).map(lambda p: Decimal(p) / 100)
@@ -154,10 +157,10 @@ def outturns(draw: st.DrawFn, agreement: Agreement) -> Outturn:
     return Outturn(pooled, aligned)
 
 
-def books(result: Settlement, outturn: Outturn) -> Ledger:
+def books(result: Settlement, outturn: Outturn, new_ledger: LedgerFactory = in_memory) -> Ledger:
     """The fund's year in the ledger: instalments in, spending out, the reserve, settlement."""
     a = result.agreement
-    ledger = Ledger()
+    ledger = new_ledger()
     txs = []
     for partner, amount in a.risk_reserve.items():
         txs.append(
@@ -207,6 +210,26 @@ def books(result: Settlement, outturn: Outturn) -> Ledger:
 )
 @given(st.data())
 def test_settlement_conserves_money_and_reproduces_the_ledger(data: st.DataObject) -> None:
+    settles_and_reproduces(data, in_memory)
+
+
+@settings(
+    max_examples=int(os.environ.get("FUND_DATABASE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,  # each example posts to a fund of its own
+    ],
+)
+@given(data=st.data())
+def test_the_settlement_reproduces_the_ledger_kept_in_the_database(
+    world: World, data: st.DataObject
+) -> None:
+    settles_and_reproduces(data, in_the_database(world))
+
+
+def settles_and_reproduces(data: st.DataObject, new_ledger: LedgerFactory) -> None:
     agreement = data.draw(agreements())
     outturn = data.draw(outturns(agreement))
     result = settle(agreement, outturn)
@@ -218,7 +241,7 @@ def test_settlement_conserves_money_and_reproduces_the_ledger(data: st.DataObjec
     assert sum(result.reserve_used.values(), ZERO) <= sum(agreement.risk_reserve.values(), ZERO)
     memos = {m.partner: m for m in statement.memoranda(result)}
     assert sum((m.charge_backs for m in memos.values()), ZERO) == 0
-    ledger = books(result, outturn)
+    ledger = books(result, outturn, new_ledger)
     for s in result.schemes:
         assert sum(ledger.balances(f"{s.scheme}:").values(), ZERO) == 0, s.scheme
     for partner, memo in memos.items():

@@ -2,7 +2,8 @@
 
 Random sequences of postings (balanced or not), re-posts of a used key, reversals and
 period closes; after every step the ledger agrees with a dictionary of balances kept by
-the simplest possible rules, and its invariants hold.
+the simplest possible rules, and its invariants hold. One machine, two stores: the
+library's memory and the service's database (the rules are the library's either way).
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from decimal import Decimal
 
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from onebudget.funds.ledger import Ledger, Posting, Transaction, period_of
 from onebudget.money import ZERO
+from tests.conftest import World
+from tests.property.ledger_stores import LedgerFactory, in_memory, in_the_database
 
 ACCOUNTS = ("bank", "A:contribution:QZZ", "A:expenditure", "due:QZZ", "reserve")
 amounts = st.integers(-(10**9), 10**9).filter(bool).map(lambda p: Decimal(p) / 100)
@@ -24,9 +33,11 @@ days = st.dates(date(2025, 4, 1), date(2026, 3, 31))
 
 
 class FundBooks(RuleBasedStateMachine):
+    new_ledger: LedgerFactory = in_memory
+
     def __init__(self) -> None:
         super().__init__()
-        self.ledger = Ledger()
+        self.ledger: Ledger = type(self).new_ledger()
         self.balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.posted: dict[str, Transaction] = {}
         self.reversed: set[str] = set()
@@ -106,3 +117,16 @@ class FundBooks(RuleBasedStateMachine):
 
 FundBooks.TestCase.settings = settings(max_examples=500, stateful_step_count=50, deadline=None)
 test_fund_books = FundBooks.TestCase
+DATABASE_EXAMPLES = 25
+
+
+def test_fund_books_in_the_database(world: World) -> None:
+    """The same machine over the service's store: fewer examples (each step is queries)."""
+
+    class DatabaseBooks(FundBooks):
+        new_ledger = staticmethod(in_the_database(world))
+
+    run_state_machine_as_test(
+        DatabaseBooks,
+        settings=settings(max_examples=DATABASE_EXAMPLES, stateful_step_count=30, deadline=None),
+    )

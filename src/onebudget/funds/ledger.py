@@ -4,19 +4,23 @@ Postings are signed (debit positive, credit negative) and every transaction's po
 to zero. Nothing posted is ever changed: a mistake is corrected by a reversing transaction.
 Posting twice with the same key has one effect (imports can be re-run safely); the same key
 with different content is refused. A closed month takes no postings. Errors are returned as
-data, all of them, and a transaction with any error changes nothing. The service's database
-enforces the same rules again (a deferred constraint trigger on PostgreSQL).
+data, all of them, and a transaction with any error changes nothing.
+
+``Ledger`` checks every one of these rules, here and nowhere else, over a ``LedgerStore``
+that only keeps the books (``ledger_store``: in memory; the service's store keeps them in
+its database, whose triggers refuse the same things again as a second guard, ADR 0010).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import Enum
 
+from onebudget.funds.ledger_store import REVISION, LedgerStore, MemoryStore
 from onebudget.money import PENNY, ZERO
 from onebudget.periods import month_start
 
@@ -75,7 +79,7 @@ def correction_day(on: date, closed: Collection[str], end: date) -> date | None:
     stays as it was reported); None if every one of those months is closed."""
     day = on
     while day < end:
-        if period_of(day) not in closed:
+        if is_open(period_of(day), closed):
             return day
         following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
         day = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -104,20 +108,45 @@ def problems(tx: Transaction) -> list[str]:
     return found
 
 
-def reversal_problems(tx: Transaction, original: Transaction | None, *, already: bool) -> list[str]:
-    """What is wrong with ``tx`` as the reversal of ``original`` (None: not in the ledger);
-    ``already``: whether the original has been reversed before. The service's database
-    checks use this too."""
+class Unreversible(Enum):
+    """Why a transaction cannot be reversed; the condition is ``unreversible``."""
+
+    MISSING = "reverses {key}, which is not in the ledger"
+    A_REVERSAL = "{key} is itself a reversal"
+    REVERSED = "{key} is already reversed"
+
+    def about(self, key: str) -> str:
+        return self.value.format(key=key)
+
+
+def unreversible(original: Transaction | None, *, already: bool) -> Unreversible | None:
+    """Why ``original`` (None: not in the ledger) cannot be reversed, None if it can;
+    ``already``: whether it has been reversed before. A reversal is reversed never, and
+    anything else once only."""
     if original is None:
-        return [f"reverses {tx.reverses}, which is not in the ledger"]
+        return Unreversible.MISSING
     if original.reverses is not None:
-        return [f"{original.key} is itself a reversal"]
+        return Unreversible.A_REVERSAL
     if already:
-        return [f"{tx.reverses} is already reversed"]
+        return Unreversible.REVERSED
+    return None
+
+
+def reversal_problems(tx: Transaction, original: Transaction | None, *, already: bool) -> list[str]:
+    """What is wrong with ``tx`` as the reversal of ``original`` (see ``unreversible``):
+    besides, it must be the exact mirror of the original's postings."""
+    why = unreversible(original, already=already)
+    if why is not None or original is None:
+        return [(why or Unreversible.MISSING).about(tx.reverses or "")]
     mirror = sorted((p.account, -p.amount) for p in original.postings)
     if sorted((p.account, p.amount) for p in tx.postings) != mirror:
         return [f"does not mirror the postings of {tx.reverses}"]
     return []
+
+
+def is_open(period: str, closed: Collection[str]) -> bool:
+    """Whether a month takes postings: the one test of a closed period."""
+    return period not in closed
 
 
 def reversal_of(original: Transaction, *, key: str, on: date, description: str = "") -> Transaction:
@@ -125,9 +154,6 @@ def reversal_of(original: Transaction, *, key: str, on: date, description: str =
     postings = tuple(Posting(p.account, -p.amount) for p in original.postings)
     text = description or f"Reversal of {original.key}: {original.description}"
     return Transaction(key, on, text, postings, reverses=original.key)
-
-
-REVISION = "#"
 
 
 def revision(key: str) -> tuple[str, int]:
@@ -165,98 +191,132 @@ def as_revision(
     return replace(tx, key=revision_key(revision(tx.key)[0], number), on=on)
 
 
-class Ledger:
-    """The books of one fund. Append-only: ``post``, ``reverse`` and ``close`` add; nothing
-    edits or removes. Reads (``balances``, ``transactions``) never change it."""
+CHANGED = "already posted with different content; reverse it first"
 
-    def __init__(self) -> None:
-        self._transactions: list[Transaction] = []
-        self._by_key: dict[str, Transaction] = {}
-        self._reversed: set[str] = set()
-        self._closed: set[str] = set()
-        self._balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
+
+class Ledger:
+    """The books of one fund, and the one place their rules are checked. Append-only:
+    ``post``, ``reverse`` and ``close`` add; nothing edits or removes. Reads never change
+    it. ``store`` keeps the books (in memory unless given; the service passes one over its
+    database) and is handed only what passed every rule."""
+
+    def __init__(self, store: LedgerStore | None = None) -> None:
+        self.store: LedgerStore = MemoryStore() if store is None else store
 
     @property
     def transactions(self) -> Sequence[Transaction]:
-        return tuple(self._transactions)
+        return tuple(self.store)
 
     @property
     def closed(self) -> frozenset[str]:
-        return frozenset(self._closed)
+        return self.store.closed_periods()
 
     def __len__(self) -> int:
-        return len(self._transactions)
+        return len(self.store)
 
     def __iter__(self) -> Iterator[Transaction]:
-        return iter(self._transactions)
+        return iter(self.store)
 
     def get(self, key: str) -> Transaction | None:
-        return self._by_key.get(key)
+        return self.store.fetch([key]).get(key)
 
     def is_reversed(self, key: str) -> bool:
-        return key in self._reversed
+        return bool(self.store.reversed_among([key]))
+
+    def is_open(self, period: str) -> bool:
+        return is_open(period, self.closed)
+
+    def unreversible(self, key: str) -> Unreversible | None:
+        """Why the transaction keyed ``key`` cannot be reversed now (None if it can)."""
+        return unreversible(self.get(key), already=self.is_reversed(key))
 
     def post(self, tx: Transaction) -> list[LedgerError]:
         """Post one transaction; [] if posted (or already posted, identically)."""
-        known = self._by_key.get(tx.key)
-        if known is not None:
-            return (
-                []
-                if known == tx
-                else [LedgerError(tx.key, "the key was used for a different transaction")]
-            )
-        found = problems(tx)
-        if tx.period in self._closed:
-            found.append(f"period {tx.period} is closed")
-        if tx.reverses is not None:
-            found += self._reversal_problems(tx)
-        if found:
-            return [LedgerError(tx.key, rule) for rule in found]
-        self._transactions.append(tx)
-        self._by_key[tx.key] = tx
-        if tx.reverses is not None:
-            self._reversed.add(tx.reverses)
-        for p in tx.postings:
-            self._balances[p.account] += p.amount
-        return []
+        return self.apply([tx])[1]
 
     def post_all(self, txs: Iterable[Transaction]) -> list[LedgerError]:
         """All or nothing: every error of every transaction, and nothing posted if any."""
-        batch = list(txs)
-        trial = self.copy()
-        errors = [e for tx in batch for e in trial.post(tx)]
-        if not errors:
-            for tx in batch:
-                self.post(tx)
-        return errors
+        return self.apply(list(txs))[1]
 
-    def _reversal_problems(self, tx: Transaction) -> list[str]:
-        original = self._by_key.get(tx.reverses or "")
-        return reversal_problems(tx, original, already=tx.reverses in self._reversed)
+    def apply(self, batch: Sequence[Transaction]) -> tuple[list[Transaction], list[LedgerError]]:
+        """Post ``batch`` if nothing in it breaks a rule. Returns the transactions that were
+        new (posted, or that would have been) and every error."""
+        new, errors = self.check(batch)
+        if new and not errors:
+            self.store.append(new)
+        return new, errors
+
+    def check(self, batch: Sequence[Transaction]) -> tuple[list[Transaction], list[LedgerError]]:
+        """Every rule, for each transaction in turn as if those before it were posted:
+        a used key with the same content is no change (so not new), with other content
+        refused; then ``problems``, an open period and, for a reversal, ``reversal_problems``.
+        Changes nothing."""
+        keys = {tx.key for tx in batch} | {tx.reverses for tx in batch if tx.reverses}
+        known, done = self.store.fetch(keys), self.store.reversed_among(keys)
+        closed = self.store.closed_periods()
+        new: list[Transaction] = []
+        errors: list[LedgerError] = []
+        for tx in batch:
+            if tx.key in known:
+                if known[tx.key] != tx:
+                    errors.append(LedgerError(tx.key, CHANGED))
+                continue
+            found = problems(tx)
+            if not is_open(tx.period, closed):
+                found.append(f"period {tx.period} is closed")
+            if tx.reverses is not None:
+                original = known.get(tx.reverses)
+                found += reversal_problems(tx, original, already=tx.reverses in done)
+            errors += [LedgerError(tx.key, rule) for rule in found]
+            if not found:
+                new.append(tx)
+                known[tx.key] = tx
+                done |= {tx.reverses} if tx.reverses else set()
+        return new, errors
+
+    def as_revisions(self, batch: Sequence[Transaction], *, end: date) -> list[Transaction]:
+        """Each transaction under the key it takes now (``as_revision``): its key's latest
+        revision, or the next once that is reversed. Only reversed keys have revisions, so
+        a store is asked for them only when some key of the batch was reversed."""
+        bases = {tx.key for tx in batch if not tx.reverses}
+        reversed_bases = self.store.reversed_among(bases)
+        if not reversed_bases:
+            return list(batch)
+        earlier = {
+            base: [t for t in found if revision(t.key)[0] == base]
+            for base, found in self.store.revisions(reversed_bases).items()
+        }
+        undone = self.store.reversed_among({t.key for ts in earlier.values() for t in ts})
+        closed = self.store.closed_periods()
+        return [
+            tx
+            if tx.reverses or tx.key not in reversed_bases
+            else as_revision(tx, earlier[tx.key], undone, closed=closed, end=end)
+            for tx in batch
+        ]
 
     def reverse(
         self, key: str, *, on: date, new_key: str, description: str = ""
     ) -> list[LedgerError]:
-        original = self._by_key.get(key)
+        original = self.get(key)
         if original is None:
-            return [LedgerError(new_key, f"reverses {key}, which is not in the ledger")]
+            return [LedgerError(new_key, Unreversible.MISSING.about(key))]
         return self.post(reversal_of(original, key=new_key, on=on, description=description))
 
     def close(self, period: str) -> None:
         """Close a month (``yyyy-mm``): nothing more may be posted into it."""
-        self._closed.add(period)
+        self.store.close(period)
 
     def balance(self, account: str) -> Decimal:
-        return self._balances.get(account, ZERO)
+        return self.store.balances(account).get(account, ZERO)
 
     def balances(self, prefix: str = "") -> dict[str, Decimal]:
-        return {a: b for a, b in sorted(self._balances.items()) if a.startswith(prefix) and b}
+        return self.store.balances(prefix)
 
     def copy(self) -> Ledger:
+        """The same books in a new in-memory store (to try something on)."""
         other = Ledger()
-        other._transactions = list(self._transactions)
-        other._by_key = dict(self._by_key)
-        other._reversed = set(self._reversed)
-        other._closed = set(self._closed)
-        other._balances = defaultdict(lambda: ZERO, self._balances)
+        other.store.append(self.transactions)
+        for period in self.closed:
+            other.close(period)
         return other

@@ -17,6 +17,7 @@ from onebudget.roles import Permission
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
 from onebudget_web.funds.access import require as _require
+from onebudget_web.funds.ledger_store import ledger_of, lock
 from onebudget_web.funds.models import AgreementVersion, ClosedPeriod, Fund
 from onebudget_web.funds.posting import post_transactions
 from onebudget_web.places.models import Place
@@ -92,11 +93,11 @@ def close_period(*, by: User, fund: Fund, period: str) -> ClosedPeriod:
     problem = period_problem(period, fund.financial_year)
     if problem:
         raise ValidationError({"period": [problem]})
-    Fund.objects.select_for_update().get(pk=fund.pk)
-    closed, created = ClosedPeriod.objects.get_or_create(
-        fund=fund, period=period, defaults={"closed_by": by}
-    )
-    if created:
+    lock(fund)
+    ledger = ledger_of(fund, by=by)
+    was_open = ledger.is_open(period)
+    ledger.close(period)
+    if was_open:
         record(
             by=by,
             action="fund.period_closed",
@@ -104,4 +105,4 @@ def close_period(*, by: User, fund: Fund, period: str) -> ClosedPeriod:
             organisation=fund.host,
             detail={"period": period},
         )
-    return closed
+    return ClosedPeriod.objects.get(fund=fund, period=period)

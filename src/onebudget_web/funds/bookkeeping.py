@@ -25,6 +25,7 @@ from onebudget.money import to_pence
 from onebudget.periods import month_end
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
+from onebudget_web.funds.ledger_store import lock
 from onebudget_web.funds.models import ActualsImport, ForecastOutturn, Fund
 from onebudget_web.funds.posting import post_transactions
 from onebudget_web.funds.selectors import agreement_of, settled_refusal
@@ -107,7 +108,7 @@ def preview_actuals(fund: Fund, table: RawTable) -> tuple[Actuals, list[str]]:
 def import_actuals(*, by: User, fund: Fund, table: RawTable) -> int:
     """Post a file's figures (all or nothing), recorded as one import; returns how many
     transactions were new."""
-    Fund.objects.select_for_update().get(pk=fund.pk)  # no settlement is posted meanwhile
+    lock(fund)  # no settlement is posted meanwhile
     read, errors = preview_actuals(fund, table)
     if errors:
         raise ValidationError(errors)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.transaction import atomic
 
-from onebudget.funds.ledger import correction_day, reversal_of
+from onebudget.funds.ledger import Unreversible, correction_day, reversal_of
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.log import record
 from onebudget_web.funds.access import approval_problems, record_approval, require
+from onebudget_web.funds.ledger_store import ledger_of, lock, year_end
 from onebudget_web.funds.models import (
     ActualsImport,
     Fund,
@@ -29,7 +30,7 @@ from onebudget_web.funds.models import (
     ReversalApproval,
     ReversalWithdrawal,
 )
-from onebudget_web.funds.posting import post_transactions, year_end
+from onebudget_web.funds.posting import post_transactions
 from onebudget_web.funds.presenters import reversal_in_words as describe
 from onebudget_web.funds.selectors import (
     as_record,
@@ -55,7 +56,7 @@ def prepare_reversal(
 ) -> Reversal:
     """A reversal of one of: a transaction, an actuals file, a posted settlement."""
     require(by, fund.host, Permission.POST_TO_POOL, "Preparing a reversal")
-    Fund.objects.select_for_update().get(pk=fund.pk)
+    lock(fund)
     reason = _reason(reason)
     if [transaction, actuals, settlement].count(None) != 2:
         raise ValueError("a reversal is of exactly one transaction, file or settlement")
@@ -103,18 +104,15 @@ def _problems(reversal: Reversal) -> list[str]:
         return settled_refusal(fund)
     if reversal.settlement_id is not None and standing_settlement(fund) != reversal.settlement:
         return ["Only the posted settlement that stands can be reversed"]
-    tx = reversal.transaction
-    if tx is not None:
-        if tx.reverses_id is not None:
-            return ["That transaction is itself a reversal, so it cannot be reversed"]
-        if hasattr(tx, "source") and tx.source.settlement_id:
-            return ["That is part of the year-end settlement: reverse the settlement as a whole"]
-        if LedgerTransaction.objects.filter(reverses=tx).exists():
-            return ["That transaction has already been reversed"]
+    ledger = ledger_of(fund)
+    if reversal.transaction is not None:
+        problem = _unreversible(reversal.transaction, ledger.unreversible(reversal.transaction.key))
+        if problem:
+            return [problem]
     rows = list(reversal_targets(reversal))
     if not rows:
         return [f"Nothing to reverse: {describe(reversal)} has no postings left standing"]
-    closed = set(fund.closed_periods.values_list("period", flat=True))
+    closed = ledger.closed
     for row in rows:
         if correction_day(row.on, closed, year_end(fund)) is None:
             return [
@@ -122,6 +120,18 @@ def _problems(reversal: Reversal) -> list[str]:
                 "open month to post the reversal into"
             ]
     return []
+
+
+def _unreversible(tx: LedgerTransaction, why: Unreversible | None) -> str | None:
+    """The library's reason a transaction cannot be reversed (``unreversible``), in words,
+    and a settlement's transaction, which is reversed only with the whole settlement."""
+    if why is Unreversible.A_REVERSAL:
+        return "That transaction is itself a reversal, so it cannot be reversed"
+    if hasattr(tx, "source") and tx.source.settlement_id:
+        return "That is part of the year-end settlement: reverse the settlement as a whole"
+    if why is Unreversible.REVERSED:
+        return "That transaction has already been reversed"
+    return None if why is None else why.about(tx.key)
 
 
 def _already_awaiting(reversal: Reversal) -> list[str]:
@@ -138,7 +148,7 @@ def approve_reversal(
 ) -> ReversalApproval:
     """A finance officer's approval for one partner; the last approval posts the reversal."""
     fund = reversal.fund
-    Fund.objects.select_for_update().get(pk=fund.pk)
+    lock(fund)
     problems = approval_problems(
         by=by,
         fund=fund,
@@ -177,7 +187,7 @@ def withdraw_reversal(*, by: User, reversal: Reversal, reason: str) -> ReversalW
     the reason; it is kept, marked withdrawn, and can no longer be approved."""
     fund = reversal.fund
     require(by, fund.host, Permission.POST_TO_POOL, "Withdrawing a reversal")
-    Fund.objects.select_for_update().get(pk=fund.pk)
+    lock(fund)
     why = _reason(reason, "withdrawing the reversal", field=None)
     problems = _settled_or_withdrawn(reversal)
     if problems:
@@ -197,7 +207,7 @@ def _post(by: User, reversal: Reversal) -> None:
     """Post the negation of every transaction, in the name of the pool manager who
     prepared the reversal."""
     fund = reversal.fund
-    closed = set(fund.closed_periods.values_list("period", flat=True))
+    closed = ledger_of(fund).closed
     rows = reversal_targets(reversal).prefetch_related("entries").select_related("reverses")
     txs = [
         reversal_of(

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Posting, Transaction, year_periods
+from onebudget.funds.ledger import Posting, Transaction, is_open, year_periods
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
@@ -65,7 +65,9 @@ def by_period(fund: Fund) -> list[dict[str, Any]]:
     for period in fund.transactions.values_list("period", flat=True):
         counts[period] += 1
     months = sorted(set(counts) | closed)
-    return [{"period": m, "transactions": counts[m], "closed": m in closed} for m in months]
+    return [
+        {"period": m, "transactions": counts[m], "closed": not is_open(m, closed)} for m in months
+    ]
 
 
 def transactions_in(fund: Fund, period: str) -> list[Transaction]:
@@ -171,7 +173,7 @@ def settlement_status(settlement: Settlement) -> str:
 def open_months(fund: Fund) -> list[str]:
     """Months of the year still open, up to the last: that one takes the settlement."""
     closed = set(fund.closed_periods.values_list("period", flat=True))
-    return [p for p in year_periods(fund.financial_year)[:-1] if p not in closed]
+    return [p for p in year_periods(fund.financial_year)[:-1] if is_open(p, closed)]
 
 
 def pending_reversals(fund: Fund) -> list[Reversal]:

@@ -31,6 +31,7 @@ from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.log import record
 from onebudget_web.funds.access import approval_problems, record_approval, require
+from onebudget_web.funds.ledger_store import ledger_of, lock
 from onebudget_web.funds.models import Fund, PostedSettlement, Settlement, SettlementApproval
 from onebudget_web.funds.posting import post_transactions
 from onebudget_web.funds.presenters import missing_in_words, months_in_words, names_of
@@ -59,7 +60,7 @@ def prepare_settlement(
     preparing it while months are open; ``nil``: schemes declared to have spent nothing
     (both recorded, audited and shown with it)."""
     require(by, fund.host, Permission.POST_TO_POOL, "Preparing a settlement")
-    Fund.objects.select_for_update().get(pk=fund.pk)
+    lock(fund)
     months, reason = _readiness(fund, override.strip())
     declared = _declared_nil(fund, nil)
     try:
@@ -102,7 +103,7 @@ def _readiness(fund: Fund, reason: str) -> tuple[list[str], str]:
     if standing_settlement(fund) is not None:
         raise ValidationError([ALREADY_POSTED])
     last = year_periods(fund.financial_year)[-1]
-    if fund.closed_periods.filter(period=last).exists():
+    if not ledger_of(fund).is_open(last):
         raise ValidationError(
             [f"{months_in_words([last])} is closed, so no settlement can be posted into it"]
         )
@@ -126,7 +127,7 @@ def approve_settlement(
 ) -> SettlementApproval:
     """A finance officer's approval for one partner; the last approval posts the settlement."""
     fund = settlement.fund
-    Fund.objects.select_for_update().get(pk=fund.pk)
+    lock(fund)
     problems = approval_problems(
         by=by,
         fund=fund,

@@ -6,6 +6,20 @@ refused; nothing may be posted into a closed period, and a transaction's period 
 month of its date. SQLite: UPDATE is refused and closed periods are kept; the balance is
 checked by the library only (SQLite has no deferred triggers), and DELETE is refused in
 Python only (Django's test flush on SQLite issues DELETE).
+
+These triggers are a second guard: the rules are checked in ``onebudget.funds.ledger``
+(``Ledger.check``), through which the service posts (``funds.posting``, over
+``funds.ledger_store.DjangoLedgerStore``). Which library function each trigger mirrors:
+
+- ``funds_check_balanced`` (``funds_entry_balanced``, ``funds_transaction_balanced``):
+  ``problems`` ("at least two postings", "unbalanced"); the entry's non-zero pence is the
+  ``entry_not_zero`` check constraint, mirroring ``problems`` ("a posting of zero").
+- ``funds_open_period`` (both databases): ``is_open`` (a closed month takes no postings),
+  called by ``Ledger.check``; its period test mirrors ``period_of`` (stored by the store).
+- ``*_append_only`` / ``*_no_update``: no library function; the library's stores only
+  append (``LedgerStore.append``) and ``Ledger`` has no edit or delete.
+- The ``one_key_per_fund`` unique constraint mirrors ``Ledger.check``'s used-key rule, and
+  the unique ``reverses`` column mirrors ``unreversible`` (a transaction reversed once).
 """
 
 from django.db import migrations

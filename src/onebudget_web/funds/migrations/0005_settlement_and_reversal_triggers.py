@@ -9,6 +9,10 @@ form one chain in which only the last can still stand. Same SQL on SQLite and Po
 
 The reversal and posting tables refuse UPDATE (and DELETE on PostgreSQL), as 0002 does
 for the ledger.
+
+A second guard: the rule itself is checked in Python by the actions
+(``funds.settlements``: ``standing_settlement`` and ``ALREADY_POSTED``); no function of the
+library's ledger is mirrored here.
 """
 
 from django.db import migrations
