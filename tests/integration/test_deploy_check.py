@@ -62,8 +62,22 @@ GOOD = {
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "without wildcards"),
         ({"DJANGO_ALLOWED_HOSTS": "onebudget.example.org,.example.org,*"}, "without wildcards"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "set DJANGO_ALLOWED_HOSTS"),
+        ({"ONEBUDGET_REQUIRE_TWO_FACTOR": "false"}, "set ONEBUDGET_REQUIRE_TWO_FACTOR on"),
+        (
+            {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+            "DJANGO_EMAIL_BACKEND to one that sends mail (SMTP), not the console",
+        ),
     ],
-    ids=["no-key", "sqlite", "no-database", "wildcard", "wildcard-among", "no-hosts"],
+    ids=[
+        "no-key",
+        "sqlite",
+        "no-database",
+        "wildcard",
+        "wildcard-among",
+        "no-hosts",
+        "no-two-factor",
+        "console-email",
+    ],
 )
 def test_production_refuses_each_unsafe_setting_with_one_clear_line(
     tmp_path: Path, change: dict[str, str], said: str

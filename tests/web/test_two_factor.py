@@ -6,10 +6,7 @@ makes pass the second factor), with codes computed from the device's own key.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -232,27 +229,3 @@ def test_when_not_required_finance_may_go_without(client, world, settings) -> No
     settings.ONEBUDGET_REQUIRE_TWO_FACTOR = False  # as the demo runs
     assert sign_in(client, world.bob).status_code == 200
     assert "optional for your roles" in client.get(ACCOUNT).content.decode()
-
-
-def test_production_refuses_to_run_without_two_factor(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="onebudget_web.settings.production",
-        DJANGO_SECRET_KEY="a-long-random-production-key-" + "x7Qp9" * 10,
-        DATABASE_URL="postgres://app:app@127.0.0.1:5432/app",
-        DJANGO_ALLOWED_HOSTS="onebudget.example.org",
-        ONEBUDGET_DATA_DIR=str(tmp_path),
-        ONEBUDGET_REQUIRE_TWO_FACTOR="false",
-    )
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "check"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("OneBudget will not start in production: ")
-    assert "ONEBUDGET_REQUIRE_TWO_FACTOR" in lines[0]
