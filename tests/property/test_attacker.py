@@ -128,9 +128,11 @@ class PlaceEngine:
 
 
 def _months_of(period: Period) -> slice:
-    if period.start.year != period.end.year:  # the whole year
-        return slice(0, 12)
-    return slice(period.start.month - 1, period.start.month)
+    """The months of 2024 the period covers: the year, or one month (December included:
+    it ends in the next year too)."""
+    first = period.start.month - 1
+    length = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    return slice(first, first + length)
 
 
 def published_tables(place: Place) -> Iterator[tuple[str, tuple[str, ...], list, list[Row]]]:
