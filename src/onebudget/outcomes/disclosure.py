@@ -31,6 +31,7 @@ from onebudget.outcomes.suppression import (
 __all__ = ["ROUND_TO", "SMALLEST_PUBLISHED", "round_count"]  # and what is defined here
 
 TOTAL = "Total"
+WAIVED = "NOT DISCLOSURE-CONTROLLED"  # how a waived table's note begins
 SUPPRESSED = "[c]"  # the Government Statistical Service's marker for a confidential cell
 Kind = Literal[
     "percentage", "crude_rate", "rate", "mean", "interval", "ratio", "amount", "per_head"
@@ -103,7 +104,7 @@ class Waiver:
 
     def note(self) -> str:
         return (
-            f"NOT DISCLOSURE-CONTROLLED: shown to {self.holder} only, under a waiver "
+            f"{WAIVED}: shown to {self.holder} only, under a waiver "
             f"({self.reason}). Do not share or publish."
         )
 
@@ -234,7 +235,7 @@ def marked(table: StatTable) -> list[dict[str, Any]]:
     """The rows of a published (or waived) table for a file: a suppressed count, and a
     figure built on one, is ``[c]``; a figure that does not apply (no interval for a mean,
     say) stays empty. A table that has been through neither is refused."""
-    if not table.controlled and not any(n.startswith("NOT DISCLOSURE") for n in table.notes):
+    if not table.controlled and not any(n.startswith(WAIVED) for n in table.notes):
         raise DisclosureError("only a published or waived table can be written out")
     rows = []
     for row in table.rows:
