@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from onebudget.funds.ledger import Ledger, Posting, Transaction, period_of
+from onebudget.funds.ledger import Ledger, Posting, Transaction, month_key
 from onebudget.money import ZERO
 from tests.conftest import World
 from tests.property.ledger_stores import LedgerFactory, in_memory, in_the_database
@@ -64,7 +64,7 @@ class FundBooks(RuleBasedStateMachine):
             postings.append(Posting("suspense", -total))
         tx = Transaction(self._key(), on, "posting", tuple(postings))
         errors = self.ledger.post(tx)
-        expected_ok = len(postings) >= 2 and period_of(on) not in self.closed
+        expected_ok = len(postings) >= 2 and month_key(on) not in self.closed
         assert (errors == []) == expected_ok, errors
         if expected_ok:
             self._apply(tx)
@@ -94,7 +94,7 @@ class FundBooks(RuleBasedStateMachine):
         ok = (
             original.reverses is None
             and key not in self.reversed
-            and period_of(on) not in self.closed
+            and month_key(on) not in self.closed
         )
         assert (errors == []) == ok, errors
         if ok:
@@ -103,8 +103,8 @@ class FundBooks(RuleBasedStateMachine):
 
     @rule(on=days)
     def close_period(self, on: date) -> None:
-        self.ledger.close(period_of(on))
-        self.closed.add(period_of(on))
+        self.ledger.close(month_key(on))
+        self.closed.add(month_key(on))
 
     @invariant()
     def agrees_with_the_model(self) -> None:

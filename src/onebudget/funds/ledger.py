@@ -41,7 +41,7 @@ class Transaction:
 
     @property
     def period(self) -> str:
-        return period_of(self.on)
+        return month_key(self.on)
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,15 @@ class LedgerError:
         return f"{self.key}: {self.rule}"
 
 
-def period_of(day: date) -> str:
+def month_key(day: date) -> str:
+    """The ledger month a day falls in, as ``YYYY-MM`` (not ``periods.period_of``, which gives
+    a month's number in the financial year)."""
     return f"{day.year}-{day.month:02d}"
 
 
 def year_periods(financial_year: int) -> list[str]:
     """The months of an April-to-March financial year as periods, April first."""
-    return [period_of(month_start(financial_year, n)) for n in range(1, 13)]
+    return [month_key(month_start(financial_year, n)) for n in range(1, 13)]
 
 
 def period_problem(text: str, financial_year: int) -> str | None:
@@ -79,7 +81,7 @@ def correction_day(on: date, closed: Collection[str], end: date) -> date | None:
     stays as it was reported); None if every one of those months is closed."""
     day = on
     while day < end:
-        if is_open(period_of(day), closed):
+        if is_open(month_key(day), closed):
             return day
         following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
         day = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)

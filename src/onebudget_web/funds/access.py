@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
@@ -28,7 +28,7 @@ def approval_problems(
     fund: Any,
     organisation: Organisation,
     prepared_by: User,
-    approvals: QuerySet[Any],
+    approvals: Manager[Any] | QuerySet[Any],
     what: str,
 ) -> list[str]:
     """The rules for approving a settlement or a reversal (the same for both): a finance

@@ -13,11 +13,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from onebudget.io.tables import TableError
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.funds import bookkeeping, selectors, uploads
 from onebudget_web.funds.helpers import can_post
 from onebudget_web.funds.models import Fund
@@ -29,7 +30,7 @@ CHOOSE_A_FILE = "Choose a .csv or .xlsx file of monthly actuals"
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fund_actuals(request: HttpRequest, code: str) -> HttpResponse:
+def fund_actuals(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if not can_post(request, fund):
         raise PermissionDenied("Only the pool manager uploads actuals")
@@ -48,21 +49,21 @@ def fund_actuals(request: HttpRequest, code: str) -> HttpResponse:
     read, errors = bookkeeping.preview_actuals(fund, table)
     if errors:
         return _page(request, fund, status=400, errors=errors)
-    token = uploads.hold_upload(by=request.user, fund=fund, name=name, content=content)  # type: ignore[arg-type]
+    token = uploads.hold_upload(by=request.user, fund=fund, name=name, content=content)
     left_out = [{"row": p.row, "value": p.value, "reason": p.rule} for p in read.left_out]
     return _page(
         request, fund, figures=read.figures, left_out=left_out, token=token, file_name=name
     )
 
 
-def _post_upload(request: HttpRequest, fund: Fund, token: str) -> HttpResponse:
-    held = uploads.take_upload(by=request.user, fund=fund, token=token)  # type: ignore[arg-type]
+def _post_upload(request: SignedInRequest, fund: Fund, token: str) -> HttpResponse:
+    held = uploads.take_upload(by=request.user, fund=fund, token=token)
     if held is None:
         raise Http404("No such upload: it was posted already, or is over an hour old")
     name, content = held
     try:
         table = uploads.read_upload(name, content)
-        count = bookkeeping.import_actuals(by=request.user, fund=fund, table=table)  # type: ignore[arg-type]
+        count = bookkeeping.import_actuals(by=request.user, fund=fund, table=table)
     except ValidationError as refused:
         return _page(request, fund, status=400, errors=refused.messages)
     except TableError as error:
@@ -72,7 +73,7 @@ def _post_upload(request: HttpRequest, fund: Fund, token: str) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest,
+    request: SignedInRequest,
     fund: Fund,
     *,
     status: int = 200,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.funds import presenters, selectors
 from onebudget_web.funds.models import Fund
 
@@ -66,14 +67,14 @@ def fund_out(fund: Fund) -> dict[str, Any]:
 
 
 @router.get("", response={200: list[FundOut], 401: Problem}, summary="Funds I am a partner in")
-def list_funds(request: HttpRequest) -> list[dict[str, Any]]:
+def list_funds(request: SignedInRequest) -> list[dict[str, Any]]:
     return [fund_out(f) for f in selectors.funds_for(request.user).select_related("place", "host")]
 
 
 @router.get(
     "/{code}", response={200: FundDetailOut, 401: Problem, 404: Problem}, summary="One fund"
 )
-def get_fund(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_fund(request: SignedInRequest, code: str) -> dict[str, Any]:
     fund = selectors.get_fund_for(request.user, code)
     books = selectors.balances(fund)
     schemes = presenters.schemes(selectors.agreement_of(fund), books)
@@ -91,7 +92,7 @@ def get_fund(request: HttpRequest, code: str) -> dict[str, Any]:
     response={200: SettlementOut, 401: Problem, 404: Problem},
     summary="The fund's latest year-end settlement",
 )
-def get_settlement(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_settlement(request: SignedInRequest, code: str) -> dict[str, Any]:
     fund = selectors.get_fund_for(request.user, code)
     latest = selectors.latest_settlement(fund)
     if latest is None:

@@ -6,26 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission, visible_organisation_ids
 from onebudget_web.funds import corrections
 from onebudget_web.funds.models import Fund
 
 
-def can_post(request: HttpRequest, fund: Fund) -> bool:
+def can_post(request: SignedInRequest, fund: Fund) -> bool:
     return has_permission(request.user, fund.host, Permission.POST_TO_POOL)
 
 
-def approvable(request: HttpRequest, fund: Fund) -> list[Organisation]:
+def approvable(request: SignedInRequest, fund: Fund) -> list[Organisation]:
     """The partners the user may approve for (a finance role there)."""
     mine = fund.partners.filter(id__in=visible_organisation_ids(request.user))
     return [o for o in mine if has_permission(request.user, o, Permission.APPROVE_SETTLEMENT)]
 
 
-def partner_from(request: HttpRequest, fund: Fund) -> Organisation:
+def partner_from(request: SignedInRequest, fund: Fund) -> Organisation:
     """The partner named in the form, if it is one of the user's; else 404."""
     found = fund.partners.filter(
         code=request.POST.get("organisation", ""),
@@ -45,17 +46,17 @@ def refusal(refused: ValidationError) -> dict[str, Any]:
     return {"errors": list(refused.messages), "field_errors": {}}
 
 
-def approve_reversal(request: HttpRequest, fund: Fund) -> str:
+def approve_reversal(request: SignedInRequest, fund: Fund) -> str:
     """Approve the reversal named in the form for the partner named in it."""
     reversal = fund.reversals.filter(pk=_int(request.POST.get("reversal"))).first()
     if reversal is None:
         raise Http404("No such reversal")
     organisation = partner_from(request, fund)
-    corrections.approve_reversal(by=request.user, reversal=reversal, organisation=organisation)  # type: ignore[arg-type]
+    corrections.approve_reversal(by=request.user, reversal=reversal, organisation=organisation)
     return f"Reversal approved for {organisation.name}."
 
 
-def reversal_action(request: HttpRequest, fund: Fund, do: str | None) -> str | None:
+def reversal_action(request: SignedInRequest, fund: Fund, do: str | None) -> str | None:
     """The reversal forms both the ledger and the settlement page carry: approve or withdraw
     a pending reversal. None when ``do`` is neither."""
     if do == "approve-reversal":
@@ -65,13 +66,13 @@ def reversal_action(request: HttpRequest, fund: Fund, do: str | None) -> str | N
     return None
 
 
-def withdraw_reversal(request: HttpRequest, fund: Fund) -> str:
+def withdraw_reversal(request: SignedInRequest, fund: Fund) -> str:
     """Withdraw the reversal named in the form, with the reason given."""
     reversal = fund.reversals.filter(pk=_int(request.POST.get("reversal"))).first()
     if reversal is None:
         raise Http404("No such reversal")
     reason = request.POST.get("reason", "")
-    corrections.withdraw_reversal(by=request.user, reversal=reversal, reason=reason)  # type: ignore[arg-type]
+    corrections.withdraw_reversal(by=request.user, reversal=reversal, reason=reason)
     return "Reversal withdrawn: it will not be posted."
 
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from onebudget.funds.ledger import Ledger, Transaction, period_of
+from onebudget.funds.ledger import Ledger, Transaction, month_key
 from onebudget.funds.ledger_store import REVISION
 from onebudget.money import to_pence
 from onebudget_web.accounts.models import User
@@ -130,7 +130,7 @@ def _insert(fund: Fund, new: list[Transaction], by: User) -> dict[str, int]:
                     fund.pk,
                     tx.key,
                     tx.on,
-                    period_of(tx.on),
+                    month_key(tx.on),
                     tx.description[:300],
                     ids[tx.reverses] if tx.reverses else None,
                     by.pk,

@@ -9,10 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Manager
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.funds import actions, bookkeeping, corrections, presenters, selectors
 from onebudget_web.funds.helpers import (
     approvable,
@@ -25,7 +27,7 @@ from onebudget_web.funds.models import Fund
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
+def fund_ledger(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if request.method == "POST":
         try:
@@ -39,21 +41,21 @@ def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "funds/ledger.html", context)
 
 
-def _act(request: HttpRequest, fund: Fund) -> str:
+def _act(request: SignedInRequest, fund: Fund) -> str:
     """Do what the form asks; returns the message to show."""
     do, by = request.POST.get("do"), request.user
     if do == "instalments":
-        count = bookkeeping.post_instalments(by=by, fund=fund)  # type: ignore[arg-type]
+        count = bookkeeping.post_instalments(by=by, fund=fund)
         return f"{count} instalments posted."
     if do == "close":
         period = request.POST.get("period", "").strip()
-        actions.close_period(by=by, fund=fund, period=period)  # type: ignore[arg-type]
+        actions.close_period(by=by, fund=fund, period=period)
         return f"{presenters.months_in_words([period])} is closed."
     if do == "reverse":
         what = _target(fund, request.POST.get("target", ""))
         corrections.prepare_reversal(
             by=by, fund=fund, reason=request.POST.get("reason", ""), **what
-        )  # type: ignore[arg-type]
+        )
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
     done = reversal_action(request, fund, do)
     if done is None:
@@ -64,14 +66,15 @@ def _act(request: HttpRequest, fund: Fund) -> str:
 def _target(fund: Fund, text: str) -> dict[str, Any]:
     """``transaction:<id>`` or ``actuals:<id>``, as the keyword for ``prepare_reversal``."""
     kind, _, pk = text.partition(":")
-    rows = {"transaction": fund.transactions, "actuals": fund.imports}.get(kind)
+    managers: dict[str, Manager[Any]] = {"transaction": fund.transactions, "actuals": fund.imports}
+    rows = managers.get(kind)
     found = rows.filter(pk=int(pk)).first() if rows is not None and pk.isdigit() else None
     if found is None:
         raise Http404("Nothing to reverse")
     return {kind: found}
 
 
-def _context(request: HttpRequest, fund: Fund, chosen: str) -> dict[str, Any]:
+def _context(request: SignedInRequest, fund: Fund, chosen: str) -> dict[str, Any]:
     manager = can_post(request, fund)
     names = presenters.names_of(selectors.agreement_of(fund))
     balances = selectors.balances(fund)
@@ -111,7 +114,7 @@ def _pending(fund: Fund) -> list[dict[str, Any]]:
 
 @require_GET
 @login_required
-def fund_period(request: HttpRequest, code: str, period: str) -> HttpResponse:
+def fund_period(request: SignedInRequest, code: str, period: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     transactions = selectors.transactions_in(fund, period)
     if not transactions:

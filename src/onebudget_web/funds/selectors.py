@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Manager, Q, QuerySet, Sum
 
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Posting, Transaction, is_open, year_periods
@@ -40,7 +40,8 @@ def get_fund_for(user: Any, code: str) -> Fund:
 
 
 def current_version(fund: Fund) -> AgreementVersion:
-    return fund.versions.order_by("-number").first()  # type: ignore[return-value]
+    """The agreement as last varied (every fund is created with its first version)."""
+    return fund.versions.latest("number")
 
 
 def agreement_of(fund: Fund) -> Agreement:
@@ -82,7 +83,7 @@ def transactions_in(fund: Fund, period: str) -> list[Transaction]:
 
 def as_record(row: LedgerTransaction) -> Transaction:
     postings = tuple(Posting(e.account, e.amount) for e in row.entries.all())
-    reverses = row.reverses.key if row.reverses_id else None  # type: ignore[union-attr]
+    reverses = row.reverses.key if row.reverses is not None else None
     return Transaction(row.key, row.on, row.description, postings, reverses)
 
 
@@ -123,7 +124,7 @@ def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
     ]
 
 
-def all_approved(fund: Fund, approvals: QuerySet[Any]) -> bool:
+def all_approved(fund: Fund, approvals: Manager[Any] | QuerySet[Any]) -> bool:
     """Whether a finance officer of every partner has approved."""
     partners = set(fund.partners.values_list("pk", flat=True))
     return partners <= set(approvals.values_list("organisation_id", flat=True))

@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onebudget.funds.actuals import unreported
 from onebudget.funds.settlement import SettlementError
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.funds import corrections, presenters, selectors, settlements
 from onebudget_web.funds.helpers import (
@@ -31,7 +32,7 @@ PAGE = "funds/settlement.html"
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fund_settlement(request: HttpRequest, code: str) -> HttpResponse:
+def fund_settlement(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if request.method == "POST":
         try:
@@ -47,26 +48,26 @@ def fund_settlement(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, PAGE, _context(request, fund))
 
 
-def _act(request: HttpRequest, fund: Fund) -> str:
+def _act(request: SignedInRequest, fund: Fund) -> str:
     """Do what the form asks; returns the message to show."""
     do, by = request.POST.get("do"), request.user
     if do == "prepare":
         override, nil = request.POST.get("override", ""), request.POST.getlist("nil")
-        settlements.prepare_settlement(by=by, fund=fund, override=override, nil=nil)  # type: ignore[arg-type]
+        settlements.prepare_settlement(by=by, fund=fund, override=override, nil=nil)
         return "Settlement prepared: it now needs each partner's approval."
     if do == "approve":
         latest = selectors.latest_settlement(fund)
         organisation = partner_from(request, fund)
         if latest is None:
             raise Http404("Nothing to approve")
-        settlements.approve_settlement(by=by, settlement=latest, organisation=organisation)  # type: ignore[arg-type]
+        settlements.approve_settlement(by=by, settlement=latest, organisation=organisation)
         return f"Approved for {organisation.name}."
     if do == "reverse":
         standing = selectors.standing_settlement(fund)
         if standing is None:
             raise ValidationError(["There is no posted settlement to reverse"])
         reason = request.POST.get("reason", "")
-        corrections.prepare_reversal(by=by, fund=fund, reason=reason, settlement=standing)  # type: ignore[arg-type]
+        corrections.prepare_reversal(by=by, fund=fund, reason=reason, settlement=standing)
         return "Reversal prepared: it is posted once a finance officer of each partner approves it."
     done = reversal_action(request, fund, do)
     if done is None:
@@ -74,7 +75,7 @@ def _act(request: HttpRequest, fund: Fund) -> str:
     return done
 
 
-def _context(request: HttpRequest, fund: Fund) -> dict[str, Any]:
+def _context(request: SignedInRequest, fund: Fund) -> dict[str, Any]:
     latest = selectors.latest_settlement(fund)
     standing = selectors.standing_settlement(fund)
     manager = can_post(request, fund)
@@ -128,7 +129,7 @@ def _statement(fund: Fund, latest: Any) -> dict[str, Any]:
 
 @require_GET
 @login_required
-def fund_settlement_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def fund_settlement_xlsx(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     latest = selectors.latest_settlement(fund)
     if latest is None:

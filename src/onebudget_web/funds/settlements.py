@@ -138,7 +138,8 @@ def approve_settlement(
     )
     if standing_settlement(fund) is not None:
         problems.append(ALREADY_POSTED)
-    if settlement.pk != latest_settlement(fund).pk:  # type: ignore[union-attr]
+    latest = latest_settlement(fund)
+    if latest is not None and settlement.pk != latest.pk:
         problems.append("A newer settlement has been prepared; approve that one")
     result = None if problems else _settle_now(fund, settlement.nil_schemes)
     if result is not None and _sheets(result) != settlement.statement:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,6 +15,7 @@ from onebudget.funds import report
 from onebudget.funds.monitoring import forecast_settlement, positions
 from onebudget.periods import month_start
 from onebudget.roles import Permission
+from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.core.uploads import upload_text
@@ -42,7 +43,7 @@ __all__ = [
 
 @require_GET
 @login_required
-def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
+def fund_detail(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     agreement = selectors.agreement_of(fund)
     context = {
@@ -57,7 +58,7 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def fund_agreement(request: HttpRequest, code: str) -> HttpResponse:
+def fund_agreement(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     version = selectors.current_version(fund)
     response = HttpResponse(version.text, content_type="application/yaml; charset=utf-8")
@@ -67,7 +68,7 @@ def fund_agreement(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def fund_monitoring(request: HttpRequest, code: str) -> HttpResponse:
+def fund_monitoring(request: SignedInRequest, code: str) -> HttpResponse:
     """Variance to date and forecast outturn by scheme, and the settlement the forecast would
     give each partner: the pool manager's report for any month (a quarter's end, say)."""
     fund = selectors.get_fund_for(request.user, code)
@@ -102,7 +103,7 @@ def _month_name(financial_year: int, month: int) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fund_agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
+def fund_agreement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Record a variation: the agreement's YAML, edited, becomes a new version."""
     fund = selectors.get_fund_for(request.user, code)
     if not _can_post(request, fund):
@@ -113,7 +114,7 @@ def fund_agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.record_variation(
                 by=request.user, fund=fund, text=text, note=request.POST.get("note", "")[:300]
-            )  # type: ignore[arg-type]
+            )
         except ValidationError as refused:
             errors = refused.messages
         else:
@@ -127,7 +128,7 @@ def fund_agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def place_new_fund(request: HttpRequest, slug: str) -> HttpResponse:
+def place_new_fund(request: SignedInRequest, slug: str) -> HttpResponse:
     """Set up a pooled fund for a place from its agreement (a YAML file or text)."""
     from onebudget_web.places.selectors import get_place_for
 
@@ -148,8 +149,8 @@ def place_new_fund(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
                 place=place,
                 text=text,
-                source=upload.name if upload else "agreement.yaml",
-            )  # type: ignore[arg-type]
+                source=(upload.name if upload else None) or "agreement.yaml",
+            )
         except (ValidationError, PermissionDenied) as refused:
             errors = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
         else:

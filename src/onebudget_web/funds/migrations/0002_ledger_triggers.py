@@ -15,14 +15,20 @@ These triggers are a second guard: the rules are checked in ``onebudget.funds.le
   ``problems`` ("at least two postings", "unbalanced"); the entry's non-zero pence is the
   ``entry_not_zero`` check constraint, mirroring ``problems`` ("a posting of zero").
 - ``funds_open_period`` (both databases): ``is_open`` (a closed month takes no postings),
-  called by ``Ledger.check``; its period test mirrors ``period_of`` (stored by the store).
+  called by ``Ledger.check``; its month test mirrors ``month_key`` (stored by the store).
 - ``*_append_only`` / ``*_no_update``: no library function; the library's stores only
   append (``LedgerStore.append``) and ``Ledger`` has no edit or delete.
 - The ``one_key_per_fund`` unique constraint mirrors ``Ledger.check``'s used-key rule, and
   the unique ``reverses`` column mirrors ``unreversible`` (a transaction reversed once).
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import migrations
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 APPEND_ONLY = (
     "funds_ledgertransaction",
@@ -120,7 +126,7 @@ END;
 """
 
 
-def forward(apps, schema_editor):
+def forward(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_FORWARD, params=None)
@@ -132,7 +138,7 @@ def forward(apps, schema_editor):
         schema_editor.execute(SQLITE_OPEN_PERIOD)
 
 
-def backward(apps, schema_editor):
+def backward(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         drops = "\n".join(f"DROP TRIGGER IF EXISTS {t}_append_only ON {t};" for t in APPEND_ONLY)

@@ -15,7 +15,13 @@ A second guard: the rule itself is checked in Python by the actions
 library's ledger is mirrored here.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import migrations
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 APPEND_ONLY = (
     "funds_actualsimport",
@@ -70,7 +76,7 @@ CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
 """
 
 
-def forward(apps, schema_editor):
+def forward(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_FORWARD, params=None)
@@ -82,7 +88,7 @@ def forward(apps, schema_editor):
             schema_editor.execute(SQLITE_NO_UPDATE.format(table=table))
 
 
-def backward(apps, schema_editor):
+def backward(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     drop = "DROP TRIGGER IF EXISTS funds_settlement_replaces_reversed"
     if vendor == "postgresql":

@@ -5,14 +5,20 @@ import django.utils.timezone
 from django.conf import settings
 from importlib import import_module
 
+from typing import TYPE_CHECKING
+
 from django.db import migrations, models
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 # The append-only triggers of 0005, for the new table
 TRIGGERS = import_module("onebudget_web.funds.migrations.0005_settlement_and_reversal_triggers")
 TABLE = "funds_reversalwithdrawal"
 
 
-def append_only(apps, schema_editor):
+def append_only(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(TRIGGERS.PG_APPEND_ONLY.format(table=TABLE), params=None)
@@ -20,7 +26,7 @@ def append_only(apps, schema_editor):
         schema_editor.execute(TRIGGERS.SQLITE_NO_UPDATE.format(table=TABLE))
 
 
-def drop(apps, schema_editor):
+def drop(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
