@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from onebudget.funds import statement
+from onebudget.funds.accounts import Account, Kind, bank, contribution, expenditure
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Ledger, Posting, Transaction
+from onebudget.funds.journal import leg, settlement_transactions
+from onebudget.funds.ledger import Ledger, Transaction
 from onebudget.funds.monitoring import instalments
 from onebudget.funds.riskshare import JOINT
 from onebudget.funds.settlement import Outturn, Settlement, settle
@@ -168,15 +170,15 @@ def books(result: Settlement, outturn: Outturn, new_ledger: LedgerFactory = in_m
                 f"reserve:{partner}",
                 a.start,
                 "Risk reserve",
-                (Posting("bank", amount), Posting(f"reserve:{partner}", -amount)),
+                (leg(bank(), amount), leg(Account(Kind.RISK_RESERVE, partner=partner), -amount)),
             )
         )
     for s in result.schemes:
         for partner in s.contributions:
             for n, (day, amount) in enumerate(instalments(a, s.scheme, partner)):
                 legs = (
-                    Posting("bank", amount),
-                    Posting(f"{s.scheme}:contribution:{partner}", -amount),
+                    leg(bank(), amount),
+                    leg(contribution(s.scheme, partner), -amount),
                 )
                 txs.append(Transaction(f"in:{s.scheme}:{partner}:{n}", day, "Instalment", legs))
         spent = outturn.pooled[s.scheme]
@@ -185,7 +187,7 @@ def books(result: Settlement, outturn: Outturn, new_ledger: LedgerFactory = in_m
                 f"out:{s.scheme}",
                 date(2026, 3, 31),
                 "Spend",
-                (Posting(f"{s.scheme}:expenditure", spent), Posting("bank", -spent)),
+                (leg(expenditure(s.scheme), spent), leg(bank(), -spent)),
             )
         )
     for partner, amount in result.reserve_used.items():
@@ -194,10 +196,13 @@ def books(result: Settlement, outturn: Outturn, new_ledger: LedgerFactory = in_m
                 f"draw:{partner}",
                 date(2026, 3, 31),
                 "Reserve used",
-                (Posting(f"reserve:{partner}", amount), Posting("reserve-used", -amount)),
+                (
+                    leg(Account(Kind.RISK_RESERVE, partner=partner), amount),
+                    leg(Account(Kind.RESERVE_USED), -amount),
+                ),
             )
         )
-    txs += statement.journal(result, date(2026, 3, 31))
+    txs += settlement_transactions(result, date(2026, 3, 31))
     txs = [t for t in txs if all(p.amount for p in t.postings)]
     assert ledger.post_all(txs) == []
     return ledger

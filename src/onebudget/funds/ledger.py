@@ -59,6 +59,11 @@ def month_key(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def month_day(key: str) -> date:
+    """The first day of a ledger month (``month_key``'s inverse: ``"2025-06"`` -> 1 June)."""
+    return date.fromisoformat(f"{key}-01")
+
+
 def year_periods(financial_year: int) -> list[str]:
     """The months of an April-to-March financial year as periods, April first."""
     return [month_key(month_start(financial_year, n)) for n in range(1, 13)]

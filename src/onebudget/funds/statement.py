@@ -1,5 +1,5 @@
-"""The year-end memorandum account of each partner, the payments that settle the fund, and
-the settlement as ledger transactions (so the books and the statement can be reconciled).
+"""The year-end memorandum account of each partner and the payments that settle the fund
+(the settlement as ledger transactions is ``journal.settlement_transactions``).
 
 Signs: a partner's ``settlement`` is what it pays (positive) or receives (negative). The
 host holds the pool, so pooled settlements are paid to or by the host; charge-backs on
@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.settlement import Settlement
 from onebudget.money import ZERO
 
@@ -90,33 +88,3 @@ def payments(result: Settlement) -> list[tuple[str, str, Decimal]]:
         for (first, second), v in sorted(net.items())
         if v
     ]
-
-
-def journal(result: Settlement, on: date) -> list[Transaction]:
-    """The year-end settlement as balanced transactions, one per pooled scheme."""
-    out = []
-    for s in result.schemes:
-        code = s.scheme
-        legs: list[Posting] = []
-        if s.cascade:
-            legs += [Posting(f"{code}:cascade", -s.cascade), Posting("cascade", s.cascade)]
-        if s.reserve:
-            legs += [Posting(f"{code}:reserve", -s.reserve), Posting("reserve-used", s.reserve)]
-        for p, v in s.overspend.shares.items():
-            legs += [Posting(f"{code}:overspend:{p}", -v), Posting(f"due:{p}", v)]
-        if s.overspend.held:
-            held = s.overspend.held
-            legs += [Posting(f"{code}:held", -held), Posting("held-for-decision", held)]
-        for p, v in s.underspend.returned.items():
-            legs += [Posting(f"{code}:returned:{p}", v), Posting(f"due:{p}", -v)]
-        for name, v in (
-            ("carried-forward", s.underspend.carried_forward),
-            ("retained", s.underspend.retained),
-        ):
-            if v:
-                legs += [Posting(f"{code}:{name}", v), Posting(name, -v)]
-        legs = [leg for leg in legs if leg.amount]
-        if legs:
-            key = f"settlement:{result.agreement.id}:{code}"
-            out.append(Transaction(key, on, f"Year-end settlement of {code}", tuple(legs)))
-    return out

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from onebudget.funds import riskshare as rs
+from onebudget.funds.accounts import CODE_RULE, code_is_usable
 from onebudget.funds.agreement import (
     Agreement,
     AgreementError,
@@ -77,9 +78,11 @@ def check(a: Agreement) -> list[Problem]:
 
     for code, n in Counter(a.partner_codes).items():
         need(n == 1, "partners", code, "each partner appears once")
+        need(code_is_usable(code), "partners", code, CODE_RULE)
     need(a.host in partners, "host", a.host, "the host is one of the partners")
     for code, n in Counter(s.code for s in a.schemes).items():
         need(n == 1, "schemes", code, "each scheme code appears once")
+        need(code_is_usable(code), "schemes", code, CODE_RULE)
     for partner, amount in a.risk_reserve.items():
         need(partner in partners, f"risk_reserve.{partner}", partner, "a partner of the agreement")
         need(amount >= 0, f"risk_reserve.{partner}", amount, "a risk reserve is 0 or more")

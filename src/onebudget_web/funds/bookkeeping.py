@@ -1,12 +1,11 @@
-"""The fund's year as ledger transactions: instalments in and monthly actuals out. The
-year-end settlement is in ``settlements`` (its actions are exported here too), reversals
-in ``corrections``.
+"""Posting the fund's year: instalments in and monthly actuals out, built by the library's
+``journal``. The year-end settlement is in ``settlements`` (its actions are exported here
+too), reversals in ``corrections``.
 
-Every transaction has a key made from what it records (scheme, partner, month), so
-uploading the same file twice has one effect, and a changed figure for a posted month is
-refused until the first is reversed; after that the figure is posted again as its key's
-next revision. Each actuals file is recorded with the transactions it posted, so the
-whole file can be reversed.
+Uploading the same file twice has one effect (the transactions' keys say what they record);
+a changed figure for a posted month is refused until the first is reversed, after which it
+is posted again as its key's next revision. Each actuals file is recorded with the
+transactions it posted, so the whole file can be reversed.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from onebudget.funds.actuals import Actuals, ActualsError, parse_actuals
-from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Posting, Transaction
-from onebudget.funds.monitoring import MonthlyFigure, instalments
+from onebudget.funds.journal import actual_transactions, instalment_transactions
+from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.io.tables import RawTable
 from onebudget.money import to_pence
-from onebudget.periods import month_end
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
 from onebudget_web.funds.ledger_store import lock
@@ -47,48 +44,6 @@ __all__ = [
     "prepare_settlement",
     "preview_actuals",
 ]
-
-
-def instalment_transactions(agreement: Agreement) -> list[Transaction]:
-    txs = []
-    for scheme in agreement.schemes:
-        if scheme.budget != "pooled":
-            continue
-        for partner in agreement.contributions(scheme.code):
-            for n, (day, amount) in enumerate(instalments(agreement, scheme.code, partner), 1):
-                if amount:
-                    legs = (
-                        Posting("bank", amount),
-                        Posting(f"{scheme.code}:contribution:{partner}", -amount),
-                    )
-                    text = f"Instalment {n} from {partner} to {scheme.code}"
-                    txs.append(
-                        Transaction(f"instalment:{scheme.code}:{partner}:{n}", day, text, legs)
-                    )
-    return txs
-
-
-def actual_transactions(
-    agreement: Agreement, figures: Sequence[MonthlyFigure]
-) -> list[Transaction]:
-    """Pooled spending leaves the pool's bank; aligned spending is recorded as a memorandum
-    (it stays in the partner's own books) so the settlement can read it from the ledger."""
-    txs = []
-    for f in figures:
-        if not f.actual:
-            continue
-        on = month_end(agreement.financial_year, f.month)
-        if f.partner is None:
-            legs = (Posting(f"{f.scheme}:expenditure", f.actual), Posting("bank", -f.actual))
-            key = f"actual:{f.scheme}:{on:%Y-%m}"
-        else:
-            legs = (
-                Posting(f"{f.scheme}:aligned-spend:{f.partner}", f.actual),
-                Posting(f"memo:aligned:{f.partner}", -f.actual),
-            )
-            key = f"actual:{f.scheme}:{f.partner}:{on:%Y-%m}"
-        txs.append(Transaction(key, on, f"Actual spend, {f.scheme}, {on:%B %Y}", legs))
-    return txs
 
 
 def preview_actuals(fund: Fund, table: RawTable) -> tuple[Actuals, list[str]]:

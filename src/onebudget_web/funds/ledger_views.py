@@ -124,9 +124,13 @@ def fund_period(request: SignedInRequest, code: str, period: str) -> HttpRespons
         if can_post(request, fund)
         else {}
     )
+    names = presenters.names_of(selectors.agreement_of(fund))
     context = {
         "fund": fund,
-        "period": period,
-        "rows": [(tx, reversible.get(tx.key)) for tx in transactions],
+        "month": presenters.months_in_words([period]),
+        "rows": [
+            (tx, reversible.get(tx.key), presenters.postings_in_words(tx, names))
+            for tx in transactions
+        ],
     }
     return render(request, "funds/period.html", context)

@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from onebudget.funds import accounts, books
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
+from onebudget.funds.ledger import Transaction, month_day
 from onebudget.money import ZERO
 from onebudget_web.funds.templatetags.money import pounds
 
@@ -55,17 +57,12 @@ def underspend_in_words(rule: rs.UnderspendRule, names: dict[str, str]) -> str:
     return f"returned, {rule_in_words(rule.rule, names)}"
 
 
-def schemes(agreement: Agreement, books: dict[str, Decimal]) -> list[dict[str, Any]]:
+def schemes(agreement: Agreement, balances: books.Books) -> list[dict[str, Any]]:
     names = {p.code: p.name for p in agreement.partners}
     rows = []
     for s in agreement.schemes:
         contributions = agreement.contributions(s.code)
-        received = -sum(
-            (v for k, v in books.items() if k.startswith(f"{s.code}:contribution:")), ZERO
-        )
-        spent = books.get(f"{s.code}:expenditure", ZERO) + sum(
-            (v for k, v in books.items() if k.startswith(f"{s.code}:aligned-spend:")), ZERO
-        )
+        received, spent = books.received(balances, s.code), books.spent(balances, s.code)
         rows.append(
             {
                 "code": s.code,
@@ -104,7 +101,7 @@ def statement_rows(statement: dict[str, Any]) -> dict[str, Any]:
 def months_in_words(periods: list[str]) -> str:
     """["2026-01", "2026-02", "2026-03", "2025-06"] -> "June 2025 and January to March 2026":
     runs of consecutive months as ranges."""
-    days = sorted(date(int(p[:4]), int(p[5:7]), 1) for p in periods)
+    days = sorted(month_day(p) for p in periods)
     runs: list[list[date]] = []
     for day in days:
         if runs and (runs[-1][-1].year * 12 + runs[-1][-1].month + 1) == day.year * 12 + day.month:
@@ -124,11 +121,14 @@ def _run(run: list[date]) -> str:
 
 
 def account_in_words(account: str, names: dict[str, str]) -> str:
-    """A ledger account with its scheme and partner named before their codes:
-    "BCF01:contribution:QZZ" -> "Home care (BCF01) · contribution · NHS Fernmouth (QZZ)"."""
-    parts = [f"{names[p]} ({p})" if p in names else p.replace("-", " ") for p in account.split(":")]
-    text = " · ".join(parts)
-    return text[:1].upper() + text[1:]
+    """A ledger account as people read it, with its scheme and partner named
+    ("BCF01:contribution:QZZ" -> "Home care: contribution from NHS Fernmouth ICB")."""
+    return accounts.in_words(accounts.parse(account), names)
+
+
+def postings_in_words(tx: Transaction, names: dict[str, str]) -> list[tuple[str, Decimal]]:
+    """A transaction's postings as (account in words, amount)."""
+    return [(account_in_words(p.account, names), p.amount) for p in tx.postings]
 
 
 def names_of(agreement: Agreement) -> dict[str, str]:

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db.models import Count, Manager, Q, QuerySet, Sum
 
+from onebudget.funds.accounts import Kind, parse
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Posting, Transaction, is_open, year_periods
+from onebudget.funds.ledger import Posting, Transaction, is_open, month_day, year_periods
 from onebudget.funds.monitoring import MonthlyFigure
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
@@ -87,13 +88,16 @@ def as_record(row: LedgerTransaction) -> Transaction:
     return Transaction(row.key, row.on, row.description, postings, reverses)
 
 
+SPENDING = (Kind.EXPENDITURE, Kind.ALIGNED_SPEND)
+
+
 def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
     """Each scheme's spending month by month, read from the ledger (pooled: the scheme's
     expenditure account; aligned: each partner's memorandum), with the forecast outturn
     recorded for that month if any."""
     rows = (
         LedgerEntry.objects.filter(transaction__fund=fund)
-        .filter(Q(account__endswith=":expenditure") | Q(account__contains=":aligned-spend:"))
+        .filter(Q(account__contains=Kind.EXPENDITURE) | Q(account__contains=Kind.ALIGNED_SPEND))
         .values("account", "transaction__period")
         .annotate(total=Sum("pence"))
     )
@@ -102,11 +106,11 @@ def monthly_figures(fund: Fund, agreement: Agreement) -> list[MonthlyFigure]:
         forecasts[(f.scheme, f.month)] = from_pence(f.pence)  # the latest recorded wins
     figures: dict[tuple[str, int, str | None], Decimal] = {}
     for r in rows:
-        scheme, _, rest = r["account"].partition(":")
-        partner = rest.removeprefix("aligned-spend:") if rest.startswith("aligned-spend:") else None
-        month = int(r["transaction__period"][5:7])
-        index = period_of(month)
-        key = (scheme, index, partner)
+        account = parse(r["account"])
+        if account.scheme is None or account.kind not in SPENDING:
+            continue
+        index = period_of(month_day(r["transaction__period"]).month)
+        key = (account.scheme, index, account.partner)
         figures[key] = figures.get(key, Decimal("0.00")) + from_pence(r["total"])
     for scheme, month in forecasts:
         figures.setdefault((scheme, month, None), Decimal("0.00"))

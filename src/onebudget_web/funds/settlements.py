@@ -15,15 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from onebudget.funds import report, statement
+from onebudget.funds import books, report
 from onebudget.funds.actuals import missing_actuals, unreported
 from onebudget.funds.agreement import Agreement
+from onebudget.funds.journal import settlement_transactions
 from onebudget.funds.ledger import Transaction, year_periods
 from onebudget.funds.settlement import Outturn, SettlementError, settle
 from onebudget.funds.settlement import Settlement as SettlementResult
@@ -167,7 +167,7 @@ def _post_settlement(by: User, settlement: Settlement, result: SettlementResult)
     """Mark the settlement posted (the database refuses a second standing mark), then post
     its journal in the name of the pool manager who prepared it."""
     fund = settlement.fund
-    journal = statement.journal(result, result.agreement.end - timedelta(days=1))
+    journal = settlement_transactions(result, result.agreement.end - timedelta(days=1))
     txs = [
         Transaction(f"{tx.key}:{settlement.pk}", tx.on, tx.description, tx.postings)
         for tx in journal
@@ -190,37 +190,13 @@ def _post_settlement(by: User, settlement: Settlement, result: SettlementResult)
 
 
 def reported_spend(fund: Fund, agreement: Agreement) -> set[tuple[str, str | None]]:
-    """``(scheme, partner)`` with spend in the ledger (partner ``None`` for pooled spend)."""
-    books = balances(fund)
-    found: set[tuple[str, str | None]] = set()
-    for s in agreement.schemes:
-        if s.budget == "pooled" and f"{s.code}:expenditure" in books:
-            found.add((s.code, None))
-        for p in agreement.partner_codes if s.budget == "aligned" else []:
-            if f"{s.code}:aligned-spend:{p}" in books:
-                found.add((s.code, p))
-    return found
+    """``(scheme, partner)`` with spend in the fund's ledger (``books.reported_spend``)."""
+    return books.reported_spend(agreement, balances(fund))
 
 
 def outturn_from_ledger(fund: Fund, agreement: Agreement, nil: Collection[str] = ()) -> Outturn:
-    """The year's spend from the ledger; a pooled scheme without spend is missing (``settle``
-    refuses it) unless declared ``nil``."""
-    books = balances(fund)
-    pooled = {
-        s.code: books.get(f"{s.code}:expenditure", Decimal("0.00"))
-        for s in agreement.schemes
-        if s.budget == "pooled" and (f"{s.code}:expenditure" in books or s.code in nil)
-    }
-    aligned = {
-        s.code: {
-            p: books[f"{s.code}:aligned-spend:{p}"]
-            for p in agreement.partner_codes
-            if f"{s.code}:aligned-spend:{p}" in books
-        }
-        for s in agreement.schemes
-        if s.budget == "aligned"
-    }
-    return Outturn(pooled, aligned)
+    """The year's spend from the fund's ledger (``books.outturn``)."""
+    return books.outturn(agreement, balances(fund), nil)
 
 
 def _settle_now(fund: Fund, nil: Collection[str] = ()) -> SettlementResult:
