@@ -11,6 +11,12 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 
+class NotPermitted(Exception):  # noqa: N818 (the domain's word for a refusal)
+    """The acting person lacks the permission an action needs. The one way any part of
+    OneBudget refuses for want of a role; the service answers it with 403 and the reason
+    (``onebudget_web.core.refusals``). A broken rule is a problem with the input instead."""
+
+
 class Permission(StrEnum):
     VIEW = "view"  # see the organisation's records and its places
     ANALYSE = "analyse"  # run indicators and download analyses

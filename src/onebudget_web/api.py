@@ -20,10 +20,12 @@ from ninja.openapi.views import openapi_view
 from ninja.security import HttpBearer, django_auth
 
 from onebudget import __version__
+from onebudget.roles import NotPermitted
 from onebudget_web.accounts.actions import record_token_use, token_digest
 from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken, User
 from onebudget_web.allocation.api import router as allocation_router
+from onebudget_web.core.refusals import refused
 from onebudget_web.funds.api import router as funds_router
 from onebudget_web.places.api import router as places_router
 
@@ -84,6 +86,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=signed_in_only,
 )
+# Under DEBUG django-ninja answers any exception itself; a refusal is still a 403
+api.add_exception_handler(NotPermitted, refused)
 api.add_router("/", accounts_router)
 api.add_router("/places", places_router)
 api.add_router("/places", allocation_router)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import multipartparser
 from django.test import override_settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 from onebudget.funds.actuals import parse_actuals
 from onebudget.funds.ledger import Ledger
 from onebudget.io.tables import RawTable, read_table
-from onebudget.roles import Role
+from onebudget.roles import NotPermitted, Role
 from onebudget_web.accounts.actions import grant_role
 from onebudget_web.audit.models import AuditEvent
 from onebudget_web.funds import actions, bookkeeping, corrections, selectors
@@ -139,7 +139,7 @@ def test_a_reversal_is_approved_by_each_partner_by_different_people_never_the_pr
     reversal = corrections.prepare_reversal(by=manager, fund=fund, reason="Typo", transaction=tx)
     with pytest.raises(ValidationError, match="You prepared this reversal"):
         corrections.approve_reversal(by=manager, reversal=reversal, organisation=partner(COUNCIL))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         corrections.approve_reversal(
             by=user("viewer"), reversal=reversal, organisation=partner(COUNCIL)
         )

@@ -149,9 +149,9 @@ def fund_agreement_edit(w: World, side: str) -> list[Call]:
 
 def place_new_fund(w: World, side: str) -> list[Call]:
     """Any partner's pool manager opens the page; only the host's sets the fund up (the
-    agreement names the host), refused as a problem with the agreement (400)."""
+    agreement names the host): another partner's pool manager is refused (403)."""
     url, seen = f"/places/{w.slug(side)}/funds/new/", PARTNERS[side]
-    manager, host = need(P.POST_TO_POOL, seen), need(P.POST_TO_POOL, {HOST[side]}, 400)
+    manager, host = need(P.POST_TO_POOL, seen), need(P.POST_TO_POOL, {HOST[side]})
     text = agreement(w, side, fund_id=f"S75-WALK-{side.upper()}")
     return [
         get(url, seen, manager),
@@ -172,12 +172,9 @@ def place_indicator(w: World, side: str) -> list[Call]:
 
 
 def place_indicator_target(w: World, side: str) -> list[Call]:
-    """A target is set by a partner's commissioner; anyone else's attempt is refused as a
-    problem on the form (400), not 403: ``set_target`` words it as a validation problem."""
+    """A target is set by a partner's commissioner; anyone else is refused (403)."""
     url, seen = f"/places/{w.slug(side)}/outcomes/falls-65-plus/target/", PARTNERS[side]
-    return [
-        post(url, seen, need(P.COMMISSION, seen, 400), data={"value": "1,933.5", "note": "Walk"})
-    ]
+    return [post(url, seen, need(P.COMMISSION, seen), data={"value": "1,933.5", "note": "Walk"})]
 
 
 def place_spend(w: World, side: str) -> list[Call]:

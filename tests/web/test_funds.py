@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from onebudget import demo
 from onebudget.funds.ledger import Posting, Transaction
-from onebudget.roles import Role
+from onebudget.roles import NotPermitted, Role
 from onebudget_web.accounts.actions import grant_role
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.models import AuditEvent
@@ -61,7 +61,7 @@ def test_only_the_pool_manager_posts(client, fund: Fund) -> None:
         "Adjustment",
         (Posting("bank", D("1.00")), Posting("suspense", D("-1.00"))),
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         actions.post_transactions(by=user("finance"), fund=fund, transactions=[tx])
     assert sign_in(client, "finance").get(f"/funds/{fund.code}/actuals/").status_code == 403
     assert actions.post_transactions(by=user("pool-manager"), fund=fund, transactions=[tx]) == 1
@@ -154,10 +154,10 @@ def close_to_the_last_month(fund: Fund) -> None:
 def test_settlement_needs_a_finance_officer_of_each_partner(client, fund: Fund) -> None:
     council, icb = Organisation.objects.get(code="E06099001"), Organisation.objects.get(code="QZZ")
     close_to_the_last_month(fund)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         bookkeeping.prepare_settlement(by=user("finance"), fund=fund)
     settlement = bookkeeping.prepare_settlement(by=user("pool-manager"), fund=fund)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         bookkeeping.approve_settlement(
             by=user("pool-manager"), settlement=settlement, organisation=council
         )

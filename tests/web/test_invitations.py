@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from onebudget.roles import Role
+from onebudget.roles import NotPermitted, Role
 from onebudget_web.accounts import actions, invitations, selectors
 from onebudget_web.accounts.models import Invitation, Membership, Organisation, User
 from onebudget_web.audit.models import AuditEvent
@@ -235,11 +235,11 @@ def test_an_invitation_is_refused_beside_each_field(client, world, admin) -> Non
 
 
 def test_only_an_admin_of_the_organisation_invites(world, admin) -> None:
-    with pytest.raises(PermissionDenied):  # a finance officer of B
+    with pytest.raises(NotPermitted):  # a finance officer of B
         invite(world.bob, world.org_b)
-    with pytest.raises(PermissionDenied):  # A's admin, in B
+    with pytest.raises(NotPermitted):  # A's admin, in B
         invite(admin, world.org_b)
-    with pytest.raises(PermissionDenied):  # a process names no one to answer for it
+    with pytest.raises(NotPermitted):  # a process names no one to answer for it
         invitations.create_invitation(
             by="system:tests",  # type: ignore[arg-type]
             organisation=world.org_a,

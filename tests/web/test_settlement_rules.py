@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onebudget.io.tables import RawTable
-from onebudget.roles import Role
+from onebudget.roles import NotPermitted, Role
 from onebudget_web.accounts.actions import grant_role
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.models import AuditEvent
@@ -218,7 +218,7 @@ def test_a_reversal_posts_the_exact_negation_and_then_a_new_settlement_may_be_po
     manager = user("pool-manager")
     with pytest.raises(ValidationError, match="reason"):
         corrections.prepare_reversal(by=manager, fund=fund, reason="  ", settlement=mark)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         corrections.prepare_reversal(by=user("finance"), fund=fund, reason="x", settlement=mark)
     reversal = corrections.prepare_reversal(
         by=manager, fund=fund, reason="The ICB's contribution was varied", settlement=mark
@@ -313,7 +313,7 @@ def test_a_pending_reversal_is_withdrawn_with_a_reason_and_can_no_longer_be_appr
     corrections.approve_reversal(
         by=user("finance"), reversal=reversal, organisation=partner(COUNCIL)
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotPermitted):
         corrections.withdraw_reversal(by=user("finance"), reversal=reversal, reason="no")
     with pytest.raises(ValidationError, match="Enter the reason for withdrawing"):
         corrections.withdraw_reversal(by=manager, reversal=reversal, reason=" ")

@@ -51,7 +51,7 @@ def test_a_bad_value_is_explained_and_nothing_is_saved(client, demo_place, value
 def test_only_commissioners_of_a_partner_may_set_one(client, demo_place) -> None:
     sign_in(client, "analyst")
     response = client.post(URL + "target/", {"value": "90"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "analyst is not a commissioner of a partner of Fernmouth" in response.content.decode()
     assert "Save target" not in client.get(URL).content.decode()
     client.post("/sign-out/")

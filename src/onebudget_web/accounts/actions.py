@@ -10,12 +10,12 @@ from datetime import timedelta
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from onebudget.organisations import OrganisationKind, code_problems
-from onebudget.roles import Permission, Role
+from onebudget.roles import NotPermitted, Permission, Role
 from onebudget_web.accounts.models import (
     ApiToken,
     DisclosureWaiver,
@@ -83,14 +83,14 @@ def is_system(by: Actor) -> bool:
 def require_admin(by: Actor, organisation: Organisation, what: str) -> None:
     """Only an admin of ``organisation`` (or a system process) manages its people."""
     if not is_system(by) and not has_permission(by, organisation, Permission.MANAGE_MEMBERS):
-        raise PermissionDenied(f"{what} needs an admin of {organisation.name}")
+        raise NotPermitted(f"{what} needs an admin of {organisation.name}")
 
 
 def _refuse_self(by: Actor, user: User, what: str) -> None:
     """Nobody changes their own roles or account: another admin must. So an admin cannot
     raise themself, nor leave an organisation with no admin by withdrawing their own."""
     if not is_system(by) and getattr(by, "pk", None) == user.pk:
-        raise PermissionDenied(f"You cannot {what} yourself: another admin must")
+        raise NotPermitted(f"You cannot {what} yourself: another admin must")
 
 
 @transaction.atomic
@@ -185,7 +185,7 @@ def revoke_api_token(
         theirs = set(holder.memberships.values_list("organisation_id", flat=True))
         shared = theirs & administered_organisation_ids(by)
         if not shared or (organisation is not None and organisation.pk not in shared):
-            raise PermissionDenied("Only the holder or an admin of their organisation revokes")
+            raise NotPermitted("Only the holder or an admin of their organisation revokes")
     _revoke(by, api_token, organisation)
 
 
@@ -230,9 +230,9 @@ def grant_disclosure_waiver(
     *, by: User, user: User, organisation: Organisation, reason: str, days: int
 ) -> DisclosureWaiver:
     """An organisation's admin lets one of its analysts see unsuppressed outputs."""
-    problems = []
     if not has_permission(by, organisation, Permission.MANAGE_MEMBERS):
-        problems.append(f"{by.username} is not an admin of {organisation.code}")
+        raise NotPermitted(f"{by.username} is not an admin of {organisation.name}")
+    problems = []
     if Role.ANALYST not in roles_in(user, organisation):  # named analysts only
         problems.append(f"{user.username} is not an analyst of {organisation.code}")
     if len(reason.strip()) < 10:
@@ -291,9 +291,9 @@ def disable_user(*, by: Actor, user: User, organisation: Organisation) -> None:
     _refuse_self(by, user, "disable")
     held = list(user.memberships.select_related("organisation", "user"))
     if organisation.pk not in {m.organisation_id for m in held}:
-        raise PermissionDenied(f"{user.username} holds no role in {organisation.name}")
+        raise NotPermitted(f"{user.username} holds no role in {organisation.name}")
     if not is_system(by) and user.pk in working_elsewhere(by, organisation):
-        raise PermissionDenied(
+        raise NotPermitted(
             f"{user.display_name()} also works for an organisation you do not administer: "
             "withdraw their roles here instead"
         )

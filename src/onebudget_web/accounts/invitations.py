@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from onebudget.roles import Permission, Role
+from onebudget.roles import NotPermitted, Permission, Role
 from onebudget_web.accounts.actions import (
     create_user,
     grant_role,
@@ -45,7 +45,7 @@ def create_invitation(
 ) -> tuple[str, Invitation]:
     """Invite a person to ``organisation``; returns the token, in clear for the only time."""
     if not isinstance(by, User):  # an invitation names the person who answers for it
-        raise PermissionDenied("Only a person invites people")
+        raise NotPermitted("Only a person invites people")
     require_admin(by, organisation, "Inviting a person")
     full_name, username, email = full_name.strip(), username.strip(), email.strip()
     problems = _problems(organisation, full_name, username, email, roles)

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from onebudget.roles import Permission, Role
+from onebudget.roles import NotPermitted, Permission, Role
 from onebudget_web.accounts import actions, invitations, presenters, selectors
 from onebudget_web.accounts.models import Invitation, Organisation, User
 from onebudget_web.accounts.people_forms import ChoosePasswordForm, InvitationForm
@@ -32,7 +32,7 @@ def _administered(request: SignedInRequest, code: str) -> Organisation:
     """The organisation, if the person administers it: 404 to outsiders, 403 to members."""
     organisation = selectors.get_organisation_for(request.user, code)
     if not selectors.has_permission(request.user, organisation, Permission.MANAGE_MEMBERS):
-        raise PermissionDenied("Only the organisation's admins manage its people")
+        raise NotPermitted("Only the organisation's admins manage its people")
     return organisation
 
 

@@ -3,14 +3,14 @@ kept only if there is no problem, audited. An analyst of a partner of the place 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
 from onebudget.allocation.places import Choice, Place, choose
 from onebudget.allocation.targets import AllocationError
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
@@ -24,10 +24,10 @@ def acting_organisation(by: User, place: Partnership) -> Organisation:
     for organisation in partners_for(by, place):
         if has_permission(by, organisation, Permission.ANALYSE):
             return organisation
-    raise PermissionDenied(f"Saving allocations for {place.name} needs an analyst's role")
+    raise NotPermitted(f"Saving allocations for {place.name} needs an analyst's role")
 
 
-class NotOwner(PermissionDenied):
+class NotOwner(NotPermitted):
     """Refused: the saved places belong to another partner, whose analysts alone change them."""
 
     def __init__(self, refused: list[AllocationPlace], what: str) -> None:

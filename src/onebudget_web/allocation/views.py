@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +28,7 @@ from onebudget.allocation.places import (
     write_session,
 )
 from onebudget.allocation.populations import YEARS
+from onebudget.roles import NotPermitted
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.allocation import actions
 from onebudget_web.allocation.models import AllocationPlace
@@ -56,7 +57,7 @@ KINDS = {"council": "councils", "pcn": "pcns", "lad": "districts"}
 def _can_save(request: SignedInRequest, place: Place) -> bool:
     try:
         actions.acting_organisation(request.user, place)
-    except PermissionDenied:
+    except NotPermitted:
         return False
     return True
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.accounts.selectors import Viewer, has_permission
 from onebudget_web.audit.models import AuditEvent
@@ -22,7 +21,7 @@ def activity_of(
     organisations are never included, even when done by this organisation's members.
     """
     if not has_permission(user, organisation, Permission.VIEW_AUDIT):
-        raise PermissionDenied("Only the organisation's administrators see its activity")
+        raise NotPermitted("Only the organisation's administrators see its activity")
     members = organisation.memberships.values("user_id")
     mine = Q(organisation=organisation) | Q(action__in=SIGN_IN_ACTIONS, actor_id__in=members)
     return AuditEvent.objects.filter(mine).order_by("-at", "-id")[:limit]

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Manager, Model, QuerySet
 
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import record
 
 
 def require(by: User, organisation: Organisation, permission: Permission, what: str) -> None:
-    """A missing role is ``PermissionDenied`` (403); a broken rule is ``ValidationError``."""
+    """A missing role is ``NotPermitted`` (403); a broken rule is ``ValidationError``."""
     if not has_permission(by, organisation, permission):
-        raise PermissionDenied(
-            f"{what} needs the {permission.value} permission at {organisation.code}"
-        )
+        raise NotPermitted(f"{what} needs the {permission.value} permission at {organisation.code}")
 
 
 def approval_problems(
@@ -35,7 +33,7 @@ def approval_problems(
     officer of a partner, one approval per partner, and different people, none of them
     the person who prepared it."""
     if not has_permission(by, organisation, Permission.APPROVE_SETTLEMENT):
-        raise PermissionDenied(f"Approving needs a finance role at {organisation.code}")
+        raise NotPermitted(f"Approving needs a finance role at {organisation.code}")
     problems = []
     if not fund.partners.filter(pk=organisation.pk).exists():
         problems.append(f"{organisation.name} is not a partner of this fund")

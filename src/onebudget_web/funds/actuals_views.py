@@ -12,12 +12,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from onebudget.io.tables import TableError
+from onebudget.roles import NotPermitted
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.funds import bookkeeping, selectors, uploads
 from onebudget_web.funds.helpers import can_post
@@ -33,7 +34,7 @@ CHOOSE_A_FILE = "Choose a .csv or .xlsx file of monthly actuals"
 def fund_actuals(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if not can_post(request, fund):
-        raise PermissionDenied("Only the pool manager uploads actuals")
+        raise NotPermitted("Only the pool manager uploads actuals")
     if request.method == "POST" and request.POST.get("token"):
         return _post_upload(request, fund, request.POST["token"])
     if request.method != "POST":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onebudget.funds import report
 from onebudget.funds.monitoring import forecast_settlement, positions
 from onebudget.periods import month_start
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
@@ -107,7 +107,7 @@ def fund_agreement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Record a variation: the agreement's YAML, edited, becomes a new version."""
     fund = selectors.get_fund_for(request.user, code)
     if not _can_post(request, fund):
-        raise PermissionDenied("Only the pool manager records variations")
+        raise NotPermitted("Only the pool manager records variations")
     text, errors = selectors.current_version(fund).text, []
     if request.method == "POST":
         text = request.POST.get("text", "")
@@ -137,7 +137,7 @@ def place_new_fund(request: SignedInRequest, slug: str) -> HttpResponse:
         o for o in place.partners.all() if has_permission(request.user, o, Permission.POST_TO_POOL)
     ]
     if not allowed:
-        raise PermissionDenied("Setting up a fund is for the host partner's pool manager")
+        raise NotPermitted("Setting up a fund is for the host partner's pool manager")
     errors: list[str] = []
     text = request.POST.get("text", "")
     if request.method == "POST":
@@ -151,8 +151,8 @@ def place_new_fund(request: SignedInRequest, slug: str) -> HttpResponse:
                 text=text,
                 source=(upload.name if upload else None) or "agreement.yaml",
             )
-        except (ValidationError, PermissionDenied) as refused:
-            errors = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+        except ValidationError as refused:
+            errors = refused.messages
         else:
             messages.success(request, f"{fund.name} is set up.")
             return redirect("fund", code=fund.code)

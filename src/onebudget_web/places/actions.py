@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.targets import parse_target
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import Actor, actor_label, record
@@ -100,9 +100,9 @@ def set_target(
     *, by: User, place: Place, indicator: str, year: int, value: str, note: str = ""
 ) -> IndicatorTarget:
     """A commissioner of one of the place's partners sets (or changes) a target."""
-    problems = []
     if not any(has_permission(by, org, Permission.COMMISSION) for org in place.partners.all()):
-        problems.append(f"{by.username} is not a commissioner of a partner of {place.name}")
+        raise NotPermitted(f"{by.username} is not a commissioner of a partner of {place.name}")
+    problems = []
     known = indicators()
     if indicator not in known:
         problems.append(f"{indicator!r} is not an indicator")

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.disclosure import Waiver
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.actions import record_unsuppressed_view
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import (
@@ -50,7 +50,7 @@ def place_outcomes(request: SignedInRequest, slug: str) -> HttpResponse:
     waiver = active_waiver(request.user, mine)
     unsuppressed = request.GET.get("unsuppressed") == "1"
     if unsuppressed and waiver is None:
-        raise PermissionDenied("Unsuppressed outputs need a disclosure waiver")
+        raise NotPermitted("Unsuppressed outputs need a disclosure waiver")
     use = None
     if unsuppressed and waiver is not None and report is not None:
         record_unsuppressed_view(

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "onebudget_web.core.headers.NoStoreMiddleware",
     "onebudget_web.core.headers.ContentSecurityPolicyMiddleware",
     "onebudget_web.core.sessions.AbsoluteTimeoutMiddleware",
+    "onebudget_web.core.refusals.RefusalMiddleware",  # NotPermitted -> 403, in one place
     # last: a signed-in person who still owes the second factor reaches only its pages
     "onebudget_web.accounts.two_factor.middleware.TwoFactorMiddleware",
 ]

@@ -13,12 +13,12 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
 from onebudget.io.tables import TableError, read_table
-from onebudget.roles import Permission
+from onebudget.roles import NotPermitted, Permission
 from onebudget.spend.mapping import LedgerFileError, MappingError, ledger_lines, load_mapping
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
@@ -32,9 +32,9 @@ def require_uploader(by: User, place: Place, organisation: Organisation) -> None
     """Refused (403) unless ``by`` is a finance officer of ``organisation``, a partner of the
     place: the upload views ask this before they read a byte of the file."""
     if not place.partners.filter(pk=organisation.pk).exists():
-        raise PermissionDenied(f"{organisation.code} is not a partner of {place.name}")
+        raise NotPermitted(f"{organisation.code} is not a partner of {place.name}")
     if not has_permission(by, organisation, Permission.MANAGE_FINANCE):
-        raise PermissionDenied(f"Uploading ledgers needs a finance role at {organisation.code}")
+        raise NotPermitted(f"Uploading ledgers needs a finance role at {organisation.code}")
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onebudget.roles import NotPermitted
 from onebudget_web.accounts.actions import grant_disclosure_waiver
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.context import Origin, origin
@@ -36,4 +37,6 @@ class Command(BaseCommand):
                 )
         except ValidationError as refused:
             raise CommandError("; ".join(refused.messages)) from refused
+        except NotPermitted as refused:
+            raise CommandError(str(refused)) from refused
         self.stdout.write(f"Waiver granted: {waiver}")
