@@ -9,12 +9,12 @@ rest add up to the penny; per head is over the place's registered population.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from onebudget.money import allocate
+from onebudget.money import PENNY, ZERO, allocate
 from onebudget.population.reference import practices_by_council
 from onebudget.spend.engine import SpendView
 
@@ -69,6 +69,25 @@ def shares_for(lad: str, partners: list[str]) -> tuple[Decimal, dict[str, Share]
     return place, shares
 
 
+def per_head(amount: Decimal, population: Decimal) -> Decimal:
+    """Money per person, to the penny (half to even, as every rounding of money here)."""
+    return (amount / population).quantize(PENNY)
+
+
+def per_head_by_service(
+    rows: Sequence[Mapping[str, Any]], population: Decimal
+) -> tuple[Decimal, list[tuple[str, Decimal, Decimal]]]:
+    """The place's total and, largest first, each service's (code, amount, per head), from
+    ``apportion``'s rows."""
+    by_service: dict[str, Decimal] = {}
+    for r in rows:
+        code = str(r["service"])
+        by_service[code] = by_service.get(code, ZERO) + r["place_amount"]
+    ranked = sorted(by_service.items(), key=lambda kv: -kv[1])
+    total = sum(by_service.values(), ZERO)
+    return total, [(code, amount, per_head(amount, population)) for code, amount in ranked]
+
+
 def apportion(
     view: SpendView, place: str, population: Decimal, shares: Mapping[str, Share]
 ) -> list[dict[str, Any]]:
@@ -89,7 +108,7 @@ def apportion(
                 "ledger_amount": total,
                 "place_share": round(float(share.place / share.whole), 6) if share else 1.0,
                 "place_amount": mine,
-                "per_head": (mine / population).quantize(Decimal("0.01")) if population else None,
+                "per_head": per_head(mine, population) if population else None,
             }
         )
     return rows

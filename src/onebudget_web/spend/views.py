@@ -4,8 +4,6 @@ line-level detail only for the user's own organisations, and uploads for finance
 from __future__ import annotations
 
 import tempfile
-from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,6 @@ from onebudget.money import ZERO
 from onebudget.roles import Permission
 from onebudget.spend import report
 from onebudget.spend.charts import spend_svg
-from onebudget.spend.taxonomy import services
 from onebudget_web.accounts.models import Organisation
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
@@ -29,64 +26,10 @@ from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for, partners_for
-from onebudget_web.spend import actions
-from onebudget_web.spend.selectors import PlaceAmounts, place_amounts, place_spend
+from onebudget_web.spend import actions, presenters
+from onebudget_web.spend.selectors import place_amounts, place_spend
 
 MAPPING_LIMIT = 1024 * 1024  # what the YAML reader reads
-
-
-def _service_table(rows: list[dict[str, Any]], partners: list[str]) -> list[dict[str, Any]]:
-    by: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        entry = by.setdefault(
-            r["service"], {"name": r["service_name"], "amounts": defaultdict(lambda: ZERO)}
-        )
-        entry["amounts"][r["partner"]] += r["amount"]
-    table = [
-        {
-            "name": e["name"],
-            "amounts": [e["amounts"][p] for p in partners],
-            "total": sum(e["amounts"].values(), ZERO),
-        }
-        for e in by.values()
-    ]
-    return sorted(table, key=lambda t: -t["total"])
-
-
-def _budget_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pooled, aligned and in-view-only money by partner."""
-    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for r in rows:
-        totals[(r["partner"], r["budget"])] += r["amount"]
-    partners = sorted({p for p, _ in totals})
-    return [
-        {"partner": p, **{b: totals[(p, b)] for b in ("pooled", "aligned", "view")}}
-        for p in partners
-    ]
-
-
-def _per_head(found: PlaceAmounts | None) -> dict[str, Any] | None:
-    if found is None or not found.population:
-        return None
-    by_service: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for r in found.rows:
-        by_service[str(r["service"])] += r["place_amount"]
-    total = sum(by_service.values(), ZERO)
-    names = {s.code: s.name for s in services().services}
-    return {
-        "population": found.population,
-        "source": found.population_source,
-        "total": total,
-        "per_head": (total / found.population).quantize(Decimal("0.01")),
-        "services": [
-            {
-                "name": names.get(code, code),
-                "amount": amount,
-                "per_head": (amount / found.population).quantize(Decimal("0.01")),
-            }
-            for code, amount in sorted(by_service.items(), key=lambda kv: -kv[1])
-        ],
-    }
 
 
 def _context(
@@ -111,7 +54,7 @@ def _context(
         partners = sorted({r["partner"] for r in rows})
         context |= {
             "partners": partners,
-            "services": _service_table(rows, partners),
+            "services": presenters.service_table(rows, partners),
             "total": sum((r["amount"] for r in rows), ZERO),
             "reconciliations": report.reconciliation_rows(view),
             "unmapped": [r for r in report.unmapped_rows(view) if r["partner"] in mine][:200],
@@ -119,8 +62,8 @@ def _context(
                 g for g in view.unresolved if any(p.line.partner in mine for p in g.lines)
             ],
             "chart": spend_svg(f"Spend by service, {place.name}", rows),
-            "budgets": _budget_table(rows),
-            "per_head": _per_head(place_amounts(place, view)),
+            "budgets": presenters.budget_table(rows),
+            "per_head": presenters.per_head_table(place_amounts(place, view)),
         }
     return context
 
