@@ -18,6 +18,7 @@ from typing import Any
 from onebudget.organisations import OrganisationKind
 from onebudget.roles import Role
 from onebudget_web.accounts import actions as accounts
+from onebudget_web.accounts import waivers
 from onebudget_web.allocation import actions as allocation
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping, corrections, settlements
@@ -248,7 +249,7 @@ def budget(side: str) -> str:
 
 def _waiver(world: World, org: str) -> None:
     """The host council's analyst may see unsuppressed outputs (granted by its admin)."""
-    accounts.grant_disclosure_waiver(
+    waivers.grant_disclosure_waiver(
         by=world.people[(org, Role.ADMIN)],
         user=world.people[(org, Role.ANALYST)],
         organisation=world.orgs[org],

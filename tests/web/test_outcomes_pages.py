@@ -53,8 +53,8 @@ def test_unknown_indicators_and_places_without_data_say_so(signed_in) -> None:
 
 
 def _admin_grants(analyst: str, **kw: object):
-    from onebudget_web.accounts.actions import grant_disclosure_waiver
     from onebudget_web.accounts.models import Organisation, User
+    from onebudget_web.accounts.waivers import grant_disclosure_waiver
 
     return grant_disclosure_waiver(
         by=User.objects.get(username="admin"),
@@ -106,7 +106,7 @@ def test_a_revoked_or_expired_waiver_no_longer_works(signed_in) -> None:
 
     from django.utils import timezone
 
-    from onebudget_web.accounts.actions import revoke_disclosure_waiver
+    from onebudget_web.accounts.waivers import revoke_disclosure_waiver
 
     waiver = _admin_grants("analyst")
     revoke_disclosure_waiver(by="system:tests", waiver=waiver)

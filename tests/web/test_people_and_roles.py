@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from onebudget.roles import NotPermitted, Role
-from onebudget_web.accounts import actions, invitations, selectors
+from onebudget_web.accounts import actions, invitations, leavers, selectors
 from onebudget_web.accounts.models import ApiToken, Invitation, Membership, User
 from onebudget_web.audit.models import AuditEvent
 from tests.conftest import PASSWORD, World
@@ -322,7 +322,7 @@ def test_nobody_disables_themself(team: Team) -> None:
     assert "You cannot disable your own account" in page
     assert client.post(people_url(org, f"{alice.pk}/disable/")).status_code == 403
     with pytest.raises(NotPermitted):
-        actions.disable_user(by=alice, user=alice, organisation=org)
+        leavers.disable_user(by=alice, user=alice, organisation=org)
     assert fresh(alice).is_active
 
 
@@ -344,7 +344,7 @@ def test_someone_who_also_works_elsewhere_keeps_their_account(team: Team) -> Non
     actions.grant_role(
         by="system:tests", user=world.alice, organisation=world.org_b, role=Role.ADMIN
     )
-    actions.disable_user(by=fresh(world.alice), user=carol, organisation=world.org_a)
+    leavers.disable_user(by=fresh(world.alice), user=carol, organisation=world.org_a)
     assert not fresh(carol).is_active
 
 
@@ -354,7 +354,7 @@ def test_a_disabled_admins_invitations_stop_working(team: Team) -> None:
     token, invitation = invitations.create_invitation(
         by=dan, organisation=org, full_name="Gil", username="gil", email="", roles=["viewer"]
     )
-    actions.disable_user(by=team.world.alice, user=dan, organisation=org)
+    leavers.disable_user(by=team.world.alice, user=dan, organisation=org)
     assert Invitation.objects.get(pk=invitation.pk).state() == "withdrawn"
     assert Invitation.objects.get(pk=team.invitation.pk).state() == "pending"  # Alice's
     assert Client().get(f"/invitations/{token}/").status_code == 410

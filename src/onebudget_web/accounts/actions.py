@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +15,6 @@ from onebudget.organisations import OrganisationKind, code_problems
 from onebudget.roles import NotPermitted, Permission, Role
 from onebudget_web.accounts.models import (
     ApiToken,
-    DisclosureWaiver,
-    Invitation,
     Membership,
     Organisation,
     User,
@@ -28,8 +23,6 @@ from onebudget_web.accounts.selectors import (
     administered_organisation_ids,
     forget_scope,
     has_permission,
-    roles_in,
-    working_elsewhere,
 )
 from onebudget_web.audit.log import Actor, actor_label, record
 
@@ -86,7 +79,7 @@ def require_admin(by: Actor, organisation: Organisation, what: str) -> None:
         raise NotPermitted(f"{what} needs an admin of {organisation.name}")
 
 
-def _refuse_self(by: Actor, user: User, what: str) -> None:
+def refuse_self(by: Actor, user: User, what: str) -> None:
     """Nobody changes their own roles or account: another admin must. So an admin cannot
     raise themself, nor leave an organisation with no admin by withdrawing their own."""
     if not is_system(by) and getattr(by, "pk", None) == user.pk:
@@ -97,7 +90,7 @@ def _refuse_self(by: Actor, user: User, what: str) -> None:
 def grant_role(*, by: Actor, user: User, organisation: Organisation, role: Role) -> Membership:
     """Give ``user`` a role in ``organisation``; refused unless ``by`` administers it."""
     require_admin(by, organisation, "Granting a role")
-    _refuse_self(by, user, "grant a role to")
+    refuse_self(by, user, "grant a role to")
     membership, created = Membership.objects.get_or_create(
         user=user,
         organisation=organisation,
@@ -120,11 +113,11 @@ def grant_role(*, by: Actor, user: User, organisation: Organisation, role: Role)
 def withdraw_role(*, by: Actor, membership: Membership) -> None:
     """Take a role away; refused unless ``by`` administers its organisation."""
     require_admin(by, membership.organisation, "Withdrawing a role")
-    _refuse_self(by, membership.user, "withdraw a role from")
-    _withdraw(by, membership)
+    refuse_self(by, membership.user, "withdraw a role from")
+    end_membership(by, membership)
 
 
-def _withdraw(by: Actor, membership: Membership) -> None:
+def end_membership(by: Actor, membership: Membership) -> None:
     record(
         by=by,
         action="role.withdrawn",
@@ -186,10 +179,10 @@ def revoke_api_token(
         shared = theirs & administered_organisation_ids(by)
         if not shared or (organisation is not None and organisation.pk not in shared):
             raise NotPermitted("Only the holder or an admin of their organisation revokes")
-    _revoke(by, api_token, organisation)
+    revoke_token(by, api_token, organisation)
 
 
-def _revoke(by: Actor, api_token: ApiToken, organisation: Organisation | None = None) -> None:
+def revoke_token(by: Actor, api_token: ApiToken, organisation: Organisation | None = None) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at"])
@@ -220,138 +213,3 @@ def record_failed_sign_in(*, username: str, locked_out: bool) -> None:
 
 def record_sign_out(*, user: User) -> None:
     record(by=user, action="logout", obj=user)
-
-
-MAX_WAIVER_DAYS = 90
-
-
-@transaction.atomic
-def grant_disclosure_waiver(
-    *, by: User, user: User, organisation: Organisation, reason: str, days: int
-) -> DisclosureWaiver:
-    """An organisation's admin lets one of its analysts see unsuppressed outputs."""
-    if not has_permission(by, organisation, Permission.MANAGE_MEMBERS):
-        raise NotPermitted(f"{by.username} is not an admin of {organisation.name}")
-    problems = []
-    if Role.ANALYST not in roles_in(user, organisation):  # named analysts only
-        problems.append(f"{user.username} is not an analyst of {organisation.code}")
-    if len(reason.strip()) < 10:
-        problems.append("give the reason (at least 10 characters)")
-    if not 1 <= days <= MAX_WAIVER_DAYS:
-        problems.append(f"a waiver lasts 1 to {MAX_WAIVER_DAYS} days, not {days}")
-    if problems:
-        raise ValidationError(problems)
-    waiver = DisclosureWaiver.objects.create(
-        user=user,
-        organisation=organisation,
-        reason=reason.strip(),
-        granted_by=actor_label(by),
-        expires_at=timezone.now() + timedelta(days=days),
-    )
-    record(
-        by=by,
-        action="disclosure_waiver.granted",
-        obj=waiver,
-        organisation=organisation,
-        detail={"user": user.username, "reason": waiver.reason, "days": days},
-    )
-    return waiver
-
-
-@transaction.atomic
-def revoke_disclosure_waiver(*, by: Actor, waiver: DisclosureWaiver) -> None:
-    if waiver.revoked_at is None:
-        waiver.revoked_at = timezone.now()
-        waiver.save(update_fields=["revoked_at"])
-        record(
-            by=by,
-            action="disclosure_waiver.revoked",
-            obj=waiver,
-            organisation=waiver.organisation,
-            detail={"user": waiver.user.username},
-        )
-
-
-def record_unsuppressed_view(*, user: User, waiver: DisclosureWaiver, what: str) -> None:
-    record(
-        by=user,
-        action="outputs.viewed_unsuppressed",
-        obj=waiver,
-        organisation=waiver.organisation,
-        detail={"what": what},
-    )
-
-
-@transaction.atomic
-def disable_user(*, by: Actor, user: User, organisation: Organisation) -> None:
-    """A leaver: the account closed, their roles withdrawn (each audited), API tokens
-    revoked, sessions ended, invitations they sent withdrawn. Only by an admin of every
-    organisation they hold a role in: elsewhere, an admin withdraws their roles instead."""
-    require_admin(by, organisation, "Disabling a person")
-    _refuse_self(by, user, "disable")
-    held = list(user.memberships.select_related("organisation", "user"))
-    if organisation.pk not in {m.organisation_id for m in held}:
-        raise NotPermitted(f"{user.username} holds no role in {organisation.name}")
-    if not is_system(by) and user.pk in working_elsewhere(by, organisation):
-        raise NotPermitted(
-            f"{user.display_name()} also works for an organisation you do not administer: "
-            "withdraw their roles here instead"
-        )
-    tokens = list(user.api_tokens.filter(revoked_at__isnull=True))
-    for api_token in tokens:
-        _revoke(by, api_token, organisation)
-    for membership in held:
-        _withdraw(by, membership)
-    invitations = _withdraw_invitations_sent_by(by, user)
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    record(
-        by=by,
-        action="user.disabled",
-        obj=user,
-        organisation=organisation,
-        detail={
-            "user": user.username,
-            "roles_withdrawn": [f"{m.organisation.code}:{m.role}" for m in held],
-            "tokens_revoked": [t.prefix for t in tokens],
-            "invitations_withdrawn": invitations,
-            "sessions_ended": end_sessions_of(user),
-        },
-    )
-
-
-def end_sessions_of(user: User) -> int:
-    """Delete the user's signed-in sessions (database session engine); how many.
-
-    A session row does not say whose it is until decoded, so this reads every unexpired
-    session: O(n) in the sessions of the whole service. Fine at a few thousand users; past
-    that, keep a user-to-session index (a ``user_logged_in`` receiver) instead.
-    """
-    mine = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=mine).delete()
-    return len(mine)
-
-
-def _withdraw_invitations_sent_by(by: Actor, user: User) -> list[int]:
-    """A leaver's pending invitations die with their account: no one joins on their word."""
-    pending = Invitation.objects.filter(
-        invited_by=user, used_at__isnull=True, withdrawn_at__isnull=True
-    ).select_related("organisation")
-    withdrawn = []
-    for invitation in pending:
-        invitation.withdrawn_at = timezone.now()
-        invitation.withdrawn_by = actor_label(by)
-        invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        record(
-            by=by,
-            action="invitation.withdrawn",
-            obj=invitation,
-            organisation=invitation.organisation,
-            detail={"username": invitation.username, "why": "the inviting admin was disabled"},
-        )
-        withdrawn.append(invitation.pk)
-    return withdrawn

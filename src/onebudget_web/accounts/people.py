@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onebudget.roles import NotPermitted, Permission, Role
-from onebudget_web.accounts import actions, invitations, presenters, selectors
+from onebudget_web.accounts import actions, invitations, leavers, presenters, selectors
 from onebudget_web.accounts.models import Invitation, Organisation, User
 from onebudget_web.accounts.people_forms import ChoosePasswordForm, InvitationForm
 from onebudget_web.accounts.requests import SignedInRequest
@@ -146,7 +146,7 @@ def people_disable(request: SignedInRequest, code: str, pk: int) -> HttpResponse
     organisation = _administered(request, code)
     member = selectors.member_of(request.user, organisation, pk)
     if request.method == "POST":
-        actions.disable_user(by=request.user, user=member, organisation=organisation)
+        leavers.disable_user(by=request.user, user=member, organisation=organisation)
         messages.success(request, f"{member.display_name()}'s account is disabled.")
         return _back(organisation)
     context = {

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from onebudget.outcomes.definitions import indicators
 from onebudget.outcomes.disclosure import Waiver
 from onebudget.roles import NotPermitted, Permission
-from onebudget_web.accounts.actions import record_unsuppressed_view
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import (
     active_waiver,
     has_permission,
 )
+from onebudget_web.accounts.waivers import record_unsuppressed_view
 from onebudget_web.funds.selectors import funds_for
 from onebudget_web.places import selectors
 from onebudget_web.places.actions import set_target

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from onebudget.roles import NotPermitted
-from onebudget_web.accounts.actions import grant_disclosure_waiver
 from onebudget_web.accounts.models import Organisation, User
+from onebudget_web.accounts.waivers import grant_disclosure_waiver
 from onebudget_web.audit.context import Origin, origin
 
 
