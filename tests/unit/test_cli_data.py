@@ -1,3 +1,4 @@
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -5,10 +6,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from onebudget.cli import data as cli_data
 from onebudget.cli.main import app
+from onebudget.population.extract import CheckReport, Finding
 from tests.spec.outcomes.conftest import make_tables
 
 runner = CliRunner()
@@ -144,3 +147,32 @@ def test_admitted_care_checks_are_in_the_json_report(tmp_path: Path) -> None:
         {"person_id": "p1", "spell_id": 1, "admidate": "2024-01-02", "disdate": "2024-01-02",
          "field": "diag_4_03", "value": "J18.0"}
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_count_is_never_cut_in_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    example = (("person_id", "p1"), ("spell_id", 12), ("opdate_01", date(2023, 12, 1)))
+    finding = Finding(
+        check="procedure-outside-spell",
+        table="apc_spells",
+        rule="a procedure is dated within its spell",
+        severity="problem",
+        count=1_234_567,
+        examples=(example,),
+        unit="people",
+    )
+    report = CheckReport(findings=(finding,), rows=(("apc_spells", 2_000_000),), cld_release=2)
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    monkeypatch.setattr(cli_data, "console", console)
+    cli_data._print(report)
+    assert isinstance(console.file, io.StringIO)
+    shown = console.file.getvalue()
+    assert "1,234,567 people" in shown  # on one line
+    assert "…" not in shown
+    cells = [line.split("│") for line in shown.splitlines() if line.startswith("│")]
+    check, table = ("".join(row[i].strip() for row in cells) for i in (1, 2))
+    assert check == "problemprocedure-outside-spell"  # folded onto more lines at worst
+    assert table == "apc_spells"
+    assert max(len(line) for line in shown.splitlines()) <= width

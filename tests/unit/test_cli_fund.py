@@ -8,7 +8,13 @@ import pytest
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from onebudget.cli import fund as cli_fund
 from onebudget.cli.main import app
+from onebudget.cli.tables import cell
+from onebudget.funds import report
+from onebudget.funds.actuals import read_actuals
+from onebudget.funds.monitoring import forecast_settlement, positions
+from onebudget.funds.validation import read_agreement
 
 runner = CliRunner()
 
@@ -94,6 +100,58 @@ def test_quarterly_report(pool: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "quarter 2" in result.output
     assert "Forecast settlement" in result.output
+
+
+@pytest.fixture(params=[80, 60])
+def columns(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A terminal this wide, as COLUMNS says, and on the console itself: Rich fixes a
+    console's width when it is made if COLUMNS is set then (as in a pytest-xdist worker)."""
+    monkeypatch.setenv("COLUMNS", str(request.param))
+    monkeypatch.setattr(cli_fund.console, "width", request.param)
+    return int(request.param)
+
+
+def test_the_quarterly_report_shows_every_figure_whole_in_a_narrow_terminal(
+    pool: Path, columns: int
+) -> None:
+    agreement, actuals = pool / "agreement_2025-26.yaml", pool / "monthly_actuals.csv"
+    command = ["fund", "report", "--agreement", str(agreement), "--actuals", str(actuals)]
+    result = runner.invoke(app, [*command, "--quarter", "2"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    found = read_agreement(agreement)
+    figures = read_actuals(actuals, found).figures
+    rows = report.position_rows(positions(found, figures, 6))
+    rows += report.partner_rows(forecast_settlement(found, figures, 6))
+    expected = [cell(v) for row in rows for v in row.values() if isinstance(v, Decimal)]
+    assert len(expected) > 50
+    words = result.stdout.split()
+    assert [figure for figure in expected if figure not in words] == []  # each whole
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+
+
+def test_settle_shows_names_from_the_agreement_as_text_not_markup(tmp_path: Path) -> None:
+    """A partner named ``[/red] Council`` was a MarkupError (a traceback) in the table."""
+    agreement = tmp_path / "agreement.yaml"
+    agreement.write_text(
+        AGREEMENT_HEAD.replace("A broken agreement", '"[bold]Pooled fund"')
+        + "schemes:\n  - {code: S1, name: Home care, contributions: {A: 1000.00, B: 500.00}}\n"
+    )
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("scheme_code,month,actual,partner_code\nS1,2025-04,-1192.50,\n")
+    result = runner.invoke(
+        app, ["fund", "settle", "--agreement", str(agreement), "--actuals", str(actuals)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[/red] Council" in result.stdout
+    assert "[bold]Pooled fund" in result.stdout
+
+
+def test_settle_as_json_is_not_wrapped_to_the_terminal(pool: Path) -> None:
+    result = runner.invoke(app, args(pool, "--json"), env={"COLUMNS": "20"})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["Partners"]
+    assert max(len(line) for line in result.stdout.splitlines()) > 20
 
 
 AGREEMENT_HEAD = """\

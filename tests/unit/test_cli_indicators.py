@@ -1,8 +1,10 @@
 import csv
+import sys
 from pathlib import Path
 
 import pyarrow.csv as pcsv
 import pytest
+from click.testing import Result
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
@@ -10,6 +12,11 @@ from onebudget.cli.main import app
 from onebudget.outcomes.definitions import indicators
 
 runner = CliRunner()
+
+
+def said(result: Result) -> str:
+    """The output as one line: Rich wraps a long message in a box, "│" either side."""
+    return " ".join(word for word in result.output.split() if word != "│")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +86,7 @@ def test_unknown_indicators_and_engines_are_explained(data: Path, tmp_path: Path
         ["indicators", "--data", str(data), "--out", str(tmp_path / "x.csv"), "--engine", "oracle"],
     )
     assert result.exit_code == 2
-    assert "use duckdb, spark or memory" in " ".join(result.output.split())
+    assert "'oracle' is not an engine (expected duckdb, spark or memory)" in said(result)
 
 
 def test_segments_to_csv(data: Path, tmp_path: Path) -> None:
@@ -146,3 +153,45 @@ def test_a_release_1_extract_gives_the_same_indicators(data: Path, tmp_path: Pat
         outputs.append(out.read_text())
     assert outputs[0] == outputs[1]
     assert "short-term-no-further-request" in outputs[0]
+
+
+SPARK_HINT = "The Spark engine needs the spark extra: pip install 'onebudget[spark]'"
+
+
+@pytest.mark.parametrize("module", ["sqlglot", "pyspark"])
+def test_the_spark_engine_without_its_extra_says_how_to_install_it(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # `import sqlglot` raises ImportError
+    out = tmp_path / "x.csv"
+    args = ["indicators", "--data", str(data), "--out", str(out), "--engine", "spark"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.splitlines() == [SPARK_HINT]  # before the data is read; no traceback
+    assert not out.exists()
+
+
+def test_a_spark_engine_that_cannot_be_imported_says_how_to_install_it(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extra's modules are there, but the engine's own import fails as it is loaded."""
+    monkeypatch.setitem(sys.modules, "onebudget.outcomes.engines.spark", None)
+    args = ["indicators", "--data", str(data), "--out", str(tmp_path / "x.csv")]
+    result = runner.invoke(app, [*args, "--engine", "spark", "--only", "falls-65-plus"])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.splitlines()[-1] == SPARK_HINT
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_output_format_or_period_says_what_was_given_and_what_is_expected(
+    data: Path, tmp_path: Path
+) -> None:
+    base = ["indicators", "--data", str(data)]
+    result = runner.invoke(app, [*base, "--out", str(tmp_path / "x.json")])
+    assert result.exit_code == 2
+    assert "'.json' is not an output format (expected one of .csv, .xlsx, .parquet)" in said(result)
+    result = runner.invoke(app, [*base, "--out", str(tmp_path / "x.csv"), "--period", "week"])
+    assert result.exit_code == 2
+    assert "'week' is not a kind of period (expected one of calendar-year," in said(result)

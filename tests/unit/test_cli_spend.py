@@ -8,6 +8,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from onebudget.cli import spend as cli_spend
 from onebudget.cli.main import app
 from onebudget.spend.mapping import EXAMPLES as MAPPINGS
 
@@ -129,3 +130,24 @@ def test_a_council_area_gets_its_population_share_of_the_icb_ledger(tmp_path: Pa
     assert all(0 < r["place_share"] < 1 for r in icb)
     assert all(r["place_amount"] == r["ledger_amount"] for r in council)
     assert runner.invoke(app, ["spend", *args, "--place", "E99999999"]).exit_code == 2
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_reconciliation_shows_every_figure_whole_in_a_narrow_terminal(
+    ledgers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setattr(cli_spend.console, "width", columns)  # fixed if COLUMNS was set early
+    out = tmp_path / "spend.xlsx"
+    args = ["spend", "--ledgers", str(ledgers), "--mapping", str(EXAMPLES), "--out", str(out)]
+    result = runner.invoke(app, args, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    figures = ("ledger_total", "mapped", "unmapped", "eliminated", "unmatched_transfers")
+    expected = [
+        f"{Decimal(str(row[name])).quantize(Decimal('0.01')):,}"  # read back as floats
+        for row in sheet(out, "Reconciliation")
+        for name in figures
+    ]
+    words = result.stdout.split()
+    assert [figure for figure in expected if figure not in words] == []
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns

@@ -1,9 +1,12 @@
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
+import typer
 from typer.testing import CliRunner
 
 from onebudget.cli.main import app
+from onebudget.cli.synth import parse_years
 
 runner = CliRunner()
 
@@ -79,3 +82,26 @@ def test_a_very_small_place_works(tmp_path: Path) -> None:
     result = runner.invoke(app, ["synth", "--persons", "3", "--seed", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert pq.read_table(out / "persons.parquet").num_rows >= 3
+
+
+def test_a_folder_named_like_markup_is_named_as_it_is(tmp_path: Path) -> None:
+    out = tmp_path / "[red]place"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["synth", "--persons", "10", "--seed", "1", "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{out}: the folder is not empty; choose another or --overwrite" in result.output
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ("2025-2023", "'2025-2023': 2025 is after 2023 (expected first before last)"),
+        ("1999", "'1999': outside 2000-2100 (expected years from 2000 to 2100)"),
+        ("next year", "'next year' is not a year (expected 2024, say, or 2023-2025)"),
+    ],
+)
+def test_bad_years_say_what_is_wrong_with_them(years: str, expected: str) -> None:
+    with pytest.raises(typer.BadParameter) as caught:
+        parse_years(years)
+    assert str(caught.value) == expected

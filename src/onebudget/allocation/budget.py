@@ -148,43 +148,66 @@ def load_budget(text: str, *, source: str) -> BudgetConfig:
 
 def _check(c: BudgetConfig) -> list[Problem]:
     problems = []
-    if sum((x.share for x in c.components), ZERO) != 1:
+    total = sum((x.share for x in c.components), ZERO)
+    if total != 1:
         shares = [str(x.share) for x in c.components]
-        problems.append(Problem(path="components", value=shares, rule="shares add up to 1"))
+        rule = f"the shares add up to {total.normalize():f} (expected: shares add up to 1)"
+        problems.append(Problem(path="components", value=shares, rule=rule))
     for i, x in enumerate(c.components):
         problems += _check_component(f"components.{i}", x)
     for name, spec in c.places.items():
         if not (spec.practices or spec.pcn or spec.lad or spec.council):
-            rule = "give practices, pcn, lad or council"
+            rule = "nothing chosen (expected practices, pcn, lad or council)"
             problems.append(Problem(path=f"places.{name}", value=None, rule=rule))
-    if (c.baseline is None) != (c.pace is None):
-        problems.append(Problem(path="pace", value=None, rule="a baseline and pace go together"))
-    elif c.baseline is not None and set(c.baseline) != set(c.places):
-        rule = "one baseline for each place"
-        problems.append(Problem(path="baseline", value=sorted(c.baseline), rule=rule))
-    return problems
+    return problems + _check_baseline(c)
+
+
+def _check_baseline(c: BudgetConfig) -> list[Problem]:
+    """A baseline and pace come together, and the baseline has each place, no other."""
+    if c.baseline is None and c.pace is not None:
+        rule = "pace without a baseline (expected a baseline for each place, or no pace)"
+        return [Problem(path="pace", value=None, rule=rule)]
+    if c.baseline is not None and c.pace is None:
+        rule = "a baseline without pace (expected pace, such as {floor: 0.02}, or no baseline)"
+        return [Problem(path="pace", value=None, rule=rule)]
+    if c.baseline is None or set(c.baseline) == set(c.places):
+        return []
+    missing = sorted(set(c.places) - set(c.baseline))
+    other = sorted(set(c.baseline) - set(c.places))
+    found = [f"no baseline for {', '.join(missing)}"] if missing else []
+    found += [f"{', '.join(other)} not among the places"] if other else []
+    rule = f"{'; '.join(found)} (expected one baseline for each place)"
+    return [Problem(path="baseline", value=sorted(c.baseline), rule=rule)]
 
 
 def _check_component(path: str, x: ComponentSpec) -> list[Problem]:
     if (x.index is None) == (x.population is None):
-        return [Problem(path=path, value=x.name, rule="give an index or a population")]
+        found = "both an index and a population" if x.index else "neither an index nor a population"
+        return [Problem(path=path, value=x.name, rule=f"{found} (expected one of them)")]
     by_age = x.population == "by_age"
-    if by_age != bool(x.age_weights) or by_age != bool(x.population_by_age):
-        rule = "age_weights and population_by_age go with population: by_age"
+    if by_age and not (x.age_weights and x.population_by_age):
+        rule = "population: by_age without age_weights and population_by_age (expected both)"
+        return [Problem(path=path, value=x.name, rule=rule)]
+    if not by_age and (x.age_weights or x.population_by_age):
+        rule = "age_weights or population_by_age given (expected them only with population: by_age)"
         return [Problem(path=path, value=x.name, rule=rule)]
     return []
 
 
 def _members(config: BudgetConfig) -> dict[str, list[PracticeNeed]]:
-    problems, out = [], {}
+    """Each place's practices; an unknown ICB is named once, not once for every place."""
+    problems: dict[str, Problem] = {}
+    out = {}
     for name, spec in config.places.items():
         place, found = choose(config.year, config.icb, name, spec.choice())
-        problems += [p.model_copy(update={"path": _config_path(p.path)}) for p in found]
+        for p in found:
+            moved = p.model_copy(update={"path": _config_path(p.path)})
+            problems.setdefault(str(moved), moved)
         if place is not None:
             everyone = practices_by_code(config.year)
             out[name] = [everyone[code] for code in place.practices]
     if problems:
-        raise BudgetError("budget", problems)
+        raise BudgetError("budget", list(problems.values()))
     return out
 
 
@@ -192,7 +215,10 @@ _KEYS = {"pcns": "pcn", "districts": "lad", "councils": "council"}
 
 
 def _config_path(path: str) -> str:
-    """``Leeds.districts`` (the library's word) -> ``places.Leeds.lad`` (the file's key)."""
+    """``Leeds.districts`` (the library's word) -> ``places.Leeds.lad`` (the file's key);
+    ``icb`` is the file's own key."""
+    if path == "icb":
+        return path
     head, _, kind = path.rpartition(".")
     return f"places.{head}.{_KEYS.get(kind, kind)}" if head else f"places.{path}"
 

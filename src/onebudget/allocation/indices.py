@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from onebudget.allocation.populations import INDICES, PracticeNeed, practices
+from onebudget.allocation.populations import INDICES, PracticeNeed, practices, unknown_icb
 
 THOUSANDTH = Decimal("0.001")
 
@@ -52,7 +52,7 @@ def icb_indices(year: str, icb: str, *, whole_people: bool = False) -> dict[str,
     everyone = practices(year)
     members = [p for p in everyone if p.icb == icb]
     if not members:
-        raise UnknownAreaError(f"{icb}: no ICB with this code in {year}")
+        raise UnknownAreaError(f"{icb}: {unknown_icb(year)}")
     return _relative(
         totals(members, whole_people=whole_people), totals(everyone, whole_people=whole_people)
     )
@@ -64,13 +64,13 @@ def place_indices(
     """A place's nine indices relative to its ICB; every practice must be in the ICB."""
     members = [p for p in practices(year) if p.icb == icb]
     if not members:
-        raise UnknownAreaError(f"{icb}: no ICB with this code in {year}")
+        raise UnknownAreaError(f"{icb}: {unknown_icb(year)}")
     by_code = {p.code: p for p in members}
     unknown = [c for c in codes if c not in by_code]
     if unknown or not codes:
-        raise UnknownAreaError(
-            f"not practices of {icb} in {year}: {', '.join(unknown) or '(none given)'}"
-        )
+        found = f"{', '.join(unknown)}: not practices of {icb} in {year}" if unknown else ""
+        expected = f"expected practice codes of {icb}, like {min(by_code)}"
+        raise UnknownAreaError(f"{found} ({expected})" if found else f"no practices ({expected})")
     place = [by_code[c] for c in dict.fromkeys(codes)]
     return _relative(
         totals(place, whole_people=whole_people), totals(members, whole_people=whole_people)

@@ -9,7 +9,7 @@ England's mean) and multiplied by an area cost adjustment given as input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -55,15 +55,21 @@ def needs(
         for name, group in members.items():
             score, unknown = place_deprivation(group)
             if unknown or score is None:
-                rule = "districts with an IMD 2025 score"
-                problems.append(Problem(path=f"places.{name}", value=unknown, rule=rule))
+                rule = (
+                    "districts without an IMD 2025 score (expected scored districts, for the "
+                    "deprivation weight)"
+                    if unknown
+                    else "no registered people to weight its districts' IMD 2025 scores by"
+                )
+                problems.append(Problem(path=f"places.{name}", value=unknown or None, rule=rule))
                 continue
             base[name] = base.get(name, ZERO) * (
                 1 + formula.deprivation_weight * (score / mean - 1)
             )
     for name, factor in (formula.area_cost or {}).items():
         if name not in members:
-            problems.append(Problem(path=f"{path}.area_cost", value=name, rule="a place"))
+            rule = _not_a_place(members)
+            problems.append(Problem(path=f"{path}.area_cost", value=name, rule=rule))
         else:
             base[name] = base.get(name, ZERO) * factor
     return base, problems
@@ -89,7 +95,8 @@ def _by_age(
     for name in places:
         groups = given.get(name)
         if groups is None or set(groups) != set(weights):
-            rule = f"a population for each age group: {', '.join(weights)}"
+            found = "no populations by age" if groups is None else "populations for these ages"
+            rule = f"{found} (expected one for each age group: {', '.join(weights)})"
             value = sorted(groups) if groups is not None else None
             problems.append(
                 Problem(path=f"{path}.population_by_age.{name}", value=value, rule=rule)
@@ -97,5 +104,10 @@ def _by_age(
             continue
         out[name] = sum((groups[g] * weights[g] for g in weights), ZERO)
     for name in sorted(set(given) - set(places)):
-        problems.append(Problem(path=f"{path}.population_by_age", value=name, rule="a place"))
+        rule = _not_a_place(places)
+        problems.append(Problem(path=f"{path}.population_by_age", value=name, rule=rule))
     return out, problems
+
+
+def _not_a_place(places: Iterable[str]) -> str:
+    return f"not one of the places (expected one of {', '.join(places)})"

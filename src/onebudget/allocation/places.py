@@ -16,12 +16,22 @@ from functools import cache
 from typing import Any
 
 from onebudget.allocation.geography import Area, district_councils, memberships
-from onebudget.allocation.populations import PracticeNeed, practices
+from onebudget.allocation.populations import PracticeNeed, practices, unknown_icb
 from onebudget.io.problems import Problem, ProblemsError
 
 
 class PlacesError(ProblemsError):
     """Problems in a session file or a place's definition."""
+
+
+SAVED = "expected a session saved by NHS England's place-based allocation tool"
+_JSON_KINDS = {
+    list: "a list",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
     """The place, or the problems that stop it: every code must pick practices of the ICB."""
     members = icb_practices(year, icb)
     if not members:
-        return None, [Problem(path="icb", value=icb, rule=f"an ICB in {year}")]
+        return None, [Problem(path="icb", value=icb, rule=unknown_icb(year))]
     known, lookup = memberships(), district_councils(year)
     tests: dict[str, Callable[[PracticeNeed, str], bool]] = {
         "pcns": lambda p, code: p.code in known and known[p.code].pcn.code == code,
@@ -108,14 +118,36 @@ def choose(year: str, icb: str, name: str, choice: Choice) -> tuple[Place | None
             else:
                 found = [p.code for p in members if tests[kind](p, code)]
             if not found:
-                rule = f"has practices in {icb} in {year}"
+                rule = _not_chosen(year, icb, kind, code)
                 problems.append(Problem(path=f"{name}.{kind}", value=code, rule=rule))
             chosen |= dict.fromkeys(found)
     if not chosen and not problems:
-        problems.append(Problem(path=name, value=None, rule="a place has at least one practice"))
+        rule = "no practices chosen (expected a practice, PCN, district or council code)"
+        problems.append(Problem(path=name, value=None, rule=rule))
     if problems:
         return None, problems
     return Place(name.strip(), icb, tuple(sorted(chosen))), []
+
+
+_AREAS = {
+    "pcns": ("primary care network", "a PCN code"),
+    "districts": ("local authority district", "a district's GSS code"),
+    "councils": ("council's area", "a council's GSS code"),
+}
+
+
+def _not_chosen(year: str, icb: str, kind: str, code: str) -> str:
+    """What is wrong with a code that picks none of the ICB's practices, and one that would."""
+    if kind == "practices":
+        like = min(p.code for p in icb_practices(year, icb))
+        other = practices_by_code(year).get(code)
+        found = f"a GP practice of {other.icb}, not of {icb}," if other else "not a GP practice"
+        expected = f"expected a practice code of {icb}, like {like}"
+        return f"{found} in the weighted populations for {year} ({expected})"
+    area, code_of = _AREAS[kind]
+    some = areas(year, icb)[kind]
+    like = f", like {some[0].code} for {some[0].name}" if some else ""
+    return f"no practice of {icb} is in this {area} in {year} (expected {code_of} of the ICB{like})"
 
 
 MAX_NAME = 100
@@ -125,12 +157,13 @@ def _name_problems(name: str) -> list[Problem]:
     """A place's name: printable text (no control characters, nothing that is not a
     character, such as half of a JSON surrogate pair) of at most ``MAX_NAME`` characters."""
     if not name.strip():
-        return [Problem(path="name", value=name, rule="a place has a name")]
+        rule = "no name given, but a place has a name (expected one such as Kirklees East)"
+        return [Problem(path="name", value=name, rule=rule)]
     if not name.isprintable():
-        rule = "a place's name is printable text, without control characters"
+        rule = "has characters that cannot be shown, such as a line break (expected printable text)"
         return [Problem(path="name", value=name, rule=rule)]
     if len(name.strip()) > MAX_NAME:
-        rule = f"a place's name is at most {MAX_NAME} characters"
+        rule = f"{len(name.strip())} characters long (expected at most {MAX_NAME})"
         return [Problem(path="name", value=name, rule=rule)]
     return []
 
@@ -156,15 +189,17 @@ def read_session(text: str, *, year: str, source: str) -> list[Place]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PlacesError(source, [Problem(path="", value=error.msg, rule="valid JSON")]) from None
+        rule = f"not JSON: {error.msg} at line {error.lineno}, column {error.colno} ({SAVED})"
+        raise PlacesError(source, [Problem(path="(file)", value=None, rule=rule)]) from None
     except ValueError:  # a whole number of more digits than Python converts (4,300)
-        rule = "valid JSON, with no number of more than 4,300 digits"
-        raise PlacesError(source, [Problem(path="", value=None, rule=rule)]) from None
+        rule = f"a number of more than 4,300 digits, more than can be read ({SAVED})"
+        raise PlacesError(source, [Problem(path="(file)", value=None, rule=rule)]) from None
     except RecursionError:
-        problem = Problem(path="", value="nested too deeply", rule="valid JSON")
-        raise PlacesError(source, [problem]) from None
+        rule = f"lists or objects nested too deeply to read ({SAVED})"
+        raise PlacesError(source, [Problem(path="(file)", value=None, rule=rule)]) from None
     if not isinstance(data, dict):
-        raise PlacesError(source, [Problem(path="", value=type(data).__name__, rule="an object")])
+        rule = f"{_JSON_KINDS.get(type(data), 'null')}, not an object of places ({SAVED})"
+        raise PlacesError(source, [Problem(path="(file)", value=None, rule=rule)])
     names = data.get("places", data.get("group_list"))
     if names is None:
         names = [k for k, v in data.items() if isinstance(v, dict) and "gps" in v]
@@ -175,7 +210,8 @@ def read_session(text: str, *, year: str, source: str) -> list[Place]:
         if place is not None:
             places.append(place)
     if not places and not problems:
-        problems.append(Problem(path="places", value=[], rule="at least one place"))
+        rule = "no places (expected at least one place's name)"
+        problems.append(Problem(path="places", value=None, rule=rule))
     if problems:
         raise PlacesError(source, problems)
     return places
@@ -185,7 +221,8 @@ def _names(names: Any, problems: list[Problem]) -> list[str]:
     """The places' names, each once; a name that cannot be a place's is a problem here,
     before it is used to name anything else."""
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        problems.append(Problem(path="places", value=names, rule="a list of place names"))
+        rule = 'not a list of names (expected the places\' names, like ["Kirklees East"])'
+        problems.append(Problem(path="places", value=names, rule=rule))
         return []
     good: dict[str, None] = {}
     for i, name in enumerate(names):
@@ -203,7 +240,9 @@ def _session_place(
     entry = entry if isinstance(entry, dict) else {}
     gps = entry.get("gps")
     if not isinstance(gps, list) or not gps or not all(isinstance(g, str) for g in gps):
-        problems.append(Problem(path=f"{name}.gps", value=gps, rule="a list of GP practices"))
+        what = "not a list of GP practices" if gps else "no GP practices"
+        rule = f'{what} (expected a list like ["B85005: Shepley Health Centre"])'
+        problems.append(Problem(path=f"{name}.gps", value=gps, rule=rule))
         return None
     codes = [g.partition(":")[0].strip().upper() for g in gps]
     icb = _icb_of(entry, codes, year, name, problems)
@@ -221,19 +260,19 @@ def _icb_of(
     everyone = practices_by_code(year)
     unknown = [c for c in codes if c not in everyone]
     if unknown:
-        rule = f"GP practices in the {year} data"
+        rule = f"not in the weighted populations for {year} (expected GP practices open then)"
         problems.append(Problem(path=f"{name}.gps", value=unknown, rule=rule))
         return None
     icbs_found = {everyone[c].icb for c in codes}
     if len(icbs_found) > 1:
-        rule = "practices of one ICB"
+        rule = "practices of more than one ICB (expected the practices of one ICB)"
         problems.append(Problem(path=f"{name}.gps", value=sorted(icbs_found), rule=rule))
         return None
     icb = icbs_found.pop()
     given = str(entry.get("icb", "")).strip()
     names = {a.name.casefold(): a.code for a in icbs(year)} | {icb.casefold(): icb}
     if given.casefold() in names and names[given.casefold()] != icb:
-        rule = f"the ICB of its practices ({everyone[codes[0]].icb_name})"
+        rule = f"not the ICB of its practices (expected {everyone[codes[0]].icb_name})"
         problems.append(Problem(path=f"{name}.icb", value=given, rule=rule))
         return None
     return icb

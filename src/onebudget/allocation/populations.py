@@ -69,10 +69,16 @@ def _coordinate(text: str) -> float | None:
         return None
 
 
+def unknown_icb(year: str) -> str:
+    """What is wrong with an ICB code no practice of the year is in, and a code that would do."""
+    code, name = min((p.icb, p.icb_name) for p in practices(year))
+    return f"no ICB has this code in {year} (expected an ICB code, like {code} for {name})"
+
+
 @cache
 def practices(year: str) -> tuple[PracticeNeed, ...]:
     if year not in YEARS:
-        raise YearError(f"{year!r}: an allocation year is one of {', '.join(YEARS)}")
+        raise YearError(f"{year!r} is not an allocation year (expected one of {', '.join(YEARS)})")
     name = f"gp_practice_weighted_populations_{year.replace('/', '_')}.csv"
     text = (resources.files("onebudget") / "data" / name).read_text(encoding="utf-8-sig")
     rows = csv.DictReader(text.splitlines())

@@ -22,9 +22,19 @@ class AllocationError(ValueError):
 def by_need(budget: Decimal, needs: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """``budget`` shared in proportion to each area's need (a weighted population, say)."""
     areas = sorted(needs)
-    if not areas or any(needs[a] < 0 for a in areas) or sum(needs.values(), ZERO) <= 0:
-        raise AllocationError("needs must be given, none negative, and not all zero")
+    negative = [a for a in areas if needs[a] < 0]
+    if not areas or negative or sum(needs.values(), ZERO) <= 0:
+        raise AllocationError(_needs_problem(areas, negative))
     return dict(zip(areas, allocate(budget, [needs[a] for a in areas]), strict=True))
+
+
+def _needs_problem(areas: Sequence[str], negative: Sequence[str]) -> str:
+    expected = "(expected a need for each area, none negative and not all zero)"
+    if not areas:
+        return f"no areas to share the budget among {expected}"
+    if negative:
+        return f"a negative need for {', '.join(negative)} {expected}"
+    return f"every area's need is zero {expected}"
 
 
 @dataclass(frozen=True)
@@ -41,8 +51,10 @@ def by_components(
 ) -> dict[str, dict[str, Decimal]]:
     """Area -> component -> money. Each component's money is its share of the budget (split
     to the penny), then shared by its own needs."""
-    if sum((c.share for c in components), ZERO) != 1:
-        raise AllocationError("the components' shares must add up to 1")
+    total = sum((c.share for c in components), ZERO)
+    if total != 1:
+        shares = f"{total.normalize():f}"
+        raise AllocationError(f"the components' shares add up to {shares} (expected 1)")
     areas = sorted(set().union(*(c.needs for c in components)))
     parts = allocate(budget, [c.share for c in components])
     out: dict[str, dict[str, Decimal]] = {a: {} for a in areas}
@@ -98,7 +110,10 @@ def pace_of_change(
     given = {a: _pence(baseline[a] * (1 + floor)) for a in areas}
     left = budget - sum(given.values(), ZERO)
     if left < 0:
-        raise AllocationError("the budget cannot give every area its minimum growth")
+        raise AllocationError(
+            f"the budget, {budget:,}, is {-left:,} less than every area's baseline grown by the "
+            f"floor, {floor} (expected a budget of at least {budget - left:,}, or a lower floor)"
+        )
     gaps = {a: targets[a] - given[a] for a in areas if targets[a] > given[a]}
     if left and gaps:
         closing = gaps if left >= sum(gaps.values(), ZERO) else by_need(left, gaps)

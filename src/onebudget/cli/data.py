@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -32,7 +33,7 @@ def check(
 ) -> None:
     """Consistency checks: dates against birth and death, overlapping stays and placements,
     linkage, duplicate ids, CLD values and SUS codes. Exits 1 on any problem, 2 if the data cannot
-    be read."""
+    be read. --json prints the report as JSON, unwrapped, for a file or another program."""
     with steps(err, label_width=24) as bar:
         task = bar.add_task("reading", total=len(CHECKS) + 1)
         try:
@@ -54,15 +55,20 @@ def check(
 
 
 def _print(report: CheckReport) -> None:
+    """The findings as a table. A count is never narrowed (its column does not wrap and is as
+    wide as the widest); a check's or table's name too long for a narrow terminal is folded
+    onto the next line, never cut short with "…"."""
     if report.findings:
+        cells = [_cells(f) for f in report.findings]
         table = Table(title=f"Checks against CLD Release {report.cld_release}", show_lines=True)
-        table.add_column("Check")
-        table.add_column("Table")
-        table.add_column("Rule", ratio=1)
-        table.add_column("Rows", justify="right")
+        table.add_column("Check", overflow="fold")
+        table.add_column("Table", overflow="fold")
+        table.add_column("Rule", ratio=1, overflow="fold")
+        counts = max(cell_len(c[3]) for c in cells)
+        table.add_column("Rows", justify="right", no_wrap=True, min_width=counts)
         table.add_column("Examples", overflow="fold", ratio=1)
-        for f in report.findings:
-            table.add_row(*_cells(f))
+        for row in cells:
+            table.add_row(*row)
         console.print(table)
     console.print(_summary(report), highlight=False)
 

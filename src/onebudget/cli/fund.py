@@ -40,10 +40,11 @@ NIL = typer.Option(
 
 
 def _fail(error: Exception) -> typer.Exit:
-    """Every problem on stderr, exit 2. Not markup: a value in a file may hold ``[/red]``."""
+    """Every problem on stderr, one line each however wide the terminal (so a problem can be
+    found with grep), exit 2. Not markup: a value in a file may hold ``[/red]``."""
     problems = getattr(error, "problems", None)
     for line in [str(p) for p in problems] if problems else [str(error)]:
-        err.print(line, style="red", markup=False, highlight=False)
+        err.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -55,7 +56,7 @@ def _load(agreement: Path, actuals: Path | None = None) -> tuple[Agreement, Actu
     except (AgreementError, ActualsError, TableError, OSError) as error:
         raise _fail(error) from None
     for line in left_out_in_words(figures.left_out):
-        err.print(line, style="yellow", markup=False, highlight=False)
+        err.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
     return found, figures
 
 
@@ -64,7 +65,8 @@ def check(agreement: Path = AGREEMENT) -> None:
     """Validate an agreement file: every problem, with its place in the file."""
     found, _ = _load(agreement)
     console.print(
-        f"{found.id}: {len(found.schemes)} schemes, {len(found.partners)} partners: valid."
+        f"{found.id}: {len(found.schemes)} schemes, {len(found.partners)} partners: valid.",
+        markup=False,
     )
 
 
@@ -76,7 +78,10 @@ def settle_command(
     as_json: bool = typer.Option(False, "--json", help="Print the settlement as JSON."),
     nil: list[str] = NIL,
 ) -> None:
-    """Settle the year: each partner's memorandum account and the payments between them."""
+    """Settle the year: each partner's memorandum account and the payments between them.
+
+    The tables fit the terminal; --json prints every figure as JSON and --out writes them to
+    a workbook."""
     found, read = _load(agreement, actuals)
     reported = {(f.scheme, f.partner) for f in read.figures}
     missing = missing_actuals(found, reported, nil)
@@ -94,7 +99,7 @@ def settle_command(
         return
     print_across(console, f"{found.name}: year-end settlement", sheets["Partners"])
     for p in sheets["Payments"]:
-        console.print(f"{p['from']} pays {p['to']} £{p['amount']:,}")
+        console.print(f"{p['from']} pays {p['to']} £{p['amount']:,}", markup=False)
 
 
 @app.command("report")
@@ -104,7 +109,9 @@ def quarter_report(
     quarter: int = typer.Option(..., min=1, max=4, help="Quarter of the financial year."),
     out: Path | None = typer.Option(None, help="Write the report workbook (.xlsx)."),
 ) -> None:
-    """The pool manager's quarterly report: variance to date, forecast and forecast shares."""
+    """The pool manager's quarterly report: variance to date, forecast and forecast shares.
+
+    The tables fit the terminal (in parts, if it is narrow); --out writes them to a workbook."""
     found, read = _load(agreement, actuals)
     month = 3 * quarter
     rows = report.position_rows(positions(found, read.figures, month))

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 
+from onebudget.cli.extras import load, not_installed
 from onebudget.cli.progress import steps
 from onebudget.cli.synth import parse_years
 from onebudget.io.excel import write_rows
@@ -33,6 +34,7 @@ FORMATS = (".csv", ".xlsx", ".parquet")
 Rows = Sequence[Mapping[str, Any]]
 
 
+SPARK = "The Spark engine"
 CLD_RELEASE = typer.Option(
     2, "--cld-release", min=1, max=2, help="The CLD release of the extract's social care data."
 )
@@ -41,24 +43,36 @@ CLD_RELEASE = typer.Option(
 def _engine(name: str, folder: Path, release: int = 2) -> Engine:
     """The extract read and conformed to the schema (CLD values in Release 2's spelling,
     a Release 1 extract mapped forward), in the chosen engine; an unreadable extract is a
-    clear error."""
+    clear error. An engine whose extra is not installed says so before the data is read."""
+    if name == "spark":
+        load("spark", SPARK)
     try:
         prepared = for_indicators(read_extract(folder), 2 if release == 2 else 1)
     except ExtractError as error:
         raise typer.BadParameter(str(error)) from None
     for note in prepared.notes:
-        console.print(note)
+        console.print(note, markup=False, highlight=False)
     tables = prepared.tables
     if name == "memory":
         return MemoryEngine({k: v.to_pylist() for k, v in tables.items()})
     if name == "spark":
-        try:
-            from onebudget.outcomes.engines.spark import SparkEngine
-
-            return SparkEngine(tables)
-        except (ImportError, RuntimeError) as error:
-            raise typer.BadParameter(str(error)) from None
+        return _spark(tables)
     return DuckDBEngine(tables)
+
+
+def _spark(tables: Mapping[str, pa.Table]) -> Engine:
+    """The Spark engine; one line and exit 2, not a traceback, if it cannot start."""
+    try:
+        from onebudget.outcomes.engines.spark import SparkEngine
+
+        return SparkEngine(tables)
+    except ImportError:
+        raise not_installed(SPARK, "spark") from None
+    except RuntimeError as error:  # pyspark.sql that will not import; no Java, or a broken one
+        if isinstance(error.__cause__, ImportError):
+            raise not_installed(SPARK, "spark") from None
+        typer.echo(f"{SPARK} did not start (it needs Java 17 or later): {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _rows(indicator_id: str, name: str, table: StatTable, by: list[str]) -> list[Rows]:
@@ -90,7 +104,11 @@ def _write(published: Rows, with_markers: Rows, out: Path) -> None:
 def indicators(
     data: Path = typer.Option(..., help="Folder of linked data (as `onebudget synth` writes)."),
     out: Path = typer.Option(..., help="Output file: .csv, .xlsx or .parquet."),
-    engine: str = typer.Option("duckdb", help="duckdb (default), spark, or memory (small data)."),
+    engine: str = typer.Option(
+        "duckdb",
+        help="duckdb (default), spark (needs the spark extra: pip install 'onebudget[spark]'),"
+        " or memory (small data).",
+    ),
     by: str = typer.Option(
         "",
         help="Breakdowns, comma separated: local_authority, gp_practice_code, sex, age_band,"
@@ -105,13 +123,13 @@ def indicators(
     cld_release: int = CLD_RELEASE,
 ) -> None:
     """Compute every indicator (disclosure control applied) and write one table."""
-    if out.suffix not in FORMATS:
-        raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
+    _check_format(out)
     if engine not in ("duckdb", "spark", "memory"):
-        raise typer.BadParameter(f"engine {engine!r}: use duckdb, spark or memory")
+        raise typer.BadParameter(f"{engine!r} is not an engine (expected duckdb, spark or memory)")
     first, last = parse_years(years)
     if period not in PERIOD_KINDS:
-        raise typer.BadParameter(f"period {period!r}: use one of {', '.join(PERIOD_KINDS)}")
+        kinds = ", ".join(PERIOD_KINDS)
+        raise typer.BadParameter(f"{period!r} is not a kind of period (expected one of {kinds})")
     periods = periods_of(period, first, last)
     breakdowns = [b for b in by.split(",") if b]
     chosen = _chosen(only)
@@ -127,7 +145,7 @@ def indicators(
             try:
                 table = compute(indicator, runner, periods, allowed, data_end=data_end)
             except BreakdownError as error:
-                console.print(f"[yellow]{error}[/yellow]")
+                console.print(str(error), style="yellow", markup=False, highlight=False)
                 continue
             published, with_markers = _rows(indicator.id, indicator.spec.name, table, breakdowns)
             rows += published
@@ -140,12 +158,20 @@ def indicators(
     )
 
 
+def _check_format(out: Path) -> None:
+    if out.suffix not in FORMATS:
+        found = f"{out.suffix!r} is not" if out.suffix else "a name without a suffix is not"
+        expected = ", ".join(FORMATS)
+        raise typer.BadParameter(f"{out}: {found} an output format (expected one of {expected})")
+
+
 def _chosen(only: str) -> list[Any]:
     known = all_indicators()
     wanted = [i for i in only.split(",") if i] or list(known)
     unknown = [i for i in wanted if i not in known]
     if unknown:
-        raise typer.BadParameter(f"no indicator {unknown}; known: {sorted(known)}")
+        ids = ", ".join(sorted(known))
+        raise typer.BadParameter(f"no indicator has the id {', '.join(unknown)} (expected {ids})")
     return [known[i] for i in wanted]
 
 
@@ -165,8 +191,7 @@ def segments(
     cld_release: int = CLD_RELEASE,
 ) -> None:
     """People and whole-person cost by Bridges to Health segment (disclosure-controlled)."""
-    if out.suffix not in FORMATS:
-        raise typer.BadParameter(f"{out}: write to one of {', '.join(FORMATS)}")
+    _check_format(out)
     first, last = parse_years(years)
     engine = _engine("duckdb", data, cld_release)
     assert isinstance(engine, DuckDBEngine)  # noqa: S101 (chosen just above)

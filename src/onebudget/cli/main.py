@@ -16,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+err = Console(stderr=True)
 
 HOST = typer.Option("127.0.0.1", help="Address to listen on.")
 PORT = typer.Option(8000, min=1, max=65535, help="Port to listen on.")
@@ -39,13 +40,13 @@ def main(
 @app.command()
 def demo(host: str = HOST, port: int = PORT) -> None:
     """Create the embedded database, load the demo place and serve it."""
-    raise typer.Exit(run_service("demo", host=host, port=port, console=console))
+    raise typer.Exit(run_service("demo", host=host, port=port, console=err))
 
 
 @app.command()
 def serve(host: str = HOST, port: int = PORT) -> None:
     """Apply migrations and serve the web service on the configured database."""
-    raise typer.Exit(run_service("serve", host=host, port=port, console=console))
+    raise typer.Exit(run_service("serve", host=host, port=port, console=err))
 
 
 app.command(name="synth")(synth.synth)

@@ -6,26 +6,32 @@ separate Python process (``python -m onebudget_web``) and only checks that it is
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
 from rich.console import Console
 
-_MISSING = (
-    "The web service is not installed in this environment. "
-    "Install it with: pip install 'onebudget[web]' (or run `make demo`)."
-)
+from onebudget.cli.extras import install_hint, missing
 
 
 def web_installed() -> bool:
-    return all(importlib.util.find_spec(name) is not None for name in ("django", "onebudget_web"))
+    return not missing("web")
 
 
 def run_service(command: str, *, host: str, port: int, console: Console) -> int:
-    """Run ``python -m onebudget_web COMMAND`` in the foreground and return its exit code."""
-    if not web_installed():
-        console.print(f"[red]{_MISSING}[/red]")
+    """Run ``python -m onebudget_web COMMAND`` in the foreground and return its exit code;
+    2, with how to install it, if the web extra is not installed (a module missing from it
+    would otherwise be a traceback from the child process)."""
+    absent = missing("web")
+    if absent:
+        hint = install_hint("The web service", "web")
+        console.print(
+            f"{hint} (or run `make demo`); not installed: {', '.join(absent)}",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         return 2
     args = [sys.executable, "-m", "onebudget_web", command, "--host", host, "--port", str(port)]
     try:

@@ -28,12 +28,16 @@ def spend(
         "", help="A local authority district (GSS code): add its share of every ledger."
     ),
 ) -> None:
-    """One view of the spend: by service and partner, pooled or aligned, reconciled."""
+    """One view of the spend: by service and partner, pooled or aligned, reconciled.
+
+    The terminal shows the reconciliation; --out has every line, mapped and unmapped."""
     if out.suffix != ".xlsx":
-        raise typer.BadParameter(f"{out}: write to an .xlsx file")
+        raise typer.BadParameter(f"{out}: not a workbook (expected a file ending .xlsx)")
     files = sorted(mapping.glob("*.yaml"))
     if not files:
-        raise typer.BadParameter(f"{mapping}: no mapping files (*.yaml)")
+        raise typer.BadParameter(
+            f"{mapping}: no mapping files (expected <partner>.yaml for each partner)"
+        )
     problems: list[str] = []
     mappings, lines = [], []
     with steps(console, label_width=30) as bar:
@@ -49,7 +53,7 @@ def spend(
             bar.update(task, advance=1)
     if problems:
         for line in problems:
-            err.print(line, markup=False, highlight=False)
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
         err.print(f"{len(problems)} problems: nothing was loaded.", style="red")
         raise typer.Exit(2)
     view = identify(lines, {m.partner: m.rules for m in mappings})

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
-from onebudget.allocation.targets import pace_of_change
+from onebudget.allocation.targets import AllocationError, pace_of_change
 from onebudget.cli.main import app
 
 D = Decimal
@@ -168,3 +168,41 @@ def test_a_file_that_is_not_yaml_or_uses_aliases_is_a_named_problem(tmp_path: Pa
     result = CliRunner().invoke(app, ["allocate", "budget", "--config", str(bad), "--out", "x"])
     assert result.exit_code == 2
     assert "not YAML" in result.output
+
+
+def test_a_problem_in_a_configuration_says_what_was_found_and_what_was_expected() -> None:
+    both = "  - {name: PH, share: 0.5, population: registered, index: Overall core}\n"
+    baseline = "baseline: {Calderdale: 100.00, Leeds: 50.00}\n"
+    with pytest.raises(BudgetError) as caught:
+        load_budget(_config(both) + baseline, source="x.yaml")
+    assert {p.path: p.rule for p in caught.value.problems} == {
+        "components": "the shares add up to 0.5 (expected: shares add up to 1)",
+        "components.0": "both an index and a population (expected one of them)",
+        "pace": "a baseline without pace (expected pace, such as {floor: 0.02}, or no baseline)",
+    }
+    fixed = _config("  - {name: PH, share: 1, population: registered}\n")
+    with pytest.raises(BudgetError) as caught:
+        load_budget(fixed + baseline + "pace: {floor: 0.01}\n", source="x.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "baseline: ['Calderdale', 'Leeds']: no baseline for Kirklees; Leeds not among the "
+        "places (expected one baseline for each place)"
+    ]
+
+
+def test_an_unknown_icb_is_named_once_at_its_own_key() -> None:
+    text = _config("  - {name: PH, share: 1, population: registered}\n")
+    with pytest.raises(BudgetError) as caught:
+        allocate_budget(load_budget(text.replace("icb: QWO", "icb: QXX"), source="x.yaml"))
+    (problem,) = caught.value.problems  # not one for each place
+    assert (problem.path, problem.value) == ("icb", "QXX")
+    assert problem.rule.startswith("no ICB has this code in 2025/26 (expected an ICB code, like ")
+
+
+def test_a_budget_below_every_baseline_grown_by_the_floor_says_by_how_much() -> None:
+    baseline = {"A": D("500.00"), "B": D("500.00")}
+    with pytest.raises(AllocationError) as caught:
+        pace_of_change(D("1000.00"), baseline, {"A": D(1), "B": D(1)}, floor=D("0.01"))
+    assert str(caught.value) == (
+        "the budget, 1,000.00, is 10.00 less than every area's baseline grown by the floor, "
+        "0.01 (expected a budget of at least 1,010.00, or a lower floor)"
+    )

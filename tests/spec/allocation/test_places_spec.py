@@ -149,3 +149,35 @@ def test_a_place_is_the_union_of_what_was_chosen_and_every_bad_code_is_named() -
         ("X.pcns", "U00000"),
         ("X.councils", "E1"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2]", "(file): a list, not an object of places (expected a session saved by "),
+        ('"x"', "(file): text, not an object of places"),
+        ("{x", "(file): not JSON: Expecting property name enclosed in double quotes at line 1"),
+        ('{"places": "one"}', "places: 'one': not a list of names (expected the places' names"),
+        ('{"places": []}', "places: no places (expected at least one place's name)"),
+        ('{"places": ["A"]}', 'A.gps: no GP practices (expected a list like ["B85005: '),
+        ('{"places": ["A"], "A": {"gps": "B85005"}}', "A.gps: 'B85005': not a list of GP"),
+    ],
+)
+def test_a_problem_in_a_session_says_what_was_found(text: str, expected: str) -> None:
+    with pytest.raises(PlacesError) as caught:
+        read_session(text, year="2025/26", source="bad.json")
+    assert str(caught.value.problems[0]).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (" ", "no name given, but a place has a name (expected one such as Kirklees East)"),
+        ("a\nb", "has characters that cannot be shown, such as a line break (expected printable"),
+        ("L" * 101, "101 characters long (expected at most 100)"),
+    ],
+)
+def test_a_bad_name_says_what_is_wrong_with_it(name: str, expected: str) -> None:
+    place, problems = choose("2025/26", "QWO", name, Choice(practices=("B85005",)))
+    assert place is None
+    assert [p.rule[: len(expected)] for p in problems] == [expected]
