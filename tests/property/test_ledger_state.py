@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import settings
+from hypothesis import assume, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -76,6 +76,11 @@ class FundBooks(RuleBasedStateMachine):
         )
         assert self.ledger.post(tx) != []
 
+    @rule(on=days)
+    def a_transaction_without_postings_is_refused(self, on: date) -> None:
+        """Balanced, trivially: only the at-least-two-postings rule refuses it."""
+        assert self.ledger.post(Transaction(self._key(), on, "empty", ())) != []
+
     @precondition(lambda self: self.posted)
     @rule(data=st.data())
     def repost_is_idempotent_or_refused(self, data: st.DataObject) -> None:
@@ -100,6 +105,17 @@ class FundBooks(RuleBasedStateMachine):
         if ok:
             self.reversed.add(key)
             self._apply(self.ledger.transactions[-1])
+
+    @precondition(lambda self: self.posted)
+    @rule(data=st.data(), on=days)
+    def a_reversal_that_does_not_mirror_is_refused(self, data: st.DataObject, on: date) -> None:
+        """Balanced and in an open month, but not the original's postings negated."""
+        assume(month_key(on) not in self.closed)
+        key = data.draw(st.sampled_from(sorted(self.posted)))
+        mirror = tuple(Posting(p.account, -p.amount) for p in self.posted[key].postings)
+        extra = (Posting("bank", Decimal("1.00")), Posting("reserve", Decimal("-1.00")))
+        tx = Transaction(self._key(), on, "not a mirror", mirror + extra, reverses=key)
+        assert self.ledger.post(tx) != []
 
     @rule(on=days)
     def close_period(self, on: date) -> None:
