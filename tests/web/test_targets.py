@@ -28,7 +28,7 @@ def test_a_commissioner_sets_a_target_and_sees_its_status(client, demo_place) ->
     assert (str(target.value), target.year, target.set_by) == ("80.00", 2025, "commissioner")
     assert AuditEvent.objects.filter(action="target.set", actor_label="commissioner").exists()
     page = client.get(URL).content.decode()
-    assert "Target for 2025: <strong>80.00</strong>" in page
+    assert "Target for 2025: <strong>80.00%</strong>" in page
     assert "Status: <strong>Met</strong>" in page  # about 93% against 80%, higher is better
     outcomes = client.get("/places/fernmouth/outcomes/").content.decode()
     assert 'nhsuk-tag--green">Met' in outcomes

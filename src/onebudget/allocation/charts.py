@@ -37,4 +37,16 @@ def indices_svg(title: str, columns: Mapping[str, Mapping[str, Decimal]]) -> str
         .mark_rule(color=NHS_DARK_GREY)
         .encode(x="value:Q")
     )
-    return svg(alt.layer(icb, points).properties(title=title, width=WIDTH))
+    chart = alt.layer(icb, points).properties(title=title, width=WIDTH)
+    return svg(chart, _summary(title, columns))
+
+
+def _summary(title: str, columns: Mapping[str, Mapping[str, Decimal]]) -> str:
+    """The highest and lowest index of all the places, in words."""
+    found = [(v, place, index) for place, row in columns.items() for index, v in row.items()]
+    high, low = max(found), min(found)
+    return (
+        f"{title}: {len(columns)} place{'' if len(columns) == 1 else 's'}, each index against "
+        f"its ICB (1). Highest: {high[1]}, {high[2]}, {high[0]:.3f}. "
+        f"Lowest: {low[1]}, {low[2]}, {low[0]:.3f}. The table gives every index."
+    )

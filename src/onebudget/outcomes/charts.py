@@ -3,15 +3,18 @@ plot of GP practices (drawn as ``onebudget.charting`` draws every chart)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
 import numpy as np
+import numpy.typing as npt
 
 from onebudget.charting import HEIGHT, NHS_BLUE, NHS_DARK_GREY, NHS_RED, NHS_WARM_YELLOW, WIDTH, svg
 from onebudget.outcomes import stats
 from onebudget.outcomes.spc import xmr
+
+Limits = Callable[[npt.NDArray[np.float64], float], tuple[Any, Any]]
 
 
 def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]]) -> str | None:
@@ -61,7 +64,22 @@ def trend_svg(title: str, unit: str, points: Sequence[tuple[str, float | None]])
         subtitle = [f"Hollow grey diamonds: {len(hidden)} months suppressed ([c], 0 to 7)"]
     heading = alt.TitleParams(text=title, subtitle=subtitle)
     chart = alt.layer(*layers).properties(title=heading, width=WIDTH, height=HEIGHT)
-    return svg(chart)
+    return svg(chart, _trend_summary(title, unit, shown, chart_data, len(hidden)))
+
+
+def _trend_summary(
+    title: str, unit: str, shown: Sequence[tuple[str, float]], limits: Any, suppressed: int
+) -> str:
+    first, last = shown[0], shown[-1]
+    signals = int(sum(bool(s) for s in limits.signals))
+    words = [
+        f"{title}, {unit}: {len(shown)} months from {first[0]} to {last[0]}",
+        f"latest {last[1]:,.1f}, mean {limits.mean:,.1f}",
+        f"{signals} point{'' if signals == 1 else 's'} outside the process limits",
+    ]
+    if suppressed:
+        words.append(f"{suppressed} month{'' if suppressed == 1 else 's'} suppressed")
+    return "; ".join(words) + "."
 
 
 def funnel_svg(
@@ -82,12 +100,16 @@ def funnel_svg(
         60,
     )
     per_unit = target / multiplier
+    band = stats.funnel_limits_proportion if kind == "proportion" else stats.funnel_limits_rate
+
+    def at(sizes: npt.NDArray[np.float64], confidence: float) -> tuple[Any, Any]:
+        """The limits at these denominators, on the indicator's scale."""
+        low, high = band(per_unit, sizes, confidence)
+        return np.asarray(low) * multiplier, np.asarray(high) * multiplier
+
     limits = []
     for confidence in (0.95, 0.998):
-        if kind == "proportion":
-            low, high = stats.funnel_limits_proportion(per_unit, sizes, confidence)
-        else:
-            low, high = stats.funnel_limits_rate(per_unit, sizes, confidence)
+        low, high = band(per_unit, sizes, confidence)
         limits += [
             {"n": float(n), "limit": float(v) * multiplier, "band": f"{confidence:.1%}"}
             for n, v in zip(
@@ -119,4 +141,18 @@ def funnel_svg(
         .mark_rule(color=NHS_DARK_GREY)
         .encode(y="target:Q")
     )
-    return svg(alt.layer(lines, centre, dots).properties(title=title, width=WIDTH, height=HEIGHT))
+    chart = alt.layer(lines, centre, dots).properties(title=title, width=WIDTH, height=HEIGHT)
+    return svg(chart, _funnel_summary(title, unit, shown, target, at))
+
+
+def _funnel_summary(
+    title: str, unit: str, shown: Sequence[dict[str, Any]], target: float, limits: Limits
+) -> str:
+    """How many units lie outside the 99.8% limits at their own denominators."""
+    low, high = limits(np.array([float(u["denominator"]) for u in shown]), 0.998)
+    values = np.array([float(u["value"]) for u in shown])
+    above, below = int((values > high).sum()), int((values < low).sum())
+    return (
+        f"{title}, {unit}: {len(shown)} practices against the place's value of {target:,.1f}; "
+        f"{above} above and {below} below the 99.8% control limits."
+    )

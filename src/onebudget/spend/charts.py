@@ -1,35 +1,57 @@
-"""A chart of the spend: each service's money, stacked by partner (Altair, rendered to SVG)."""
+"""A chart of the spend: each service's money, stacked by partner (Altair, rendered to SVG),
+with a summary in words of the largest services."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import altair as alt
 
-from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, svg
+from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, money_scale, svg
+from onebudget.figures import pounds_short
 
 
 def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """``rows``: service_name, partner, amount (pounds). None if there is nothing to show."""
+    totals: dict[str, Decimal] = {}
+    for r in rows:
+        if r["amount"]:
+            totals[r["service_name"]] = totals.get(r["service_name"], Decimal(0)) + r["amount"]
+    if not totals:
+        return None
+    divisor, unit = money_scale(float(max(totals.values(), key=abs)))
     values = [
-        {"service": r["service_name"], "partner": r["partner"], "amount": float(r["amount"])}
+        {
+            "service": r["service_name"],
+            "partner": r["partner"],
+            "amount": float(r["amount"]) / divisor,
+            "shown": pounds_short(r["amount"]),
+        }
         for r in rows
         if r["amount"]
     ]
-    if not values:
-        return None
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
         .encode(
             y=alt.Y("service:N", sort="-x", title=None),
-            x=alt.X("sum(amount):Q", title="pounds"),
+            x=alt.X("sum(amount):Q", title=unit),
             color=alt.Color(
                 "partner:N", scale=alt.Scale(range=[NHS_BLUE, NHS_WARM_YELLOW, NHS_DARK_GREY])
             ),
-            tooltip=["service:N", "partner:N", "sum(amount):Q"],
+            tooltip=["service:N", "partner:N", alt.Tooltip("shown:N", title="amount")],
         )
         .properties(title=title, width=WIDTH)
     )
-    return svg(chart)
+    return svg(chart, _summary(title, totals))
+
+
+def _summary(title: str, totals: dict[str, Decimal]) -> str:
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    largest = "; ".join(f"{name} {pounds_short(amount)}" for name, amount in ranked[:3])
+    return (
+        f"{title}: a bar for each of {len(ranked)} services, stacked by partner. "
+        f"Largest: {largest}. The table gives every figure."
+    )

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from onebudget.figures import pounds
 from onebudget.funds import accounts, books
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Transaction, month_day
 from onebudget.money import ZERO
-from onebudget_web.funds.templatetags.money import pounds
 
 
 def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:

@@ -52,8 +52,10 @@ def _context(
         view = found.view
         rows = report.service_rows(view)
         partners = sorted({r["partner"] for r in rows})
+        names = {o.code: o.name for o in place.partners.all()}
+        named = [{**r, "partner": names.get(r["partner"], r["partner"])} for r in rows]
         context |= {
-            "partners": partners,
+            "partners": [names.get(p, p) for p in partners],
             "services": presenters.service_table(rows, partners),
             "total": sum((r["amount"] for r in rows), ZERO),
             "reconciliations": report.reconciliation_rows(view),
@@ -61,8 +63,8 @@ def _context(
             "unresolved": [
                 g for g in view.unresolved if any(p.line.partner in mine for p in g.lines)
             ],
-            "chart": spend_svg(f"Spend by service, {place.name}", rows),
-            "budgets": presenters.budget_table(rows),
+            "chart": spend_svg(f"Spend by service, {place.name}", named),
+            "budgets": presenters.budget_table(named),
             "per_head": presenters.per_head_table(place_amounts(place, view)),
         }
     return context
