@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from onebudget_web.accounts import actions, presenters, selectors
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.audit.selectors import activity_of
+from onebudget_web.audit.words import action_in_words
 
 
 class ChangePasswordView(auth_views.PasswordChangeView):
@@ -77,7 +78,7 @@ def organisation_detail(request: SignedInRequest, code: str) -> HttpResponse:
 @login_required
 def organisation_activity(request: SignedInRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation_for(request.user, code)
-    events = activity_of(request.user, organisation)
+    events = [(e, action_in_words(e.action)) for e in activity_of(request.user, organisation)]
     context = {"organisation": organisation, "events": events}
     return render(request, "accounts/organisation_activity.html", context)
 
