@@ -85,12 +85,13 @@ def fund_monitoring(request: SignedInRequest, code: str) -> HttpResponse:
         return xlsx_response(
             f"{fund.code}-month-{month}", {"Schemes": rows, "Forecast by partner": forecast}
         )
+    names = presenters.names_of(agreement)
     context = {
         "fund": fund,
         "month": month,
         "month_name": _month_name(agreement.financial_year, month),
         "months": [(m, _month_name(agreement.financial_year, m)) for m in range(1, 13)],
-        "rows": rows,
+        "rows": [{"name": names.get(r["scheme"], r["scheme"]), **r} for r in rows],
         "forecast": forecast,
         "can_post": _can_post(request, fund),
     }
