@@ -53,7 +53,7 @@ def test_no_page_scrolls_sideways(browser, live_server, tmp_path: Path, width: i
     SHOTS.mkdir(parents=True, exist_ok=True)
     too_wide = {}
     for url in PAGES:
-        response = page.goto(live_server.url + url.format(fund=fund))
+        response = page.goto(live_server.url + url.format(fund=fund), wait_until="networkidle")
         assert response is not None
         assert response.status == 200, url
         scrolled = page.evaluate("document.documentElement.scrollWidth")
@@ -61,4 +61,5 @@ def test_no_page_scrolls_sideways(browser, live_server, tmp_path: Path, width: i
             too_wide[url] = (scrolled, page.evaluate(WIDEST, width))
         if url in SHOWN:
             page.screenshot(path=SHOTS / f"{SHOWN[url]}-{width}.png", full_page=True)
+    page.close()  # no request left in flight as the live server stops
     assert too_wide == {}

@@ -30,6 +30,12 @@ class MonthlyFigure:
     forecast_outturn: Decimal | None = None  # for the whole year, made that month
 
 
+def latest_month(figures: Sequence[MonthlyFigure]) -> int:
+    """The last month (1 = April) with actuals reported, 0 before any: where the position
+    is read to unless a month is chosen."""
+    return max((f.month for f in figures), default=0)
+
+
 @dataclass(frozen=True)
 class SchemePosition:
     scheme: str

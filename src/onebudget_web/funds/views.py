@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from onebudget.funds import report
-from onebudget.funds.monitoring import forecast_settlement, positions
+from onebudget.funds.monitoring import forecast_settlement, latest_month, positions
 from onebudget.periods import month_start
 from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.requests import SignedInRequest
@@ -74,7 +74,7 @@ def fund_monitoring(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     agreement = selectors.agreement_of(fund)
     figures = selectors.monthly_figures(fund, agreement)
-    latest = max((f.month for f in figures), default=0)
+    latest = latest_month(figures)
     try:
         month = min(max(int(request.GET.get("month", latest or 1)), 1), 12)
     except ValueError:

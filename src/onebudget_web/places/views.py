@@ -16,24 +16,25 @@ from onebudget_web.accounts.selectors import (
     has_permission,
 )
 from onebudget_web.accounts.waivers import record_unsuppressed_view
-from onebudget_web.funds.selectors import funds_for
 from onebudget_web.places import selectors
 from onebudget_web.places.actions import set_target
 from onebudget_web.places.models import Place
 from onebudget_web.places.outcomes import report_for
+from onebudget_web.places.overview import overview
 from onebudget_web.places.presenters import target_for, with_targets
 
 
 @require_GET
 @login_required
 def place_detail(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The place's overview: its pooled funds' money, outcomes against target, and what is
+    waiting for the user; then its partners and linked data."""
     place = selectors.get_place_for(request.user, slug)
     context = {
         "place": place,
+        "overview": overview(place, request.user),
         "partners": selectors.partners_of(place, request.user),
         "datasets": place.datasets.all(),
-        "has_outcomes": report_for(place) is not None,
-        "funds": funds_for(request.user).filter(place=place),
         "can_set_up_fund": any(
             has_permission(request.user, o, Permission.POST_TO_POOL) for o in place.partners.all()
         ),
