@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 10_000
@@ -76,7 +77,37 @@ def library(postings: int) -> float:
     return time.perf_counter() - started
 
 
-def service(postings: int) -> tuple[float, float]:
+# Where posting time goes: the store's look-ups (for the library's checks), its writes, and
+# the commits (where PostgreSQL runs its deferred checks); the rest is mostly the library.
+PARTS = {"reads": ("fetch", "reversed_among", "revisions", "closed_periods"), "writes": ("append",)}
+
+
+def timed_parts() -> dict[str, float]:
+    """Wrap the database store's methods and the commit in timers; returns the running sums."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from onebudget_web.funds.ledger_store import DjangoLedgerStore
+
+    spent = dict.fromkeys([*PARTS, "commit"], 0.0)
+
+    def timer(part: str, fn: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] += time.perf_counter() - started
+
+        return timed
+
+    for part, names in PARTS.items():
+        for name in names:
+            setattr(DjangoLedgerStore, name, timer(part, getattr(DjangoLedgerStore, name)))
+    BaseDatabaseWrapper._commit = timer("commit", BaseDatabaseWrapper._commit)  # type: ignore[method-assign]
+    return spent
+
+
+def service(postings: int) -> tuple[float, float, dict[str, float]]:
     """Run inside a process whose settings point at an empty database."""
     import django
 
@@ -94,15 +125,17 @@ def service(postings: int) -> tuple[float, float]:
     place = Place.objects.get(slug="fernmouth")
     fund = actions.create_fund(by=manager, place=place, text=agreement_text())
     txs = transactions(postings)
+    spent = timed_parts()
     started = time.perf_counter()
     for i in range(0, len(txs), BATCH):
         actions.post_transactions(by=manager, fund=fund, transactions=txs[i : i + BATCH])
     posted = time.perf_counter() - started
+    parts = dict(spent)
     started = time.perf_counter()
     bookkeeping.prepare_settlement(
         by=manager, fund=fund, override="Benchmark data: no month is closed"
     )
-    return posted, time.perf_counter() - started
+    return posted, time.perf_counter() - started, parts
 
 
 def run_backend(name: str, url: str | None, postings: int) -> None:
@@ -114,7 +147,7 @@ def run_backend(name: str, url: str | None, postings: int) -> None:
             env["DATABASE_URL"] = url
         code = (
             "import sys; sys.path.insert(0, 'benchmarks'); import fund_ledger as b; "
-            f"p, s = b.service({postings}); print(f'{{p:.2f}} {{s:.2f}}')"
+            f"p, s, parts = b.service({postings}); print(p, s, *parts.values())"
         )
         result = subprocess.run(
             [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -122,11 +155,17 @@ def run_backend(name: str, url: str | None, postings: int) -> None:
         if result.returncode:
             print(f"{name}: failed\n{result.stderr[-2000:]}")
             return
-        post, settle = (float(x) for x in result.stdout.split()[-2:])
+        fields = result.stdout.split()[-(len(PARTS) + 3) :]  # posting, settlement, parts
+        post, settle, *parts = (float(x) for x in fields)
         verdict = "met" if post + settle < GOAL else "MISSED"
         print(
             f"{name:10s} {postings:>9,} postings {post:7.2f} s, settlement {settle:5.2f} s, "
             f"total {post + settle:6.2f} s (goal < {GOAL:.0f} s: {verdict})"
+        )
+        reads, writes, commit = parts
+        print(
+            f"{'':10s} posting: store reads {reads:.2f} s, writes {writes:.2f} s, "
+            f"commits {commit:.2f} s, rest (library, actions) {post - sum(parts):.2f} s"
         )
 
 

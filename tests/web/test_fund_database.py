@@ -15,7 +15,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from onebudget.funds.ledger import Posting, Transaction
 from onebudget.money import D
 from onebudget_web.accounts.models import Organisation, User
-from onebudget_web.funds import actions, selectors, settlements
+from onebudget_web.funds import actions, ledger_store, selectors, settlements
 from onebudget_web.funds.models import (
     Fund,
     LedgerEntry,
@@ -76,6 +76,123 @@ def test_postgresql_refuses_an_unbalanced_transaction_in_raw_sql(fund: Fund) -> 
 def test_postgresql_refuses_a_transaction_with_no_entries(fund: Fund) -> None:
     with pytest.raises(IntegrityError, match="unbalanced"):
         raw_transaction(fund, "raw-2", [])
+
+
+ENTRY = "INSERT INTO funds_ledgerentry (transaction_id, account, pence) VALUES (%s, 'x', %s)"
+UNBALANCED = (
+    "INSERT INTO funds_ledgerentry (transaction_id, account, pence) "
+    "VALUES (%(tx)s, 'x', 100), (%(tx)s, 'y', -99)"
+)
+
+
+def fixture_checked() -> None:
+    """Run the deferred checks still pending from the fixture's postings (made in the test's
+    database transaction, which never commits), so only the test's own rows are left to
+    check: otherwise the fixture's checks could refuse what the test's should."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@transaction.atomic
+def with_new_transaction(
+    fund: Fund, key: str, *statements: str, immediate: bool = True, **params: object
+) -> None:
+    """Insert transaction ``key`` without entries, run ``statements`` (``%(tx)s``: its id),
+    then the deferred checks (at commit if not ``immediate``)."""
+    tx = new_transaction(fund, key, date(2026, 3, 2))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, {"tx": tx, **params})
+        if immediate:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_at_commit_a_transaction_with_no_entries_or_unbalanced(
+    fund: Fund,
+) -> None:
+    """Without ``SET CONSTRAINTS ALL IMMEDIATE``: the deferred check runs at COMMIT."""
+    with pytest.raises(IntegrityError, match="0 entries summing to 0 pence"):
+        with_new_transaction(fund, "raw-5", immediate=False)
+    with pytest.raises(IntegrityError, match="2 entries summing to 1 pence"):
+        with_new_transaction(fund, "raw-6", UNBALANCED, immediate=False)
+    assert not LedgerTransaction.objects.filter(key__in=["raw-5", "raw-6"]).exists()
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_an_entry_added_later_to_a_balanced_transaction(fund: Fund) -> None:
+    fixture_checked()
+    posted = LedgerEntry.objects.first().transaction
+    count = posted.entries.count()
+    with pytest.raises(IntegrityError, match=f"transaction {posted.pk} is unbalanced"):
+        raw(ENTRY, [posted.pk, 1])
+    assert posted.entries.count() == count
+
+
+@pytest.mark.postgresql
+def test_postgresql_checks_an_earlier_transaction_given_an_entry_beside_new_ones(
+    fund: Fund,
+) -> None:
+    """An entry statement leaves out the transactions just queued by its database
+    transaction (checked at commit anyway), and no others."""
+    fixture_checked()
+    posted = LedgerEntry.objects.first().transaction_id
+    sql = (
+        "INSERT INTO funds_ledgerentry (transaction_id, account, pence) "
+        "VALUES (%(tx)s, 'x', 5), (%(tx)s, 'y', -5), (%(posted)s, 'x', 7)"
+    )
+    with pytest.raises(IntegrityError, match=f"transaction {posted} is unbalanced"):
+        with_new_transaction(fund, "raw-7", sql, posted=posted)
+
+
+@transaction.atomic
+def copied(fund: Fund, batch: list[Transaction]) -> None:
+    """Write ``batch`` as the store does (a COPY of the transactions, then one of their
+    entries), past the library's checks, then run the deferred checks."""
+    ledger_store._insert(fund, batch, User.objects.get(username="pool-manager"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_the_unbalanced_transaction_in_a_copied_batch(fund: Fund) -> None:
+    fixture_checked()
+    legs = (Posting("bank", D("1.00")), Posting("y", D("-1.00")))
+    batch = [Transaction(f"copy-{n}", date(2026, 3, 2), "copy", legs) for n in range(100)]
+    bad = (Posting("bank", D("1.00")), Posting("y", D("-0.99")))
+    batch.insert(50, Transaction("copy-bad", date(2026, 3, 2), "copy", bad))
+    with pytest.raises(IntegrityError, match="2 entries summing to 1 pence"):
+        copied(fund, batch)
+    assert not LedgerTransaction.objects.filter(key__startswith="copy-").exists()
+    copied(fund, batch[:50])
+    assert LedgerTransaction.objects.filter(key__startswith="copy-").count() == 50
+
+
+@pytest.mark.postgresql
+def test_postgresql_checks_a_queued_balance_whatever_is_done_to_the_queue(fund: Fund) -> None:
+    """The check reads its queued row as inserted: deleting the row skips nothing, and
+    changing it (which could hide transactions from a later entry statement) is refused."""
+    fixture_checked()
+    with pytest.raises(IntegrityError, match="unbalanced"):
+        with_new_transaction(fund, "raw-8", "DELETE FROM funds_balance_check_queue")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with_new_transaction(
+            fund, "raw-9", "UPDATE funds_balance_check_queue SET transactions = '{}'"
+        )
+
+
+@pytest.mark.postgresql
+def test_postgresql_refuses_a_period_that_is_not_the_month_of_the_date(fund: Fund) -> None:
+    sql = (
+        'INSERT INTO funds_ledgertransaction (fund_id, key, "on", period, description, '
+        "posted_by_id, posted_at) VALUES (%s, 'raw-10', '2026-03-02', '2026-02', 'raw', %s, "
+        "'2026-03-01T00:00:00+00:00')"
+    )
+    manager = User.objects.get(username="pool-manager")
+    with pytest.raises(DatabaseError, match="not the month"):
+        raw(sql, [fund.pk, manager.pk])
 
 
 @pytest.mark.postgresql

@@ -106,9 +106,14 @@ class DjangoLedgerStore:
 
 
 def _chunks(keys: Collection[str]) -> Iterator[list[str]]:
+    """``CHUNK`` keys a query; 20,000 on PostgreSQL (no limit that low on parameters), which
+    plans a list of thousands of keys as one scan of the whole table, costing the same for
+    5,000 keys as for 10,000: a batch's keys in one query read the table once, not twice
+    (benchmarks/fund_ledger.py)."""
+    size = 20_000 if connection.vendor == "postgresql" else CHUNK
     items = list(keys)
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _insert(fund: Fund, new: list[Transaction], by: User) -> dict[str, int]:
@@ -117,7 +122,8 @@ def _insert(fund: Fund, new: list[Transaction], by: User) -> dict[str, int]:
 
     Multi-row INSERTs of plain values rather than model instances: a million postings
     through the ORM spend most of their time building objects, and one statement per row
-    most of theirs in round trips (benchmarks/fund_ledger.py)."""
+    most of theirs in round trips (benchmarks/fund_ledger.py). PostgreSQL gives the ids
+    before the COPY; elsewhere they are looked up by key after the INSERTs."""
     now = timezone.now()
     ids: dict[str, int] = {}
     with connection.cursor() as cursor:
@@ -138,8 +144,9 @@ def _insert(fund: Fund, new: list[Transaction], by: User) -> dict[str, int]:
                 )
                 for tx in wave
             ]
-            _insert_rows(cursor, LedgerTransaction, TX_COLUMNS, rows)
-            ids |= _ids(fund, [tx.key for tx in wave])
+            given = _insert_rows(cursor, LedgerTransaction, TX_COLUMNS, rows, ids=True)
+            keys = [tx.key for tx in wave]
+            ids |= dict(zip(keys, given, strict=True)) if given else _ids(fund, keys)
         entries = [(ids[tx.key], p.account, to_pence(p.amount)) for tx in new for p in tx.postings]
         _insert_rows(cursor, LedgerEntry, ENTRY_COLUMNS, entries)
     return ids
@@ -159,22 +166,39 @@ ENTRY_COLUMNS = ("transaction_id", "account", "pence")
 
 
 def _insert_rows(
-    cursor: Any, model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """COPY on PostgreSQL (row triggers still fire), else INSERTs of 500 rows. Names come
-    from the models; every value is sent as data, never as SQL."""
+    cursor: Any,
+    model: Any,
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    ids: bool = False,
+) -> list[int]:
+    """COPY on PostgreSQL (row and statement triggers still fire), else INSERTs of 500 rows.
+    Names come from the models; every value is sent as data, never as SQL. ``ids``: on
+    PostgreSQL, the rows' ids are drawn from the table's sequence first (one query) and
+    returned in row order, sparing the caller a look-up by key after; else returns []."""
     table = connection.ops.quote_name(model._meta.db_table)
+    given: list[int] = []
+    if ids and rows and connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval((SELECT pg_get_serial_sequence(%s, 'id')::regclass)) "
+            "FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        given = [pk for (pk,) in cursor.fetchall()]
+        columns, rows = ("id", *columns), [(pk, *r) for pk, r in zip(given, rows, strict=True)]
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        return
+        return given
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     for i in range(0, len(rows), 500):
         chunk = rows[i : i + 500]
         sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(chunk))  # noqa: S608
         cursor.execute(sql, [value for row in chunk for value in row])
+    return given
 
 
 def _ids(fund: Fund, keys: list[str]) -> dict[str, int]:
