@@ -116,8 +116,11 @@ def _statement(fund: Fund, latest: Any) -> dict[str, Any]:
         return {"sheets": {}, "payments": [], "approvals": [], "override_months": "", "nil": []}
     names = presenters.names_of(selectors.agreement_of(fund))
     sheets = presenters.statement_rows(latest.statement)
+    variances = [s["variance"] for s in sheets.get("Schemes", [])]
     return {
         "sheets": sheets,
+        "overspent": any(v > 0 for v in variances),
+        "underspent": any(v < 0 for v in variances),
         "payments": presenters.payments_in_words(sheets.get("Payments", []), names),
         "approvals": latest.approvals.select_related("organisation", "approver"),
         "override_months": presenters.months_in_words(latest.open_months)
