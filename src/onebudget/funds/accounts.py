@@ -110,10 +110,14 @@ def code_is_usable(code: str) -> bool:
     return bool(code) and SEPARATOR not in code and code not in RESERVED
 
 
+# A kind of two words (memo:aligned) is tried before a one-word kind could take its first
+_MOST_WORDS_FIRST = sorted(Kind, key=lambda k: -k.value.count(SEPARATOR))
+
+
 def parse(text: str) -> Account:
     """The account a ledger string names; ``AccountError`` if the chart has no such account."""
     parts = text.split(SEPARATOR)
-    for kind in sorted(Kind, key=lambda k: -k.value.count(SEPARATOR)):
+    for kind in _MOST_WORDS_FIRST:
         found = _match(kind, parts)
         if found is not None:
             return found

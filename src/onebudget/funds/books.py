@@ -54,16 +54,16 @@ def outturn(agreement: Agreement, books: Books, nil: Collection[str] = ()) -> Ou
     return Outturn(pooled, aligned)
 
 
-def received(books: Books, scheme: str) -> Decimal:
-    """What the partners have paid into a scheme (contributions are credits)."""
-    return -_sum(books, scheme, {Kind.CONTRIBUTION})
+def received(accounts: Mapping[Account, Decimal], scheme: str) -> Decimal:
+    """What the partners have paid into a scheme (contributions are credits). ``accounts``:
+    the balances by account (``typed``), read once for every scheme."""
+    return -_sum(accounts, scheme, {Kind.CONTRIBUTION})
 
 
-def spent(books: Books, scheme: str) -> Decimal:
+def spent(accounts: Mapping[Account, Decimal], scheme: str) -> Decimal:
     """A scheme's spending: pooled expenditure and every partner's aligned spend."""
-    return _sum(books, scheme, {Kind.EXPENDITURE, Kind.ALIGNED_SPEND})
+    return _sum(accounts, scheme, {Kind.EXPENDITURE, Kind.ALIGNED_SPEND})
 
 
-def _sum(books: Books, scheme: str, kinds: set[Kind]) -> Decimal:
-    accounts = typed(books)
+def _sum(accounts: Mapping[Account, Decimal], scheme: str, kinds: set[Kind]) -> Decimal:
     return sum((v for a, v in accounts.items() if a.scheme == scheme and a.kind in kinds), ZERO)

@@ -28,8 +28,6 @@ from onebudget.funds.monitoring import MonthlyFigure, instalments
 from onebudget.funds.settlement import SchemeResult, Settlement
 from onebudget.periods import month_end
 
-Legs = list[Posting]
-
 
 def leg(account: Account, amount: Decimal) -> Posting:
     """A posting to an account of the chart."""

@@ -102,16 +102,16 @@ def funnel_svg(
     per_unit = target / multiplier
     band = stats.funnel_limits_proportion if kind == "proportion" else stats.funnel_limits_rate
 
-    def at(sizes: npt.NDArray[np.float64], confidence: float) -> tuple[Any, Any]:
+    def at(denominators: npt.NDArray[np.float64], confidence: float) -> tuple[Any, Any]:
         """The limits at these denominators, on the indicator's scale."""
-        low, high = band(per_unit, sizes, confidence)
+        low, high = band(per_unit, denominators, confidence)
         return np.asarray(low) * multiplier, np.asarray(high) * multiplier
 
     limits = []
     for confidence in (0.95, 0.998):
-        low, high = band(per_unit, sizes, confidence)
+        low, high = at(sizes, confidence)
         limits += [
-            {"n": float(n), "limit": float(v) * multiplier, "band": f"{confidence:.1%}"}
+            {"n": float(n), "limit": float(v), "band": f"{confidence:.1%}"}
             for n, v in zip(
                 np.concatenate([sizes, sizes]), np.concatenate([low, high]), strict=True
             )

@@ -59,10 +59,11 @@ def underspend_in_words(rule: rs.UnderspendRule, names: dict[str, str]) -> str:
 
 def schemes(agreement: Agreement, balances: books.Books) -> list[dict[str, Any]]:
     names = {p.code: p.name for p in agreement.partners}
+    accounts = books.typed(balances)
     rows = []
     for s in agreement.schemes:
         contributions = agreement.contributions(s.code)
-        received, spent = books.received(balances, s.code), books.spent(balances, s.code)
+        received, spent = books.received(accounts, s.code), books.spent(accounts, s.code)
         rows.append(
             {
                 "code": s.code,

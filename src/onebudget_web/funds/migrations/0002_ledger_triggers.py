@@ -38,14 +38,17 @@ APPEND_ONLY = (
     "funds_settlementapproval",
 )
 
-PG_FORWARD = """
+PG_APPEND_ONLY_FUNCTION = """
 CREATE FUNCTION funds_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '% rows are append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$;
-
+"""
+# The balance and open-month checks, row by row (replaced in 0008, whose backward restores
+# them from here)
+PG_LEDGER_CHECKS = """
 CREATE FUNCTION funds_check_balanced(tx bigint) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     legs integer;
@@ -95,6 +98,7 @@ $$;
 CREATE TRIGGER funds_open_period BEFORE INSERT ON funds_ledgertransaction
     FOR EACH ROW EXECUTE FUNCTION funds_open_period();
 """
+PG_FORWARD = PG_APPEND_ONLY_FUNCTION + PG_LEDGER_CHECKS
 PG_APPEND_ONLY = """
 CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION funds_append_only();

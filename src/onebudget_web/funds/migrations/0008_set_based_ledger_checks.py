@@ -35,11 +35,16 @@ Backward restores 0002's triggers.
 
 from typing import TYPE_CHECKING
 
+from importlib import import_module
+
 from django.db import migrations
 
 if TYPE_CHECKING:
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
     from django.db.migrations.state import StateApps
+
+# 0002's row-by-row checks, which backward restores exactly
+ROW_CHECKS = import_module("onebudget_web.funds.migrations.0002_ledger_triggers")
 
 PG_FORWARD = """
 DROP TRIGGER funds_entry_balanced ON funds_ledgerentry;
@@ -130,7 +135,7 @@ CREATE CONSTRAINT TRIGGER funds_balance_check AFTER INSERT ON funds_balance_chec
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_check_queued_balances();
 """
 
-# 0002's triggers, as they were
+# 0002's triggers, as they were: the same text 0002 ran
 PG_BACKWARD = """
 DROP TRIGGER funds_entry_balanced ON funds_ledgerentry;
 DROP TRIGGER funds_transaction_balanced ON funds_ledgertransaction;
@@ -140,56 +145,7 @@ DROP FUNCTION funds_check_queued_balances();
 DROP FUNCTION funds_queue_entries();
 DROP FUNCTION funds_queue_transactions();
 DROP FUNCTION funds_open_periods();
-
-CREATE FUNCTION funds_check_balanced(tx bigint) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    legs integer;
-    total bigint;
-BEGIN
-    SELECT count(*), coalesce(sum(pence), 0) INTO legs, total
-        FROM funds_ledgerentry WHERE transaction_id = tx;
-    IF legs < 2 OR total <> 0 THEN
-        RAISE EXCEPTION 'ledger transaction % is unbalanced: % entries summing to % pence',
-            tx, legs, total USING ERRCODE = 'check_violation';
-    END IF;
-END;
-$$;
-
-CREATE FUNCTION funds_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM funds_check_balanced(NEW.transaction_id);
-    RETURN NULL;
-END;
-$$;
-
-CREATE FUNCTION funds_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM funds_check_balanced(NEW.id);
-    RETURN NULL;
-END;
-$$;
-
-CREATE CONSTRAINT TRIGGER funds_entry_balanced AFTER INSERT ON funds_ledgerentry
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_entry_balanced();
-CREATE CONSTRAINT TRIGGER funds_transaction_balanced AFTER INSERT ON funds_ledgertransaction
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION funds_transaction_balanced();
-
-CREATE FUNCTION funds_open_period() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.period <> to_char(NEW."on", 'YYYY-MM') THEN
-        RAISE EXCEPTION 'period % is not the month of %', NEW.period, NEW."on"
-            USING ERRCODE = 'check_violation';
-    END IF;
-    IF EXISTS (SELECT 1 FROM funds_closedperiod
-               WHERE fund_id = NEW.fund_id AND period = NEW.period) THEN
-        RAISE EXCEPTION 'period % is closed', NEW.period USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END;
-$$;
-CREATE TRIGGER funds_open_period BEFORE INSERT ON funds_ledgertransaction
-    FOR EACH ROW EXECUTE FUNCTION funds_open_period();
-"""
+""" + ROW_CHECKS.PG_LEDGER_CHECKS
 
 
 def forward(apps: "StateApps", schema_editor: "BaseDatabaseSchemaEditor") -> None:
