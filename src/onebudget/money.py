@@ -123,6 +123,13 @@ model's own checks say whether fractions of a penny are allowed)."""
 
 
 def to_pence(amount: Decimal) -> int:
+    """Whole pence in ``amount``, rounded by the rules of ``D``. An amount already in whole
+    pence (the ledger's every posting) skips ``D``'s checks and rounding: a million postings
+    are written as pence (benchmarks/fund_ledger.py)."""
+    if type(amount) is Decimal and amount.is_finite() and abs(amount) <= LARGEST:
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -2:
+            return int(amount.scaleb(2))
     return int(D(amount) / PENNY)
 
 

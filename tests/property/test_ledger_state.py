@@ -22,7 +22,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from onebudget.funds.ledger import Ledger, Posting, Transaction, month_key
+from onebudget.funds.ledger import Ledger, Posting, Transaction
+from onebudget.funds.months import month_key
 from onebudget.money import ZERO
 from tests.conftest import World
 from tests.property.ledger_stores import LedgerFactory, in_memory, in_the_database

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from onebudget.money import (
@@ -127,3 +127,23 @@ def test_every_count_of_pence_beyond_range_is_refused(pence: int, negative: bool
     with pytest.raises(MoneyError) as caught:
         D(text)
     assert caught.value.rule == TOO_LARGE
+
+
+@MONEY
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.tuples(st.integers(-LIMIT, LIMIT), st.integers(-4, 3)).map(
+            lambda p: Decimal(p[0]).scaleb(p[1])
+        ),
+    )
+)
+@example(Decimal("1.005")).via("half a penny rounds up")
+@example(Decimal("-2.675")).via("and away from zero")
+def test_pence_of_any_amount_are_those_of_the_amount_rounded_by_d(value: Decimal) -> None:
+    """``to_pence``'s short cut for whole pence agrees with rounding by ``D`` every time."""
+    expected = _outcome(lambda v: Decimal(int(D(v) / Decimal("0.01"))), value)
+    found = _outcome(lambda v: Decimal(to_pence(v)), value)
+    assert found == expected or (
+        isinstance(found, MoneyError) and getattr(expected, "rule", None) == found.rule
+    )

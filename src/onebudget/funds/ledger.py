@@ -13,16 +13,15 @@ its database, whose triggers refuse the same things again as a second guard, ADR
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 
 from onebudget.funds.ledger_store import REVISION, LedgerStore, MemoryStore
+from onebudget.funds.months import correction_day, is_open, month_key
 from onebudget.money import PENNY, ZERO
-from onebudget.periods import month_start
 
 
 @dataclass(frozen=True)
@@ -51,46 +50,6 @@ class LedgerError:
 
     def __str__(self) -> str:
         return f"{self.key}: {self.rule}"
-
-
-def month_key(day: date) -> str:
-    """The ledger month a day falls in, as ``YYYY-MM`` (not ``periods.period_of``, which gives
-    a month's number in the financial year)."""
-    return f"{day.year}-{day.month:02d}"
-
-
-def month_day(key: str) -> date:
-    """The first day of a ledger month (``month_key``'s inverse: ``"2025-06"`` -> 1 June)."""
-    return date.fromisoformat(f"{key}-01")
-
-
-def year_periods(financial_year: int) -> list[str]:
-    """The months of an April-to-March financial year as periods, April first."""
-    return [month_key(month_start(financial_year, n)) for n in range(1, 13)]
-
-
-def period_problem(text: str, financial_year: int) -> str | None:
-    """Why ``text`` is not a month of the financial year written ``yyyy-mm`` (None if it is).
-    The text itself is never repeated back: it may be anything, of any length."""
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
-        return "Enter the month as YYYY-MM, for example 2026-01"
-    if text not in year_periods(financial_year):
-        first, last = month_start(financial_year, 1), month_start(financial_year, 12)
-        return f"{text} is not a month of this year: choose {first:%B %Y} to {last:%B %Y}"
-    return None
-
-
-def correction_day(on: date, closed: Collection[str], end: date) -> date | None:
-    """The day a correction of something dated ``on`` is posted: that day if its month is open,
-    else the last day of the first open month after it and before ``end`` (a closed month
-    stays as it was reported); None if every one of those months is closed."""
-    day = on
-    while day < end:
-        if is_open(month_key(day), closed):
-            return day
-        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        day = (following + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return None
 
 
 def problems(tx: Transaction) -> list[str]:
@@ -149,11 +108,6 @@ def reversal_problems(tx: Transaction, original: Transaction | None, *, already:
     if sorted((p.account, p.amount) for p in tx.postings) != mirror:
         return [f"does not mirror the postings of {tx.reverses}"]
     return []
-
-
-def is_open(period: str, closed: Collection[str]) -> bool:
-    """Whether a month takes postings: the one test of a closed period."""
-    return period not in closed
 
 
 def reversal_of(original: Transaction, *, key: str, on: date, description: str = "") -> Transaction:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from onebudget.funds.agreement import AgreementError
-from onebudget.funds.ledger import period_problem
+from onebudget.funds.months import period_problem
 from onebudget.funds.validation import load_agreement
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import User

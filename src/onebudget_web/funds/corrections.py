@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.transaction import atomic
 
-from onebudget.funds.ledger import Unreversible, correction_day, reversal_of
+from onebudget.funds.ledger import Unreversible, reversal_of
+from onebudget.funds.months import correction_day
 from onebudget.roles import Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.audit.log import record

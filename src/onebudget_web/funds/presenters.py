@@ -11,7 +11,8 @@ from onebudget.figures import pounds
 from onebudget.funds import accounts, books
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Transaction, month_day
+from onebudget.funds.ledger import Transaction
+from onebudget.funds.months import month_day
 from onebudget.money import ZERO
 
 

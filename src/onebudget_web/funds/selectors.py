@@ -12,8 +12,9 @@ from django.db.models import Count, Manager, Q, QuerySet, Sum
 
 from onebudget.funds.accounts import Kind, parse
 from onebudget.funds.agreement import Agreement
-from onebudget.funds.ledger import Posting, Transaction, is_open, month_day, year_periods
+from onebudget.funds.ledger import Posting, Transaction
 from onebudget.funds.monitoring import MonthlyFigure
+from onebudget.funds.months import is_open, month_day, year_periods
 from onebudget.funds.validation import load_agreement
 from onebudget.money import from_pence
 from onebudget.periods import period_of

@@ -24,7 +24,8 @@ from onebudget.funds import books, report
 from onebudget.funds.actuals import missing_actuals, unreported
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.journal import settlement_transactions
-from onebudget.funds.ledger import Transaction, year_periods
+from onebudget.funds.ledger import Transaction
+from onebudget.funds.months import year_periods
 from onebudget.funds.settlement import Outturn, SettlementError, settle
 from onebudget.funds.settlement import Settlement as SettlementResult
 from onebudget.roles import Permission

@@ -12,13 +12,11 @@ from onebudget.funds.ledger import (
     Posting,
     Transaction,
     as_revision,
-    correction_day,
-    period_problem,
     reversal_of,
     revision,
     revision_key,
-    year_periods,
 )
+from onebudget.funds.months import correction_day, period_problem, year_periods
 
 D = Decimal
 END = date(2026, 4, 1)

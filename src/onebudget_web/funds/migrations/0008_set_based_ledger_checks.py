@@ -4,7 +4,7 @@ balance checks at commit, and 500,000 closed-period look-ups).
 
 The rules are 0002's, refused as before, and mirror the same library functions:
 
-- ``funds_open_period`` (now a statement trigger): ``is_open`` in ``onebudget.funds.ledger``
+- ``funds_open_period`` (now a statement trigger): ``is_open`` in ``onebudget.funds.months``
   (a closed month takes no postings; its month test mirrors ``month_key``). A statement
   putting any row in a closed month, or in a month that is not its date's, fails whole.
 - ``funds_transaction_balanced``, ``funds_entry_balanced`` and ``funds_balance_check``:
