@@ -18,6 +18,7 @@ ONEBUDGET_TEST_POSTGRES_URL ?=
 demo serve: export ONEBUDGET_DATA_DIR ?= $(CURDIR)/var
 
 demo: $(WEB_STAMP)
+	@echo "Starting the demo: the first start builds the demo place (under a minute)..."
 	$(BIN)/onebudget demo --port $(PORT)
 
 serve: $(WEB_STAMP)
@@ -30,11 +31,13 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(WEB_STAMP): requirements/web.txt pyproject.toml | $(VENV)/bin/python
+	@echo "Installing OneBudget and the web service's packages into $(VENV) (first run: 1-3 minutes)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/web.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(DEV_STAMP): requirements/dev.txt pyproject.toml | $(VENV)/bin/python
+	@echo "Installing OneBudget and its test tools into $(VENV) (first run: 2-4 minutes)..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@ $(WEB_STAMP)

@@ -7,49 +7,75 @@ serves; ``serve`` applies migrations and serves whatever database is configured.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def _prepare(load_demo: bool) -> None:
+    """Migrate, collect static files and (for the demo) load the demo place, saying what it
+    is doing and how long each step took: a first start is never silent."""
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    with _step("Database: applying migrations"):
+        call_command("migrate", interactive=False, verbosity=0)
+    with _step("Static files: collecting"):
+        call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
         from onebudget import demo
 
         persons = int(os.environ.get("ONEBUDGET_DEMO_PERSONS", demo.DEMO_PERSONS))
-        call_command("load_demo", persons=persons)
+        with _step("Demo place: loading"):
+            call_command("load_demo", persons=persons)
+
+
+def _say(line: str) -> None:
+    """A line on the terminal now (not when a buffer fills): progress a person is waiting for."""
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def _step(what: str) -> Iterator[None]:
+    _say(f"{what}...")
+    started = time.perf_counter()
+    yield
+    _say(f"{what}: done in {time.perf_counter() - started:.1f} s")
 
 
 def _print_welcome(host: str, port: int, demo: bool) -> None:
     from django.conf import settings
-    from rich.console import Console
-    from rich.table import Table
 
+    url = f"http://{host}:{port}/"
+    _say(f"\nOneBudget is running at {url}")
+    if demo:
+        for line in _sign_ins():
+            _say(line)
+        if not settings.ONEBUDGET_REQUIRE_TWO_FACTOR:
+            _say("Two-factor sign-in is offered but not required in the demo: its users share")
+            _say("a published password.")
+    _say("Press Ctrl+C to stop.\n")
+
+
+def _sign_ins() -> list[str]:
+    """The demo's sign-ins grouped by organisation, one short line each: fits 80 columns and
+    stays readable when the log is piped or saved."""
     from onebudget import demo as demo_place
 
-    console = Console()
-    url = f"http://{host}:{port}/"
-    console.print(f"\n[bold]OneBudget[/bold] is running at [link={url}]{url}[/link]")
-    if demo:
-        table = Table(title=f"Demo sign-ins (password for all: {demo_place.DEMO_PASSWORD})")
-        for column in ("username", "who", "organisation", "roles"):
-            table.add_column(column)
-        names = {o.code: o.name for o in demo_place.ORGANISATIONS}
-        for u in demo_place.USERS:
-            roles = ", ".join(r.value for r in u.roles)
-            table.add_row(u.username, u.full_name, names[u.organisation_code], roles)
-        console.print(table)
-        if not settings.ONEBUDGET_REQUIRE_TWO_FACTOR:
-            console.print(
-                "Two-factor sign-in is offered but not required in the demo: its users share "
-                "a published password."
-            )
-    console.print("Press Ctrl+C to stop.\n")
+    lines = [f"\nDemo sign-ins (the password for all: {demo_place.DEMO_PASSWORD})"]
+    for organisation in demo_place.ORGANISATIONS:
+        users = [u for u in demo_place.USERS if u.organisation_code == organisation.code]
+        if users:
+            lines.append(f"  {organisation.name}")
+        for u in users:
+            roles = ", ".join(r.value.replace("_", " ") for r in u.roles)
+            lines.append(f"    {u.username:<13} {roles:<13} {u.full_name}")
+    return lines
 
 
 def _serve(host: str, port: int) -> None:
@@ -77,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, even piped
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onebudget_web.settings.base")
     demo = args.command == "demo"
     # Anyone may sign in as a demo user (the password is published): a second factor that
