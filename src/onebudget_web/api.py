@@ -25,6 +25,7 @@ from onebudget_web.accounts.actions import record_token_use, token_digest
 from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken, User
 from onebudget_web.allocation.api import router as allocation_router
+from onebudget_web.core.api_docs import ServiceDocs
 from onebudget_web.core.refusals import refused
 from onebudget_web.funds.api import router as funds_router
 from onebudget_web.places.api import router as places_router
@@ -85,6 +86,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_decorator=signed_in_only,
+    docs=ServiceDocs(),
 )
 # Under DEBUG django-ninja answers any exception itself; a refusal is still a 403
 api.add_exception_handler(NotPermitted, refused)
