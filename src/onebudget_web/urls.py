@@ -96,6 +96,11 @@ urlpatterns = [
     path("places/<slug:slug>/funds/new/", funds.place_new_fund, name="place_new_fund"),
     path("places/<slug:slug>/spend/", spend.place_spend_page, name="place_spend"),
     path("places/<slug:slug>/spend/upload/", spend.place_spend_upload, name="place_spend_upload"),
+    path(
+        "places/<slug:slug>/spend/pending/<slug:token>/",
+        spend.place_spend_pending,
+        name="place_spend_pending",
+    ),
     path("funds/<slug:code>/settlement/", funds.fund_settlement, name="fund_settlement"),
     path(
         "funds/<slug:code>/settlement.xlsx",
@@ -122,6 +127,16 @@ urlpatterns = [
         "places/<slug:slug>/allocation/places/<int:pk>/delete/",
         allocation.place_allocation_delete,
         name="place_allocation_delete",
+    ),
+    path(
+        "places/<slug:slug>/allocation/allocate/",
+        allocation.place_allocation_budget_form,
+        name="place_allocation_budget_form",
+    ),
+    path(
+        "places/<slug:slug>/allocation/budget.yaml",
+        allocation.place_allocation_budget_yaml,
+        name="place_allocation_budget_yaml",
     ),
     path("healthz", core.healthz, name="healthz"),
     path("api/", api.urls),

@@ -41,7 +41,7 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, db, tm
         assert page.evaluate("document.body.classList.contains('js-enabled')"), path
     assert page.locator("path.practice-marker-B85005").count() == 1  # the map is drawn
     page.goto(base + "/api/docs")
-    page.locator(".swagger-ui .opblock").first.wait_for()  # the API docs are drawn too
+    assert page.locator("h3 code").count() > 0  # the API docs (every operation: test_api_schema)
     # nothing may still be asking the live server for anything when the test's database goes
     page.wait_for_load_state("networkidle")
     page.close()

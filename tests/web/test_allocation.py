@@ -40,9 +40,13 @@ def test_partners_see_the_demo_indices_and_allocation_and_others_do_not(client, 
     assert ">1.017</td>" in page
     assert ">0.946</td>" in page
     assert "<svg" in page
-    assert "£5,400,000,000.00 shared between 5 places" in page
+    assert "£5,400,000,000.00 for 2025/26 shared between 5 places of NHS West Yorkshire ICB" in page
+    assert (
+        "Fernmouth is a synthetic place made for the demo. Its money and people are made up, "
+        "so allocation here uses the real practices of NHS West Yorkshire ICB as a stand-in."
+    ) in page
     assert "Pace of change from the baseline" in page
-    assert "Allocate the budget" not in page  # a viewer saves nothing
+    assert "Change the budget allocation" not in page  # a viewer saves nothing
     assert sign_in(client, "westvale").get(PAGE).status_code == 404
 
 
@@ -84,8 +88,9 @@ def test_an_analyst_builds_a_place_by_council_and_by_ticking_practices(client, d
     )
     assert refused.status_code == 400
     text = refused.content.decode()
-    assert "a place has a name" in text
-    assert "A81001" in text
+    assert '<a href="#name">Enter a name for the place, such as Kirklees East</a>' in text
+    beside = '<span class="nhsuk-u-visually-hidden">Error:</span> Practice A81001: a GP practice'
+    assert beside in text
 
 
 def test_a_viewer_cannot_save_or_delete_and_a_session_upload_is_all_or_nothing(
@@ -95,6 +100,7 @@ def test_a_viewer_cannot_save_or_delete_and_a_session_upload_is_all_or_nothing(
     assert client.post(PAGE + "builder/", {"name": "X", "practices": CHECK}).status_code == 403
     pk = AllocationPlace.objects.get(name="Leeds").pk
     assert client.post(f"{PAGE}places/{pk}/delete/").status_code == 403
+    assert client.get(f"{PAGE}places/{pk}/delete/").status_code == 403
     sign_in(client, "analyst")
     bad = {
         "Good": {"gps": ["B85005: x"], "icb": "NHS West Yorkshire ICB"},
@@ -136,13 +142,14 @@ def test_a_budget_with_problems_is_refused_with_every_problem_and_nothing_saved(
     fixed = text.replace("share: 0.5", "share: 1")
     response = client.post(PAGE + "budget/", {"text": fixed})
     assert response.status_code == 400
-    assert "places.A.council" in response.content.decode()
+    said = "Place A&#x27;s council areas (E09000001): no practice of QWO"
+    assert said in response.content.decode()
     assert BudgetConfiguration.objects.count() == before
     good = fixed.replace("{council: E09000001}", "{council: E08000034}")
     assert client.post(PAGE + "budget/", {"text": good}).status_code == 302
     assert BudgetConfiguration.objects.count() == before + 1
     page = client.get(PAGE).content.decode()
-    assert "£100.00 shared between 2 places" in page
+    assert "£100.00 for 2025/26 shared between 2 places" in page
 
 
 def test_the_api_gives_the_indices_and_budget_as_exact_text(client, demo) -> None:
@@ -230,7 +237,11 @@ def test_the_owners_analysts_replace_and_delete_and_the_event_names_the_owner(
     assert client.post(f"{PAGE}places/{own.pk}/delete/").status_code == 403
     leeds = AllocationPlace.objects.get(name="Leeds")
     fields = {"name": "Leeds", "year": "2025/26", "icb": "QWO", "practices": CHECK[:2]}
-    assert client.post(PAGE + "builder/", fields).status_code == 302
+    asked = client.post(PAGE + "builder/", fields)  # replacing is confirmed first
+    assert asked.status_code == 200
+    assert "Replace Leeds?" in asked.content.decode()
+    assert sorted(AllocationPlace.objects.get(pk=leeds.pk).practices) != sorted(CHECK[:2])
+    assert client.post(PAGE + "builder/", fields | {"replace": "yes"}).status_code == 302
     leeds.refresh_from_db()
     assert sorted(leeds.practices) == sorted(CHECK[:2])
     replaced = AuditEvent.objects.get(action="allocation.place_replaced")
@@ -272,16 +283,19 @@ HOSTILE_BUDGETS = {
         ),
         "aliases (*name) are not allowed",
     ),
-    "exponent": (GOOD_BUDGET.replace("100.00", "1e400"), "budget: 1e400: not written as an"),
+    "exponent": (GOOD_BUDGET.replace("100.00", "1e400"), "The total budget (1e400): not written"),
     "29 digits": (GOOD_BUDGET.replace("100.00", "1" * 29), "more than £92,233,720,368,547,758.07"),
     "float 1e30": (GOOD_BUDGET.replace("budget: 100.00", "budget: 1.0e+30"), "more than £92,233"),
     "area cost": (
         GOOD_BUDGET.replace(
             "index: Overall core}", "population: registered, area_cost: {A: 1e400}}"
         ),
-        "components.0.area_cost.A",
+        "Component 1s area cost adjustment for A (1e400)",
     ),
-    "text": (GOOD_BUDGET + "baseline: {A: fifty, B: 10%}\npace: {floor: 0.01}\n", "baseline.A"),
+    "text": (
+        GOOD_BUDGET + "baseline: {A: fifty, B: 10%}\npace: {floor: 0.01}\n",
+        "The baseline for A (fifty)",
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from onebudget.roles import Permission, Role
 from tests.web.route_walk import Call, Check, Viewer, need, walk
 from tests.web.route_walk_world import (
+    BUDGET,
     HOST,
     ORGANISATIONS,
     PARTNERS,
@@ -100,7 +101,12 @@ def fund_ledger(w: World, side: str) -> list[Call]:
             url,
             seen,
             manage,
-            data={"do": "withdraw-reversal", "reversal": reversal, "reason": "Walk withdrawal"},
+            data={
+                "do": "withdraw-reversal",
+                "reversal": reversal,
+                "reason": "Walk withdrawal",
+                "confirm": "yes",
+            },
         ),
         post(url, seen, ok=404, data={"do": "no-such-thing"}),
     ]
@@ -141,9 +147,12 @@ def fund_pages(w: World, side: str, path: str, *variants: str) -> list[Call]:
 def fund_agreement_edit(w: World, side: str) -> list[Call]:
     url, seen, manage = f"/funds/{w.fund(side)}/agreement/", PARTNERS[side], {HOST[side]}
     data = {"text": agreement(w, side), "note": "Walk variation"}
+    renamed = {"do": "review-yaml", "text": data["text"] + "cascade: true\n", "note": "Walk"}
     return [
         get(url, seen, need(P.POST_TO_POOL, manage)),
         post(url, seen, need(P.POST_TO_POOL, manage), data=data),
+        post(url, seen, need(P.POST_TO_POOL, manage), ok=200, data=renamed),  # the changes
+        post(url, seen, need(P.POST_TO_POOL, manage), ok=400, data={"do": "review"}),
     ]
 
 
@@ -153,8 +162,14 @@ def place_new_fund(w: World, side: str) -> list[Call]:
     url, seen = f"/places/{w.slug(side)}/funds/new/", PARTNERS[side]
     manager, host = need(P.POST_TO_POOL, seen), need(P.POST_TO_POOL, {HOST[side]})
     text = agreement(w, side, fund_id=f"S75-WALK-{side.upper()}")
+    other = "b" if side == "a" else "a"
+    form = {"do": "create", "partners": "{org}", "host": "{org}", "name": "Walk"}
     return [
         get(url, seen, manager),
+        get(f"{url}?start={w.fund(side)}", seen, manager),
+        get(f"{url}?start={w.fund(other)}", seen, manager, ok=404),  # not this place's
+        post(url, seen, manager, ok=200, data=form | {"do": "add-scheme"}),
+        post(url, seen, manager, ok=400, data=form),  # one partner: refused, nothing made
         post(url, seen, manager, host, data={"text": text}),
         post(url, seen, manager, ok=400, files={"file": NOT_UTF8}),  # checked, then read
     ]
@@ -218,56 +233,82 @@ def place_spend_upload(w: World, side: str) -> list[Call]:
     ]
 
 
+def place_spend_pending(w: World, side: str) -> list[Call]:
+    """A held ledger is seen and decided only by the person who uploaded it: for anyone else,
+    and for a token that is no upload, the preview, the confirmation and the cancelling are
+    404 (the confirmation itself is tested in ``test_spend_preview``)."""
+    url, seen = f"/places/{w.slug(side)}/spend/pending/{'0' * 32}/", PARTNERS[side]
+    return [
+        get(url, seen, ok=404),
+        post(url, seen, ok=404, data={"do": "confirm"}),
+        post(url, seen, ok=404, data={"do": "cancel"}),
+    ]
+
+
 def place_allocation(w: World, side: str) -> list[Call]:
     url = f"/places/{w.slug(side)}/allocation/"
     return [get(url, PARTNERS[side]), get(f"{url}?format=xlsx", PARTNERS[side])]
 
 
 def allocation_builder(w: World, side: str) -> list[Call]:
-    """An analyst of a partner saves a place; replacing one is for its owner's analysts."""
+    """An analyst of a partner saves a place; replacing one is for its owner's analysts,
+    who are asked first (200) and replace it once they say so."""
     url, seen = f"/places/{w.slug(side)}/allocation/builder/", PARTNERS[side]
     analyst, owner = need(P.ANALYSE, seen), need(P.ANALYSE, {HOST[side]})
     fields = {"year": "2025/26", "icb": "QWO", "practices": "B85005"}
+    mine = {**fields, "name": SAVED_PLACE[side]}
     return [
         get(url, seen),
         get(f"{url}?year=2025/26&icb=QWO&practices=B85005&pick=council:E08000034", seen),
         post(url, seen, analyst, data={**fields, "name": "Walk practices"}),
-        post(url, seen, analyst, owner, data={**fields, "name": SAVED_PLACE[side]}),
+        post(url, seen, analyst, owner, ok=200, data=mine),
+        post(url, seen, analyst, owner, data={**mine, "replace": "yes"}),
     ]
 
 
 def allocation_session(w: World, side: str) -> list[Call]:
+    """Bringing in a session that replaces the owner's place is asked about (200), then
+    done with the session carried over by the confirmation."""
     url, seen = f"/places/{w.slug(side)}/allocation/session.json", PARTNERS[side]
     upload = {"file": ("session.json", w.session_json[side])}
+    checks = (need(P.ANALYSE, seen), need(P.ANALYSE, {HOST[side]}))
+    carried = {"year": "2025/26", "session": w.session_json[side].decode(), "replace": "yes"}
     return [
         get(url, seen),
-        post(
-            url,
-            seen,
-            need(P.ANALYSE, seen),
-            need(P.ANALYSE, {HOST[side]}),
-            data={"year": "2025/26"},
-            files=upload,
-        ),
+        post(url, seen, *checks, ok=200, data={"year": "2025/26"}, files=upload),
+        post(url, seen, *checks, data=carried),
     ]
 
 
 def allocation_budget(w: World, side: str) -> list[Call]:
     url, seen = f"/places/{w.slug(side)}/allocation/budget/", PARTNERS[side]
-    return [post(url, seen, need(P.ANALYSE, seen), data={"text": budget(side)})]
+    return [get(url, seen), post(url, seen, need(P.ANALYSE, seen), data={"text": budget(side)})]
+
+
+def allocation_budget_form(w: World, side: str) -> list[Call]:
+    """The form: anyone of the place sees it; adding a row, a refused budget and a saved
+    one are for its partners' analysts."""
+    url, seen = f"/places/{w.slug(side)}/allocation/allocate/", PARTNERS[side]
+    analyst = need(P.ANALYSE, seen)
+    row = {"rows": "1", "c0-name": "C", "c0-share": "100%", "c0-need": "G&A"}
+    form = {"total": BUDGET[side], "place": str(w.saved_place[side]), **row}
+    return [
+        get(url, seen),
+        post(url, seen, analyst, ok=200, data={**form, "add": "component"}),
+        post(url, seen, analyst, ok=400, data={**form, "total": "fifty"}),
+        post(url, seen, analyst, data=form),
+    ]
 
 
 def allocation_delete(w: World, side: str) -> list[Call]:
     seen, other = PARTNERS[side], "b" if side == "a" else "a"
     url = f"/places/{w.slug(side)}/allocation/places/{{}}/delete/"
+    checks = (need(P.ANALYSE, seen), need(P.ANALYSE, {HOST[side]}))
     return [
-        post(
-            url.format(w.saved_place[side]),
-            seen,
-            need(P.ANALYSE, seen),
-            need(P.ANALYSE, {HOST[side]}),
-        ),
-        post(url.format(w.saved_place[other]), seen, ok=404),  # the other place's
+        get(url.format(w.saved_place[side]), seen, *checks),  # the confirmation
+        post(url.format(w.saved_place[side]), seen, *checks),
+        get(url.format(w.saved_place[other]), seen, ok=404),  # the other place's
+        post(url.format(w.saved_place[other]), seen, ok=404),
     ]
 
 
@@ -436,6 +477,7 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     "fund_agreement_edit": per_side(fund_agreement_edit),
     "place_spend": per_side(place_spend),
     "place_spend_upload": per_side(place_spend_upload),
+    "place_spend_pending": per_side(place_spend_pending),
     "place_new_fund": per_side(place_new_fund),
     "fund_settlement": per_side(fund_settlement),
     "fund_settlement_xlsx": per_side(lambda w, s: fund_pages(w, s, "settlement.xlsx")),
@@ -444,6 +486,10 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     "place_allocation_session": per_side(allocation_session),
     "place_allocation_budget": per_side(allocation_budget),
     "place_allocation_delete": per_side(allocation_delete),
+    "place_allocation_budget_form": per_side(allocation_budget_form),
+    "place_allocation_budget_yaml": per_side(
+        lambda w, s: [get(f"/places/{w.slug(s)}/allocation/budget.yaml", PARTNERS[s])]
+    ),
     "api:api-root": lambda w: [  # ninja's root only names the docs: 404 for anyone
         Call(m, "/api/", ok=404, anonymous=404, api=True) for m in ("GET", "HEAD", "POST")
     ],

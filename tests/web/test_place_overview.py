@@ -4,19 +4,19 @@ works it out), its outcomes against target, and what is waiting for the signed-i
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from onebudget import figures
 from onebudget.funds.monitoring import positions
 from onebudget.money import ZERO
 from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.targets import status
 from onebudget.periods import year_label
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.funds import bookkeeping, corrections, presenters, selectors
 from onebudget_web.funds.models import Fund
-from onebudget_web.places import overview
+from onebudget_web.places import outcomes, overview
 from onebudget_web.places.actions import set_target
-from onebudget_web.places.outcomes import report_for
-from onebudget_web.places.presenters import target_for
 
 URL = "/places/fernmouth/"
 SETTLEMENT = "Approve the year-end settlement for"
@@ -112,25 +112,40 @@ def test_someone_outside_the_place_gets_404(client, fund: Fund) -> None:
 
 
 def test_an_indicator_with_a_target_shows_with_its_status(client, fund: Fund) -> None:
+    """The overview judges the year the outcomes page shows first (2024/25: the latest whole
+    financial year of the demo data) as that page does, and names the next target."""
     place = fund.place
-    report = report_for(place)
-    assert report is not None
+    found = outcomes.outcomes_for(place)
+    assert found is not None
     page = page_for(client, "commissioner")
     assert "No targets have been set" in page
     assert f'href="/places/{place.slug}/outcomes/"' in page
-    summary = report.summary(indicators()[INDICATOR])
-    assert summary.latest is not None
-    year = int(str(summary.latest["period"])[:4])
-    target = set_target(
-        by=user("commissioner"), place=place, indicator=INDICATOR, year=year, value="80"
-    )
-    target.refresh_from_db()  # the value as stored, to its two places
-    _, status = target_for(place, summary)
-    spec = summary.indicator.spec
+    rows = {r["period"]: r for r in outcomes.summary(found, INDICATOR)}
+    latest = rows["2024/25"]
+    assert latest["value"] is not None
+    for year, value in ((2024, "80"), (2025, "95")):
+        set_target(
+            by=user("commissioner"), place=place, indicator=INDICATOR, year=year, value=value
+        )
+    spec = indicators()[INDICATOR].spec
+    judged = status(latest["value"], latest["lower"], latest["upper"], 80.0, spec.polarity)
     page = page_for(client, "finance")
+    assert "Outcomes against targets, 2024/25" in page
     assert f'<a href="/places/{place.slug}/outcomes/{INDICATOR}/">{spec.name}</a>' in page
-    assert figures.indicator_value(target.value, spec.method) in page
-    assert figures.indicator_value(summary.latest["value"], spec.method) in page
-    assert f">{status.capitalize()}</strong>" in page
+    assert figures.indicator_value(Decimal("80.00"), spec.method) in page
+    assert figures.indicator_value(latest["value"], spec.method) in page
+    assert f">{judged.capitalize()}</strong>" in page
+    assert f"{figures.indicator_value(Decimal('95.00'), spec.method)} for 2025/26" in page
     assert "No targets have been set" not in page
     assert "All outcomes for Fernmouth" in page
+
+
+def test_a_target_for_another_year_only_is_shown_as_the_next(client, fund: Fund) -> None:
+    place = fund.place
+    set_target(by=user("commissioner"), place=place, indicator=INDICATOR, year=2025, value="90")
+    glance = overview.targets(place, today=date(2026, 12, 2))
+    assert glance is not None
+    assert glance.year == "2024/25"
+    [row] = glance.rows
+    assert (row["target"], row["status"], row["next"]) == (None, "no target", ("2025/26", 90))
+    assert overview.targets(place, today=date(2024, 6, 1)).year == "2024/25"

@@ -322,7 +322,12 @@ def test_a_pending_reversal_is_withdrawn_with_a_reason_and_can_no_longer_be_appr
     assert "Withdraw the reversal" in page
     response = client.post(
         f"/funds/{fund.code}/settlement/",
-        {"do": "withdraw-reversal", "reversal": reversal.pk, "reason": "Prepared in error"},
+        {
+            "do": "withdraw-reversal",
+            "reversal": reversal.pk,
+            "reason": "Prepared in error",
+            "confirm": "yes",
+        },
     )
     assert response.status_code == 302
     assert selectors.pending_reversals(fund) == []

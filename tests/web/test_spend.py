@@ -34,7 +34,8 @@ def test_partners_see_the_place_spend_reconciled_and_others_do_not(client, spend
     assert "Acute hospital care" in page
     assert "<svg" in page
     assert "Upload for" not in page  # a viewer uploads nothing
-    assert "a head</strong>, over 2,000 people in the linked data" in page
+    assert "a head</strong> in " in page  # the year's, said beside it
+    assert "over 2,000 people in the linked data" in page
     assert "Pooled, aligned and in view" in page
     assert sign_in(client, "westvale").get("/places/fernmouth/spend/").status_code == 404
     book = sign_in(client, "viewer").get("/places/fernmouth/spend/?format=xlsx")

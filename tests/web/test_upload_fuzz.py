@@ -319,6 +319,12 @@ def upload_spend(client: Any, kind: str, name: str, content: bytes) -> Any:
     )
 
 
+def confirmed(client: Any, response: Any) -> Any:
+    """A ledger is previewed first (a redirect to its preview); confirming it keeps it."""
+    assert response.status_code == 302
+    return client.post(response["Location"], {"do": "confirm"})
+
+
 def mapping_refused(content: bytes) -> bool:
     try:
         found = load_mapping(text_of(content), source="m.yaml")
@@ -370,7 +376,8 @@ def test_the_good_ledger_is_kept(client: Any, mapped: Place) -> None:
     for kind, to_bytes in (("csv", csv_bytes), ("xlsx", xlsx_bytes)):
         content = to_bytes([LEDGER_HEADER, *LEDGER_ROWS])
         assert not ledger_refused(kind, content)
-        assert upload_spend(client, "ledger", f"gl.{kind}", content).status_code == 302
+        response = upload_spend(client, "ledger", f"gl.{kind}", content)
+        assert confirmed(client, response).status_code == 302
     assert LedgerFile.objects.filter(place=mapped).count() == 2
 
 
@@ -381,7 +388,7 @@ def test_a_ledger_with_a_long_file_name_is_kept_under_its_name_shortened(
     (on PostgreSQL a longer one was a 500)."""
     name = "g" * 230 + ".csv"
     response = upload_spend(client, "ledger", name, csv_bytes([LEDGER_HEADER, *LEDGER_ROWS]))
-    assert response.status_code == 302
+    assert confirmed(client, response).status_code == 302
     assert LedgerFile.objects.get(place=mapped).name == name[:200]
 
 

@@ -3,11 +3,17 @@
 An interval wholly on the good side of the target (by the indicator's polarity) has met it;
 wholly on the bad side has not; an interval that contains the target cannot tell them apart.
 This is how public-health profiles compare a value with a benchmark.
+
+Targets are set per financial year, so the targets of successive years form a trajectory,
+each year judged against its own; a target may be set for the year after the data end.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -43,3 +49,70 @@ def status(
         return "not significantly different"
     above = lower > target
     return "met" if above == (polarity == "higher is better") else "not met"
+
+
+def data_years(first_year: int, last_year: int) -> list[int]:
+    """The financial years (by the year they start) wholly inside linked data that runs
+    from 1 January ``first_year`` to 31 December ``last_year``: April to March, so a year
+    cut short at either end is left out rather than shown as if it were whole."""
+    return list(range(first_year, last_year))
+
+
+def target_years(first_year: int, last_year: int) -> list[int]:
+    """The years a target may be set for: each financial year of the data, and the one
+    after the last (the year being planned for, which has no data yet)."""
+    years = data_years(first_year, last_year)
+    return [*years, years[-1] + 1] if years else []
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year ``day`` falls in, by the year it starts (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def shown_year(years: Sequence[int], today: date, asked: int | None = None) -> int | None:
+    """The year a page shows: the one ``asked`` for if the data have it, else the current
+    financial year if they do, else the latest; None when there is none at all."""
+    if asked in years:
+        return asked
+    current = financial_year_of(today)
+    return current if current in years else (max(years) if years else None)
+
+
+Judged = Literal[Status, "no target", "no data yet"]
+
+
+@dataclass(frozen=True)
+class YearAgainstTarget:
+    """One year of an indicator's trajectory: the published value (None when suppressed or
+    not yet known), its interval, the target set for the year and how the value stands."""
+
+    year: int
+    value: float | None
+    lower: float | None
+    upper: float | None
+    target: Decimal | None
+    status: Judged
+
+
+def trajectory(
+    years: Sequence[int],
+    actuals: Mapping[int, tuple[float | None, float | None, float | None]],
+    targets: Mapping[int, Decimal],
+    polarity: str,
+) -> list[YearAgainstTarget]:
+    """Each year's value beside its target, in order: the targets set year by year form
+    the trajectory, and each year that has data is judged against its own target."""
+    found = []
+    for year in sorted(set(years) | set(targets)):
+        value, lower, upper = actuals.get(year, (None, None, None))
+        target = targets.get(year)
+        judged: Judged
+        if target is None:
+            judged = "no target"
+        elif year not in actuals:
+            judged = "no data yet"
+        else:
+            judged = status(value, lower, upper, float(target), polarity)
+        found.append(YearAgainstTarget(year, value, lower, upper, target, judged))
+    return found

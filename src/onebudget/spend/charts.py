@@ -1,5 +1,5 @@
-"""A chart of the spend: each service's money, stacked by partner (Altair, rendered to SVG),
-with a summary in words of the largest services."""
+"""Charts of the spend (Altair, rendered to SVG): each service's money, and each financial
+year's, stacked by partner, each with a summary in words."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from typing import Any
 
 import altair as alt
 
-from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, money_scale, svg
+from onebudget.charting import (
+    HEIGHT,
+    NHS_BLUE,
+    NHS_DARK_GREY,
+    NHS_WARM_YELLOW,
+    WIDTH,
+    money_scale,
+    svg,
+)
 from onebudget.figures import pounds_short
 
 
@@ -55,3 +63,49 @@ def _summary(title: str, totals: dict[str, Decimal]) -> str:
         f"{title}: a bar for each of {len(ranked)} services, stacked by partner. "
         f"Largest: {largest}. The table gives every figure."
     )
+
+
+def years_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
+    """``rows``: year (as written, "2024/25"), partner, amount (pounds), years in order. A bar
+    for each year, stacked by partner; None if there is nothing to show."""
+    totals: dict[str, Decimal] = {}
+    for r in rows:
+        totals[r["year"]] = totals.get(r["year"], Decimal(0)) + r["amount"]
+    if not any(totals.values()):
+        return None
+    divisor, unit = money_scale(float(max(totals.values(), key=abs)))
+    values = [
+        {
+            "year": r["year"],
+            "partner": r["partner"],
+            "amount": float(r["amount"]) / divisor,
+            "shown": pounds_short(r["amount"]),
+        }
+        for r in rows
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=values))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "year:N", sort=list(totals), title="Financial year", axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y("sum(amount):Q", title=unit),
+            color=alt.Color(
+                "partner:N",
+                scale=alt.Scale(range=[NHS_BLUE, NHS_WARM_YELLOW, NHS_DARK_GREY]),
+                legend=alt.Legend(
+                    title="Partner", orient="bottom", direction="vertical", labelLimit=0
+                ),
+            ),
+            tooltip=["year:N", "partner:N", alt.Tooltip("shown:N", title="amount")],
+        )
+        .properties(title=title, width=WIDTH, height=HEIGHT * 3 // 4)
+    )
+    each = "; ".join(f"{year} {pounds_short(amount)}" for year, amount in totals.items())
+    years = list(totals)
+    summary = (
+        f"{title}: a bar for each of {len(years)} financial years from {years[0]} to "
+        f"{years[-1]}, stacked by partner. {each}. The table gives every figure."
+    )
+    return svg(chart, summary)

@@ -103,7 +103,14 @@ def _place(line: SpendLine, sets: _Sets) -> Placed:
 
 def identify(lines: Sequence[SpendLine], rules: Mapping[str, PartnerRules]) -> SpendView:
     sets = {partner: _Sets(r) for partner, r in rules.items()}
-    placed = tuple(_place(line, sets[line.partner]) for line in lines)
+    return view_of([_place(line, sets[line.partner]) for line in lines], sorted(rules))
+
+
+def view_of(lines: Sequence[Placed], partners: Sequence[str]) -> SpendView:
+    """The view of lines already placed: transfers grouped by reference and eliminated within
+    these lines, each of ``partners`` reconciled, the totals. ``identify`` ends here, and so
+    does narrowing a view to some of its lines (``years.in_year``): no line is mapped again."""
+    placed = tuple(lines)
     groups: dict[str, list[Placed]] = defaultdict(list)
     for p in placed:
         if p.transfer is not None:
@@ -113,7 +120,7 @@ def identify(lines: Sequence[SpendLine], rules: Mapping[str, PartnerRules]) -> S
     return SpendView(
         placed,
         transfers,
-        tuple(_reconcile(partner, placed, eliminated) for partner in sorted(rules)),
+        tuple(_reconcile(partner, placed, eliminated) for partner in partners),
         _totals(placed),
     )
 

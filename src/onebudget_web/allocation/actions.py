@@ -10,6 +10,7 @@ from django.utils import timezone
 from onebudget.allocation.budget import BudgetError, allocate_budget, load_budget
 from onebudget.allocation.places import Choice, Place, choose
 from onebudget.allocation.targets import AllocationError
+from onebudget.io.problems import Problem
 from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
@@ -25,6 +26,32 @@ def acting_organisation(by: User, place: Partnership) -> Organisation:
         if has_permission(by, organisation, Permission.ANALYSE):
             return organisation
     raise NotPermitted(f"Saving allocations for {place.name} needs an analyst's role")
+
+
+def may_save(by: User, place: Partnership) -> bool:
+    """Whether the pages offer the user their forms (the actions check again)."""
+    try:
+        acting_organisation(by, place)
+    except NotPermitted:
+        return False
+    return True
+
+
+class RefusedError(ValidationError):
+    """Refused for the problems the library found, kept as data so that each page can put
+    them beside its own fields (``wording``)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
+
+
+class UnconfirmedError(Exception):
+    """Saving would replace saved places and the user has not said to: they are asked."""
+
+    def __init__(self, replacing: list[AllocationPlace]) -> None:
+        self.replacing = replacing
+        super().__init__(", ".join(s.name for s in replacing))
 
 
 class NotOwner(NotPermitted):
@@ -46,27 +73,59 @@ def may_change(by: User, saved: AllocationPlace) -> bool:
 
 @transaction.atomic
 def save_place(
-    *, by: User, place: Partnership, name: str, year: str, icb: str, choice: Choice
+    *,
+    by: User,
+    place: Partnership,
+    name: str,
+    year: str,
+    icb: str,
+    choice: Choice,
+    replace: bool = True,
 ) -> AllocationPlace:
+    """Checked in full first; then, unless ``replace``, a place of the same name is asked
+    about (``UnconfirmedError``) rather than replaced."""
     organisation = acting_organisation(by, place)
     found, problems = choose(year, icb, name, choice)
     if found is None:
-        raise ValidationError([str(p) for p in problems])
+        raise RefusedError(problems)
+    _confirmed(by, place, [found.name], replace)
     return _keep(by, place, organisation, found, year)
+
+
+def _confirmed(by: User, place: Partnership, names: list[str], replace: bool) -> None:
+    """Refused if any place of these names is another partner's; asked if it is the
+    user's to replace and they have not said to."""
+    replacing = to_replace(by, place, names)
+    if replacing and not replace:
+        raise UnconfirmedError(replacing)
+
+
+def to_replace(by: User, place: Partnership, names: list[str]) -> list[AllocationPlace]:
+    """The saved places that saving ``names`` would replace, asked before replacing them (a
+    confirmation step); refused outright if the user may not save, or may not replace one."""
+    acting_organisation(by, place)
+    taken = AllocationPlace.objects.filter(place=place, name__in=[n.strip() for n in names])
+    found = list(taken.select_related("organisation", "saved_by").order_by("name"))
+    refused = [s for s in found if not may_change(by, s)]
+    if refused:
+        raise NotOwner(refused, "replace")
+    return found
 
 
 @transaction.atomic
 def save_places(
-    *, by: User, place: Partnership, places: list[Place], year: str, source: str
+    *,
+    by: User,
+    place: Partnership,
+    places: list[Place],
+    year: str,
+    source: str,
+    replace: bool = True,
 ) -> list[AllocationPlace]:
     """Places read from a session file, all kept together, or none if any of them would
-    replace another partner's place."""
+    replace another partner's place (or one of the user's, unless ``replace``)."""
     organisation = acting_organisation(by, place)
-    names = [p.name for p in places]
-    taken = AllocationPlace.objects.filter(place=place, name__in=names).order_by("name")
-    refused = [s for s in taken.select_related("organisation") if not may_change(by, s)]
-    if refused:
-        raise NotOwner(refused, "replace")
+    _confirmed(by, place, [p.name for p in places], replace)
     kept = [_keep(by, place, organisation, p, year) for p in places]
     record(
         by=by,
@@ -108,12 +167,17 @@ def _keep(
     return saved
 
 
-@transaction.atomic
-def delete_place(*, by: User, saved: AllocationPlace) -> None:
-    """For the owner's analysts only; the event is filed against the owner."""
+def may_delete(*, by: User, saved: AllocationPlace) -> None:
+    """Refused unless the user is an analyst of the organisation owning the saved place."""
     acting_organisation(by, saved.place)  # anyone who may not save: the plain refusal
     if not may_change(by, saved):
         raise NotOwner([saved], "delete")
+
+
+@transaction.atomic
+def delete_place(*, by: User, saved: AllocationPlace) -> None:
+    """For the owner's analysts only; the event is filed against the owner."""
+    may_delete(by=by, saved=saved)
     record(
         by=by,
         action="allocation.place_deleted",
@@ -131,9 +195,9 @@ def save_budget(*, by: User, place: Partnership, text: str, source: str) -> Budg
     try:
         allocate_budget(load_budget(text, source=source))
     except BudgetError as error:
-        raise ValidationError([f"{source}: {p}" for p in error.problems]) from None
+        raise RefusedError(error.problems) from None
     except AllocationError as error:
-        raise ValidationError([f"{source}: {error}"]) from None
+        raise RefusedError([Problem(path="(budget)", value=None, rule=str(error))]) from None
     saved = BudgetConfiguration.objects.create(
         place=place, text=text, organisation=organisation, saved_by=by
     )

@@ -24,7 +24,7 @@ def index_groups(saved: Iterable[AllocationPlace], *, chart: bool = True) -> lis
     for (year, icb), members in groups.items():
         of_icb = icb_indices(year, icb)
         columns = {s.name: place_indices(year, icb, s.practices) for s in members}
-        icb_name = next(a.name for a in icbs(year) if a.code == icb)
+        icb_name = _icb_name(year, icb)
         rows = [
             {"index": i, "icb": of_icb[i], "places": [columns[s.name][i] for s in members]}
             for i in of_icb
@@ -43,6 +43,10 @@ def index_groups(saved: Iterable[AllocationPlace], *, chart: bool = True) -> lis
     return out
 
 
+def _icb_name(year: str, icb: str) -> str:
+    return next((a.name for a in icbs(year) if a.code == icb), icb)
+
+
 def budget_result(config: BudgetConfiguration | None) -> BudgetResult | None:
     """The saved configuration allocated again (it was checked when it was saved)."""
     if config is None:
@@ -58,6 +62,28 @@ def budget_tables(result: BudgetResult) -> dict[str, Any]:
         "rows": [{**r, "parts": [r[c] for c in components]} for r in rows],
         "total": sum((r["target"] for r in rows), Decimal(0)),
         "paced": result.paced is not None,
+        "year": result.config.year,
+        "icb_name": _icb_name(result.config.year, result.config.icb),
+    }
+
+
+def deleting(saved: AllocationPlace, config: BudgetConfiguration | None) -> dict[str, Any]:
+    """What deleting a saved place does to the latest budget allocation, if that shares
+    money to a place of the same name: the allocation keeps its own definition of the
+    place, so it stands, but the form will not offer the place for the next one."""
+    result = budget_result(config)
+    if config is None or result is None or saved.name not in result.config.places:
+        return {"budget": None}
+    rows = result.rows()
+    return {
+        "budget": {
+            "total": result.config.budget,
+            "year": result.config.year,
+            "places": len(rows),
+            "target": next(r["target"] for r in rows if r["place"] == saved.name),
+            "set_by": config.saved_by.display_name(),
+            "set_at": config.saved_at,
+        }
     }
 
 

@@ -15,6 +15,11 @@ from onebudget_web.accounts.selectors import has_permission, visible_organisatio
 from onebudget_web.funds import corrections
 from onebudget_web.funds.models import Fund
 
+WITHDRAW_UNCONFIRMED = (
+    "Tick the box to confirm that you understand the reversal will not be posted, and that "
+    "the approvals given to it will no longer count"
+)
+
 
 def can_post(request: SignedInRequest, fund: Fund) -> bool:
     return has_permission(request.user, fund.host, Permission.POST_TO_POOL)
@@ -72,6 +77,11 @@ def withdraw_reversal(request: SignedInRequest, fund: Fund) -> str:
     if reversal is None:
         raise Http404("No such reversal")
     reason = request.POST.get("reason", "")
+    if request.POST.get("confirm") != "yes":  # withdrawn for good: confirmed first
+        problems = {"withdraw_confirm": [WITHDRAW_UNCONFIRMED]}
+        if not reason.strip():
+            problems["withdraw_reason"] = ["Enter the reason for withdrawing the reversal"]
+        raise ValidationError(problems)
     corrections.withdraw_reversal(by=request.user, reversal=reversal, reason=reason)
     return "Reversal withdrawn: it will not be posted."
 

@@ -28,6 +28,10 @@ from onebudget_web.funds.helpers import (
 from onebudget_web.funds.models import Fund
 
 PAGE = "funds/settlement.html"
+REPLACE_UNCONFIRMED = (
+    "Tick the box to confirm that you understand the settlement awaiting approval will be "
+    "replaced, and the approvals given to it will no longer count"
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,6 +56,8 @@ def _act(request: SignedInRequest, fund: Fund) -> str:
     """Do what the form asks; returns the message to show."""
     do, by = request.POST.get("do"), request.user
     if do == "prepare":
+        if _replacing(fund) and request.POST.get("replace") != "yes":
+            raise ValidationError({"replace": [REPLACE_UNCONFIRMED]})
         override, nil = request.POST.get("override", ""), request.POST.getlist("nil")
         settlements.prepare_settlement(by=by, fund=fund, override=override, nil=nil)
         return "Settlement prepared: it now needs each partner's approval."
@@ -75,6 +81,15 @@ def _act(request: SignedInRequest, fund: Fund) -> str:
     return done
 
 
+def _replacing(fund: Fund) -> list[str]:
+    """The partners that have approved the settlement awaiting approval, whose approvals a
+    new settlement would set aside (none if no settlement awaits approval)."""
+    latest = selectors.latest_settlement(fund)
+    if latest is None or selectors.settlement_status(latest) != "awaiting approval":
+        return []
+    return [a.organisation.name for a in latest.approvals.select_related("organisation")]
+
+
 def _context(request: SignedInRequest, fund: Fund) -> dict[str, Any]:
     latest = selectors.latest_settlement(fund)
     standing = selectors.standing_settlement(fund)
@@ -92,6 +107,7 @@ def _context(request: SignedInRequest, fund: Fund) -> dict[str, Any]:
         "can_reverse": manager and standing is not None and not pending,
         "open_months": presenters.months_in_words(open_months) if open_months else "",
         "unreported": _unreported(fund) if manager and standing is None else [],
+        "replacing": _replacing(fund) if manager and standing is None else [],
         "pending": [
             {"reversal": r, "what": presenters.reversal_in_words(r), "approvals": r.approvals.all()}
             for r in pending

@@ -1,31 +1,26 @@
 """Pages of a pooled fund. Thin: scoped reads from ``selectors``, writes through the
-actions modules. The ledger, actuals and settlement pages are in their own modules and
-exported here, where the URLs find them."""
+actions modules. The ledger, actuals, settlement, new-fund and variation pages are in their
+own modules and exported here, where the URLs find them."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from onebudget.funds import report
 from onebudget.funds.monitoring import forecast_settlement, latest_month, positions
 from onebudget.periods import month_start
-from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.requests import SignedInRequest
-from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
-from onebudget_web.core.uploads import upload_text
-from onebudget_web.funds import actions, presenters, selectors
+from onebudget_web.funds import presenters, selectors
 from onebudget_web.funds.actuals_views import fund_actuals
+from onebudget_web.funds.agreement_views import place_new_fund
 from onebudget_web.funds.helpers import can_post as _can_post
 from onebudget_web.funds.ledger_views import fund_ledger, fund_period
 from onebudget_web.funds.settlement_views import fund_settlement, fund_settlement_xlsx
-
-AGREEMENT_LIMIT = 1024 * 1024  # what the YAML reader reads
+from onebudget_web.funds.variation_views import fund_agreement_edit
 
 __all__ = [
     "fund_actuals",
@@ -100,62 +95,3 @@ def fund_monitoring(request: SignedInRequest, code: str) -> HttpResponse:
 
 def _month_name(financial_year: int, month: int) -> str:
     return month_start(financial_year, month).strftime("%B %Y")
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def fund_agreement_edit(request: SignedInRequest, code: str) -> HttpResponse:
-    """Record a variation: the agreement's YAML, edited, becomes a new version."""
-    fund = selectors.get_fund_for(request.user, code)
-    if not _can_post(request, fund):
-        raise NotPermitted("Only the pool manager records variations")
-    text, errors = selectors.current_version(fund).text, []
-    if request.method == "POST":
-        text = request.POST.get("text", "")
-        try:
-            actions.record_variation(
-                by=request.user, fund=fund, text=text, note=request.POST.get("note", "")[:300]
-            )
-        except ValidationError as refused:
-            errors = refused.messages
-        else:
-            messages.success(
-                request, "The variation is recorded as a new version of the agreement."
-            )
-            return redirect("fund", code=fund.code)
-    context = {"fund": fund, "text": text, "errors": errors}
-    return render(request, "funds/agreement_edit.html", context, status=400 if errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def place_new_fund(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Set up a pooled fund for a place from its agreement (a YAML file or text)."""
-    from onebudget_web.places.selectors import get_place_for
-
-    place = get_place_for(request.user, slug)
-    allowed = [
-        o for o in place.partners.all() if has_permission(request.user, o, Permission.POST_TO_POOL)
-    ]
-    if not allowed:
-        raise NotPermitted("Setting up a fund is for the host partner's pool manager")
-    errors: list[str] = []
-    text = request.POST.get("text", "")
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is not None:
-                text = upload_text(upload, what="an agreement (YAML)", limit=AGREEMENT_LIMIT)
-            fund = actions.create_fund(
-                by=request.user,
-                place=place,
-                text=text,
-                source=(upload.name if upload else None) or "agreement.yaml",
-            )
-        except ValidationError as refused:
-            errors = refused.messages
-        else:
-            messages.success(request, f"{fund.name} is set up.")
-            return redirect("fund", code=fund.code)
-    context = {"place": place, "text": text, "errors": errors}
-    return render(request, "funds/new_fund.html", context, status=400 if errors else 200)

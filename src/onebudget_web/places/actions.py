@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from onebudget.outcomes.definitions import indicators
-from onebudget.outcomes.targets import parse_target
+from onebudget.outcomes.targets import parse_target, target_years
+from onebudget.periods import year_label
 from onebudget.roles import NotPermitted, Permission
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
@@ -99,17 +100,21 @@ def register_dataset(
 def set_target(
     *, by: User, place: Place, indicator: str, year: int, value: str, note: str = ""
 ) -> IndicatorTarget:
-    """A commissioner of one of the place's partners sets (or changes) a target."""
+    """A commissioner of one of the place's partners sets (or changes) the target for a
+    financial year (by the year it starts): any year of the place's data, or the next
+    (``targets.target_years``), so that year by year they form a trajectory."""
     if not any(has_permission(by, org, Permission.COMMISSION) for org in place.partners.all()):
         raise NotPermitted(f"{by.username} is not a commissioner of a partner of {place.name}")
-    problems = []
+    problems: dict[str, list[str]] = {}
     known = indicators()
     if indicator not in known:
-        problems.append(f"{indicator!r} is not an indicator")
+        problems["indicator"] = [f"{indicator!r} is not an indicator"]
+    if year not in _target_years(place):
+        problems["year"] = [_year_rule(place)]
     multiplier = known[indicator].spec.multiplier if indicator in known else 1
     amount, rule = parse_target(value, multiplier)
     if amount is None:
-        problems.append(f"The target must be {rule}")
+        problems["value"] = [f"The target must be {rule}"]
     if problems or amount is None:
         raise ValidationError(problems)
     target, created = IndicatorTarget.objects.update_or_create(
@@ -136,3 +141,16 @@ def set_target(
         },
     )
     return target
+
+
+def _target_years(place: Place) -> list[int]:
+    dataset = place.datasets.first()
+    return target_years(dataset.first_year, dataset.last_year) if dataset else []
+
+
+def _year_rule(place: Place) -> str:
+    years = _target_years(place)
+    if not years:
+        return f"There is no linked data for {place.name}, so no year to set a target for"
+    first, last = year_label(years[0]), year_label(years[-1])
+    return f"Choose a financial year from {first} to {last}"

@@ -90,3 +90,44 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place.slug} {self.indicator} {self.year}: {self.value}"
+
+
+class OutcomeResult(models.Model):
+    """One stored piece of a dataset's outcomes (ADR 0019): computed by the engines once,
+    when the data or the indicator definitions change, and only read by the pages.
+
+    Only published (disclosure-controlled) figures are stored; a waiver holder's
+    unsuppressed view is computed when they ask for it and never stored.
+    """
+
+    SUMMARY, SEGMENTS, TREND, PRACTICES = "summary", "segments", "trend", "practices"
+    KINDS = [
+        (SUMMARY, "an indicator by financial year"),
+        (SEGMENTS, "people and cost by segment in a financial year"),
+        (TREND, "an indicator's monthly chart"),
+        (PRACTICES, "an indicator by GP practice in a financial year"),
+    ]
+    PUBLISHED = "published"
+
+    dataset = models.ForeignKey(PlaceDataset, on_delete=models.CASCADE, related_name="results")
+    fingerprint = models.CharField(max_length=64, help_text="definitions, builder and data")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    indicator = models.SlugField(max_length=80, blank=True)
+    period = models.CharField(max_length=20, blank=True, help_text="a financial year, 2024/25")
+    disclosure = models.CharField(max_length=20, default=PUBLISHED)
+    data = models.JSONField()
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "fingerprint", "kind", "indicator", "period", "disclosure"],
+                name="one_result",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disclosure="published"), name="only_published_results"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.kind} {self.indicator} {self.period}"

@@ -22,9 +22,11 @@ from onebudget_web.accounts.selectors import has_permission, visible_organisatio
 from onebudget_web.funds import presenters, selectors
 from onebudget_web.funds.access import approval_problems
 from onebudget_web.funds.models import Fund
+from onebudget_web.places import outcomes
 from onebudget_web.places.models import Place
-from onebudget_web.places.outcomes import report_for
-from onebudget_web.places.presenters import with_targets
+from onebudget_web.places.outcomes import outcomes_for
+from onebudget_web.places.presenters import summary_rows, targets_of
+from onebudget_web.places.results import StillBuildingError
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,25 @@ class Waiting:
 
 
 @dataclass(frozen=True)
+class Glance:
+    """The place's outcomes that have targets, in one financial year."""
+
+    year: str  # "2024/25"; "" if the data hold no whole financial year
+    rows: list[dict[str, Any]]
+    preparing: bool = False  # the results are being worked out on a first visit
+
+
+@dataclass(frozen=True)
 class Overview:
     money: list[FundMoney]
-    targets: list[dict[str, Any]] | None  # None: the place has no linked data
+    targets: Glance | None  # None: the place has no linked data
     waiting: list[Waiting]
 
 
 def overview(place: Place, user: User, today: date | None = None) -> Overview:
     """Everything the front page shows of ``place`` to ``user`` (a place they can see)."""
     funds = funds_of(place, user)
-    return Overview(money(funds), targets(place), waiting(funds, user, today))
+    return Overview(money(funds), targets(place, today), waiting(funds, user, today))
 
 
 def funds_of(place: Place, user: User) -> list[Fund]:
@@ -136,13 +147,29 @@ def _by_partner(agreement: Agreement) -> list[tuple[str, Decimal]]:
     return [(names[code], amount) for code, amount in agreement.fund_contributions().items()]
 
 
-def targets(place: Place) -> list[dict[str, Any]] | None:
-    """The indicators with a target set, as the outcomes page judges them; None when the
-    place has no linked data (so no outcomes at all)."""
-    report = report_for(place)
-    if report is None:
+def targets(place: Place, today: date | None = None) -> Glance | None:
+    """The indicators with a target for any year, in the year the outcomes page shows
+    first, as it judges them, each with its next target; None when the place has no
+    linked data (so no outcomes at all). Read from the stored results only."""
+    found = outcomes_for(place)
+    if found is None:
         return None
-    return [row for row in with_targets(place, report.summaries(None)) if row["target"]]
+    year = found.year(None, today)
+    if year is None:
+        return Glance("", [])
+    set_for = targets_of(place)
+    if not set_for:
+        return Glance(year_label(year), [])
+    try:
+        summaries = outcomes.summaries(found)
+    except StillBuildingError:
+        return Glance(year_label(year), [], preparing=True)
+    wanted = {indicator for indicator, _ in set_for}
+    rows = [r for r in summary_rows(summaries, year, set_for) if r["spec"].id in wanted]
+    for row in rows:
+        later = sorted(y for i, y in set_for if i == row["spec"].id and y > year)
+        row["next"] = (year_label(later[0]), set_for[(row["spec"].id, later[0])]) if later else None
+    return Glance(year_label(year), rows)
 
 
 def waiting(funds: list[Fund], user: User, today: date | None = None) -> list[Waiting]:

@@ -40,3 +40,28 @@ class LedgerFile(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.organisation.code} ledger {self.name} for {self.place.slug}"
+
+
+class PendingLedger(models.Model):
+    """A ledger extract checked and previewed, waiting for its uploader to confirm that it
+    replaces the partner's ledger in use. The file waits under the data folder, recorded with
+    its SHA-256 so that the confirmation uses exactly the file previewed; with the mapping it
+    was read through and the ledger it would replace, so that a change to either since the
+    preview is refused. Removed on confirmation or cancellation; swept when a day old."""
+
+    token = models.CharField(max_length=64, unique=True)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    mapping = models.ForeignKey(MappingFile, on_delete=models.CASCADE, related_name="+")
+    replaces = models.ForeignKey(
+        LedgerFile, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200)  # as the partner named it
+    path = models.CharField(max_length=500)  # where the service holds it
+    sha256 = models.CharField(max_length=64)
+    lines = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code} ledger {self.name} awaiting confirmation"

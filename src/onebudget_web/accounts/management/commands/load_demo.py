@@ -11,6 +11,7 @@ from onebudget_web.demo.loader import (
     load_demo_place,
     load_demo_spend,
 )
+from onebudget_web.places.results import build_results
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         dataset = load_demo_data(settings.DATA_DIR, persons=options["persons"])
         if dataset is not None:
             self.stdout.write(f"Linked data: {dataset.label} at {dataset.path}")
+            self.stdout.write("Outcome results: working out every indicator (once)...")
+            build_results(dataset)
             fund = load_demo_fund(dataset)
             if fund is not None:
                 self.stdout.write(f"Pooled fund: {fund.name}")

@@ -1,0 +1,162 @@
+"""Every page each demo person can reach, at a phone's width (390 px) and a laptop's
+(1,280 px): no sideways scrolling, no errors in the browser's console, and no WCAG 2.2 AA
+failure that axe-core finds (issue 15's walk; the API's documentation page included).
+
+The walk follows the links of the pages themselves from the home page, as a person would,
+so a page added later is walked without a change here. Where one page links to many of a
+kind (each indicator, each month of a ledger), the first ``SAME_KIND`` of them are walked:
+they share a template, and their number would make the walk too slow for CI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urldefrag, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import resolve
+
+from onebudget import demo
+from onebudget_web.accounts.models import User
+from onebudget_web.demo.loader import (
+    load_demo_allocation,
+    load_demo_data,
+    load_demo_fund,
+    load_demo_place,
+    load_demo_spend,
+)
+from onebudget_web.funds.bookkeeping import prepare_settlement
+from tests.browser.signing_in import sign_in
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (1280, 390)
+# The first demo person holding each role: what a role sees differs, not who holds it
+ONE_PER_ROLE = list({u.roles[0]: u.username for u in reversed(demo.USERS)}.values())
+SAME_KIND = 2
+EXTRA = ("/api/docs",)  # linked from no page a person uses, but served to people
+# Links that are not pages: downloads, signing out, the API's JSON, static files
+NOT_PAGES = re.compile(
+    r"^/(sign-out|static|media|api/(?!docs$))|format=|\.(yaml|xlsx|csv|json|png|svg)$"
+)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+REPORTS = Path(__file__).resolve().parents[2] / "test-results" / "accessibility"
+LINKS = "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+
+
+@dataclass
+class Findings:
+    """What went wrong on which page at which width: empty when all is well."""
+
+    overflow: dict[str, int] = field(default_factory=dict)
+    console: dict[str, list[str]] = field(default_factory=dict)
+    axe: dict[str, list[str]] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)
+    walked: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any((self.overflow, self.console, self.axe, self.status))
+
+
+@pytest.fixture
+def place_with_everything(tmp_path: Path) -> str:
+    """The demo place with linked data, its fund's settlement prepared, both partners'
+    ledgers and the allocation: every kind of page has something on it. Returns the fund."""
+    load_demo_place()
+    load_demo_allocation()
+    dataset = load_demo_data(tmp_path, persons=2000)
+    assert dataset is not None
+    fund = load_demo_fund(dataset)
+    assert fund is not None
+    load_demo_spend(dataset)
+    manager = User.objects.get(username="pool-manager")
+    prepare_settlement(by=manager, fund=fund, override="Walk: months left open")
+    return fund.code
+
+
+def _kind(path: str, query: str) -> str:
+    """Pages of one kind share a view and the names of their query's fields: each indicator,
+    each month of a ledger, each transaction offered for reversal."""
+    fields = sorted(name for name, _ in parse_qsl(query))
+    return f"{resolve(path).url_name}?{'&'.join(fields)}"
+
+
+def _pages(page, base: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Each page reachable from the home page by links, once, then the extras."""
+    seen, queue, kinds = {"/"}, ["/"], Counter[str]()
+    while queue:
+        path = queue.pop(0)
+        yield path
+        for href in page.evaluate(LINKS):
+            url = urlsplit(urldefrag(href).url)
+            found = url.path + (f"?{url.query}" if url.query else "")
+            if url.netloc != urlsplit(base).netloc or found in seen or NOT_PAGES.search(found):
+                continue
+            seen.add(found)
+            kind = _kind(url.path, url.query)
+            kinds[kind] += 1
+            if kinds[kind] <= SAME_KIND:
+                queue.append(found)
+    yield from (path for path in EXTRA if path not in seen)
+
+
+def _check(page, path: str, width: int, findings: Findings) -> None:  # type: ignore[no-untyped-def]
+    """The page as it is now (already open at ``width``): overflow and axe."""
+    where = f"{path} at {width} px"
+    scrolled = page.evaluate("document.documentElement.scrollWidth")
+    if scrolled > width:
+        findings.overflow[where] = scrolled
+    result = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    failed = [
+        f"{v['id']}: {v['help']} ({n['target']})"
+        for v in result.response["violations"]
+        for n in v["nodes"][:3]
+    ]
+    if failed:
+        findings.axe[where] = failed
+
+
+def _walk(browser, base: str, username: str) -> Findings:  # type: ignore[no-untyped-def]
+    findings = Findings()
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, username, demo.DEMO_PASSWORD)
+    for path in _pages(page, base):
+        findings.walked.append(path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(base + path, wait_until="load")
+            if response is None or response.status != 200:
+                findings.status[path] = response.status if response else 0
+                break
+            _check(page, path, width, findings)
+            if errors:
+                findings.console[f"{path} at {width} px"] = errors[:]
+                errors.clear()
+        # back at the first width: the links are read from the page as it is there
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    page.close()  # no request left in flight as the live server stops
+    return findings
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("username", ONE_PER_ROLE)
+def test_every_page_a_person_reaches_is_accessible_at_both_widths(
+    browser, live_server, place_with_everything: str, username: str
+) -> None:
+    findings = _walk(browser, live_server.url, username)
+    if findings:
+        REPORTS.mkdir(parents=True, exist_ok=True)
+        (REPORTS / f"{username}.json").write_text(json.dumps(asdict(findings), indent=1))
+    assert not findings, f"see {REPORTS / username}.json"
