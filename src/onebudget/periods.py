@@ -7,7 +7,10 @@ the synthetic ledgers and the outcomes periods all count months this way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 YEAR_WRITTEN = "a financial year written 2025/26, 2025-26 or 2025/2026"
 _YEAR = re.compile(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", re.ASCII)
@@ -45,3 +48,34 @@ def month_end(financial_year: int, period: int) -> date:
 def period_of(month: int) -> int:
     """Calendar month 1-12 -> its period in the financial year (April = 1)."""
     return (month - 4) % 12 + 1
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year ``day`` falls in, by the year it starts (April to March)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+Why = Literal["asked", "current", "latest", "none"]
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """The year a page shows and why; ``refused`` is a year asked for that has no figures."""
+
+    year: int | None
+    why: Why
+    refused: int | None = None
+
+
+def choose_year(years: Sequence[int], today: date, asked: int | None = None) -> YearChoice:
+    """The one rule for the year a page shows (spend, outcomes): the year asked for if it
+    has figures; else the current financial year if it has; else the latest that has
+    (``year`` is None only when no year has)."""
+    if asked is not None and asked in years:
+        return YearChoice(asked, "asked")
+    current = financial_year_of(today)
+    if current in years:
+        return YearChoice(current, "current", asked)
+    if years:
+        return YearChoice(max(years), "latest", asked)
+    return YearChoice(None, "none", asked)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -63,20 +62,6 @@ def target_years(first_year: int, last_year: int) -> list[int]:
     after the last (the year being planned for, which has no data yet)."""
     years = data_years(first_year, last_year)
     return [*years, years[-1] + 1] if years else []
-
-
-def financial_year_of(day: date) -> int:
-    """The financial year ``day`` falls in, by the year it starts (April to March)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def shown_year(years: Sequence[int], today: date, asked: int | None = None) -> int | None:
-    """The year a page shows: the one ``asked`` for if the data have it, else the current
-    financial year if they do, else the latest; None when there is none at all."""
-    if asked in years:
-        return asked
-    current = financial_year_of(today)
-    return current if current in years else (max(years) if years else None)
 
 
 Judged = Literal[Status, "no target", "no data yet"]

@@ -11,18 +11,14 @@ accounts), and every partner is reconciled to its ledger's lines of that year.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
 
-from onebudget.periods import month_start, period_of
+from onebudget.periods import financial_year_of
 from onebudget.spend.engine import Placed, SpendView, view_of
 from onebudget.spend.rules import SpendLine
-
-Why = Literal["asked", "current", "latest", "none"]
 
 
 @lru_cache(maxsize=4096)
@@ -30,8 +26,7 @@ def financial_year(month: str) -> int:
     """The financial year a ``yyyy-mm`` month falls in: "2025-03" -> 2024, "2025-04" -> 2025.
     Asked of ``periods``: the month's period starts in the next calendar year for January to
     March."""
-    year, number = int(month[:4]), int(month[5:7])
-    return year - (month_start(year, period_of(number)).year - year)
+    return financial_year_of(date(int(month[:4]), int(month[5:7]), 1))
 
 
 def years_of(lines: Iterable[SpendLine]) -> tuple[int, ...]:
@@ -57,29 +52,6 @@ def by_year(view: SpendView) -> dict[int, SpendView]:
 
 def _partners(view: SpendView) -> list[str]:
     return [r.partner for r in view.reconciliations]
-
-
-@dataclass(frozen=True)
-class YearChoice:
-    """The year to show and why; ``refused`` is a year asked for that has no lines."""
-
-    year: int | None
-    why: Why
-    refused: int | None = None
-
-
-def choose_year(years: Sequence[int], today: date, asked: int | None = None) -> YearChoice:
-    """The year asked for if it has lines; else the current financial year if it has lines;
-    else the latest year that has lines (``year`` is None only when no year has)."""
-    if asked is not None and asked in years:
-        return YearChoice(asked, "asked")
-    refused = asked
-    current = financial_year(f"{today:%Y-%m}")
-    if current in years:
-        return YearChoice(current, "current", refused)
-    if years:
-        return YearChoice(max(years), "latest", refused)
-    return YearChoice(None, "none", refused)
 
 
 def mapped_by_year(views: Mapping[int, SpendView]) -> dict[int, dict[str, Decimal]]:

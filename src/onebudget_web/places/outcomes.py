@@ -15,7 +15,8 @@ from typing import Any
 from django.utils import timezone
 
 from onebudget.outcomes.disclosure import Waiver
-from onebudget.outcomes.targets import data_years, shown_year, target_years
+from onebudget.outcomes.targets import data_years, target_years
+from onebudget.periods import choose_year
 from onebudget_web.places import computed, results
 from onebudget_web.places.models import OutcomeResult, Place, PlaceDataset
 
@@ -43,8 +44,8 @@ class Outcomes:
         return target_years(self.dataset.first_year, self.dataset.last_year)
 
     def year(self, asked: int | None, today: date | None = None) -> int | None:
-        """The year a page shows (``targets.shown_year``)."""
-        return shown_year(self.years, today or timezone.localdate(), asked)
+        """The year a page shows (``periods.choose_year``)."""
+        return choose_year(self.years, today or timezone.localdate(), asked).year
 
 
 def outcomes_for(place: Place) -> Outcomes | None:

@@ -10,11 +10,10 @@ from typing import Any
 from django.utils import timezone
 
 from onebudget.money import ZERO
-from onebudget.periods import parse_year
+from onebudget.periods import choose_year, parse_year
 from onebudget.roles import Permission
 from onebudget.spend import report
 from onebudget.spend.charts import spend_svg, years_svg
-from onebudget.spend.years import choose_year
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.places.models import Place

@@ -12,12 +12,12 @@ from typing import Any
 
 from onebudget.figures import count, pounds
 from onebudget.money import ZERO
-from onebudget.periods import month_end, month_start, year_label
+from onebudget.periods import YearChoice, month_end, month_start, year_label
 from onebudget.spend.engine import Reconciliation, SpendView
 from onebudget.spend.places import per_head, per_head_by_service
 from onebudget.spend.preview import LedgerSummary, YearChange
 from onebudget.spend.taxonomy import services
-from onebudget.spend.years import YearChoice, mapped_by_year
+from onebudget.spend.years import mapped_by_year
 from onebudget_web.spend.selectors import PlaceAmounts
 
 Row = dict[str, Any]

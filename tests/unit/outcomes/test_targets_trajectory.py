@@ -8,11 +8,10 @@ import pytest
 
 from onebudget.outcomes.targets import (
     data_years,
-    financial_year_of,
-    shown_year,
     target_years,
     trajectory,
 )
+from onebudget.periods import choose_year, financial_year_of
 
 
 def test_only_whole_financial_years_of_the_data_count() -> None:
@@ -34,12 +33,12 @@ def test_the_financial_year_of_a_day(day: date, year: int) -> None:
 
 def test_the_year_shown_is_the_one_asked_else_this_one_else_the_latest() -> None:
     years = [2023, 2024]
-    assert shown_year(years, date(2026, 12, 2)) == 2024  # 2026/27 has no data
-    assert shown_year(years, date(2024, 5, 1)) == 2024
-    assert shown_year(years, date(2023, 5, 1)) == 2023  # this year, though not the latest
-    assert shown_year(years, date(2026, 12, 2), asked=2023) == 2023
-    assert shown_year(years, date(2026, 12, 2), asked=2019) == 2024
-    assert shown_year([], date(2026, 12, 2), asked=2023) is None
+    assert choose_year(years, date(2026, 12, 2)).year == 2024  # 2026/27 has no data
+    assert choose_year(years, date(2024, 5, 1)).year == 2024
+    assert choose_year(years, date(2023, 5, 1)).year == 2023  # this year, though not the latest
+    assert choose_year(years, date(2026, 12, 2), asked=2023).year == 2023
+    assert choose_year(years, date(2026, 12, 2), asked=2019).year == 2024
+    assert choose_year([], date(2026, 12, 2), asked=2023).year is None
 
 
 def test_each_year_is_judged_against_its_own_target() -> None:

@@ -9,15 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from onebudget.periods import year_label
+from onebudget.periods import YearChoice, choose_year, year_label
 from onebudget.spend.charts import years_svg
 from onebudget.spend.engine import PartnerRules, identify
 from onebudget.spend.preview import changes, summary
 from onebudget.spend.rules import Match, Rule, SpendLine
 from onebudget.spend.years import (
-    YearChoice,
     by_year,
-    choose_year,
     financial_year,
     in_year,
     mapped_by_year,
