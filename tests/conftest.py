@@ -3,7 +3,8 @@
 - Tests that touch the database are marked ``database`` automatically, so the PostgreSQL
   run (``pytest -m database`` with ``DATABASE_URL`` set) selects exactly them.
 - Tests marked ``postgresql`` test PostgreSQL-only behaviour; on another database they are
-  deselected (not skipped), so a plain ``pytest`` works anywhere.
+  deselected (not skipped), so a plain ``pytest`` works anywhere. Tests marked ``once``
+  (the same on any database, like the accessibility walk) are deselected on all but SQLite.
 - In CI (``CI=true``) a skipped test is a failure: nothing may quietly not run there, and
   Hypothesis is derandomised.
 """
@@ -35,6 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.database)
         if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+            dropped.append(item)
+        elif item.get_closest_marker("once") and connection.vendor != "sqlite":
             dropped.append(item)
         else:
             keep.append(item)

@@ -190,7 +190,7 @@ def _locked(by: User, place: Place, token: str) -> PendingLedger | None:
     """The user's own pending ledger, locked until the transaction ends; None if there is
     none (another person's, confirmed or cancelled already, or stale)."""
     return (
-        PendingLedger.objects.select_for_update()
+        PendingLedger.objects.select_for_update(of=("self",))  # not the nullable "replaces"
         .select_related("organisation", "replaces")
         .filter(token=token, place=place, user=by, created_at__gte=timezone.now() - PENDING_FOR)
         .first()
