@@ -35,9 +35,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.database)
-        if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
-            dropped.append(item)
-        elif item.get_closest_marker("once") and connection.vendor != "sqlite":
+        if (item.get_closest_marker("postgresql") and connection.vendor != "postgresql") or (
+            item.get_closest_marker("once") and connection.vendor != "sqlite"
+        ):
             dropped.append(item)
         else:
             keep.append(item)
