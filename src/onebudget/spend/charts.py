@@ -23,23 +23,11 @@ from onebudget.figures import pounds_short
 
 def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """``rows``: service_name, partner, amount (pounds). None if there is nothing to show."""
-    totals: dict[str, Decimal] = {}
-    for r in rows:
-        if r["amount"]:
-            totals[r["service_name"]] = totals.get(r["service_name"], Decimal(0)) + r["amount"]
+    rows = [r for r in rows if r["amount"]]
+    totals = _totals(rows, "service_name")
     if not totals:
         return None
-    divisor, unit = money_scale(float(max(totals.values(), key=abs)))
-    values = [
-        {
-            "service": r["service_name"],
-            "partner": r["partner"],
-            "amount": float(r["amount"]) / divisor,
-            "shown": pounds_short(r["amount"]),
-        }
-        for r in rows
-        if r["amount"]
-    ]
+    values, unit = _scaled(rows, "service_name", "service", totals)
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
@@ -56,6 +44,31 @@ def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     return svg(chart, _summary(title, totals))
 
 
+def _totals(rows: Sequence[dict[str, Any]], key: str) -> dict[str, Decimal]:
+    """Each bar's total (the rows' amounts summed by ``key``), in the rows' order."""
+    totals: dict[str, Decimal] = {}
+    for r in rows:
+        totals[r[key]] = totals.get(r[key], Decimal(0)) + r["amount"]
+    return totals
+
+
+def _scaled(
+    rows: Sequence[dict[str, Any]], key: str, field: str, totals: dict[str, Decimal]
+) -> tuple[list[dict[str, Any]], str]:
+    """The chart's values, in the one unit that suits the largest bar, and that unit."""
+    divisor, unit = money_scale(float(max(totals.values(), key=abs)))
+    values = [
+        {
+            field: r[key],
+            "partner": r["partner"],
+            "amount": float(r["amount"]) / divisor,
+            "shown": pounds_short(r["amount"]),
+        }
+        for r in rows
+    ]
+    return values, unit
+
+
 def _summary(title: str, totals: dict[str, Decimal]) -> str:
     ranked = sorted(totals.items(), key=lambda kv: -kv[1])
     largest = "; ".join(f"{name} {pounds_short(amount)}" for name, amount in ranked[:3])
@@ -68,21 +81,10 @@ def _summary(title: str, totals: dict[str, Decimal]) -> str:
 def years_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """``rows``: year (as written, "2024/25"), partner, amount (pounds), years in order. A bar
     for each year, stacked by partner; None if there is nothing to show."""
-    totals: dict[str, Decimal] = {}
-    for r in rows:
-        totals[r["year"]] = totals.get(r["year"], Decimal(0)) + r["amount"]
+    totals = _totals(rows, "year")
     if not any(totals.values()):
         return None
-    divisor, unit = money_scale(float(max(totals.values(), key=abs)))
-    values = [
-        {
-            "year": r["year"],
-            "partner": r["partner"],
-            "amount": float(r["amount"]) / divisor,
-            "shown": pounds_short(r["amount"]),
-        }
-        for r in rows
-    ]
+    values, unit = _scaled(rows, "year", "year", totals)
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_bar()
