@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from contextlib import contextmanager
 
 def _prepare(load_demo: bool) -> None:
     """Migrate, collect static files and (for the demo) load the demo place, saying what it
-    is doing and how long each step took: a first start is never silent."""
+    is doing and how long each step took: a first start is never silent. The outcome
+    results are left to ``_build_in_background``, so the service answers within a minute."""
     import django
     from django.core.management import call_command
 
@@ -31,7 +33,17 @@ def _prepare(load_demo: bool) -> None:
 
         persons = int(os.environ.get("ONEBUDGET_DEMO_PERSONS", demo.DEMO_PERSONS))
         with _step("Demo place: loading"):
-            call_command("load_demo", persons=persons)
+            call_command("load_demo", persons=persons, results="later")
+
+
+def _build_in_background() -> subprocess.Popen[bytes]:
+    """Work out the outcome results that are missing in a process of their own, while the
+    service answers: its pages say the results are being worked out until they are stored
+    (``places.results``; a first start's only slow step, so it is never waited for)."""
+    _say("Outcome results: being worked out in the background (the outcome pages say so)")
+    command = [sys.executable, "-m", "django", "build_outcome_results"]
+    # our own interpreter and command, no user input: S603's untrusted input cannot arise
+    return subprocess.Popen(command, env=os.environ.copy(), stdout=sys.stdout, stderr=sys.stderr)  # noqa: S603
 
 
 def _say(line: str) -> None:
@@ -112,8 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     if demo:
         os.environ.setdefault("ONEBUDGET_REQUIRE_TWO_FACTOR", "false")
     _prepare(load_demo=demo)
+    builder = _build_in_background() if demo else None
     _print_welcome(args.host, args.port, demo)
-    _serve(args.host, args.port)
+    try:
+        _serve(args.host, args.port)
+    finally:
+        if builder is not None and builder.poll() is None:
+            builder.terminate()  # a build stopped part way stores nothing (one transaction)
     return 0
 
 

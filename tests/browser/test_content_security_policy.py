@@ -10,7 +10,8 @@ from onebudget import demo
 from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_place
 from tests.browser.test_sign_in_and_scoping import sign_in
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database (the web tests run on both): once
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 def test_no_page_breaks_the_content_security_policy(browser, live_server, db, tmp_path) -> None:

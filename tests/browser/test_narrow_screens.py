@@ -14,7 +14,8 @@ from onebudget_web.demo.loader import load_demo_data, load_demo_fund, load_demo_
 from onebudget_web.funds.bookkeeping import prepare_settlement
 from tests.browser.signing_in import sign_in
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database (the web tests run on both): once
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 PAGES = [

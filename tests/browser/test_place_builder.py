@@ -9,7 +9,8 @@ from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
 from onebudget_web.demo.loader import load_demo_allocation, load_demo_place
 from tests.browser.test_sign_in_and_scoping import sign_in
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database (the web tests run on both): once
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 def test_a_place_built_on_the_map_and_list_is_saved_and_its_indices_shown(

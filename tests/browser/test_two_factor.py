@@ -9,7 +9,8 @@ from onebudget import demo
 from onebudget_web.demo.loader import load_demo_place
 from tests.browser.signing_in import code_from_secret
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database (the web tests run on both): once
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 def password_step(page, base_url: str, username: str) -> None:

@@ -306,7 +306,7 @@ def test_a_hostile_or_out_of_range_budget_is_a_400_with_its_problems(client, dem
         response = client.post(PAGE + "budget/", {"text": text})
         assert response.status_code == 400, name
         page = response.content.decode().replace("&#x27;", "")
-        assert "Nothing has been saved" in page, name
+        assert "There is a problem: nothing has been saved" in page, name
         assert expected in page, name
         assert len(page) < 300_000, name
     assert BudgetConfiguration.objects.count() == before

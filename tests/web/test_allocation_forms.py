@@ -235,7 +235,9 @@ def test_every_problem_is_beside_its_field_and_linked_from_the_summary(client, p
     for field, message in expected.items():
         assert f'<a href="#{field}">{message}</a>' in page, field
         assert page.index(f'id="{field}-error"') < page.index(f'id="{field}"'), field
-    assert f"Nothing has been saved: {len(expected)} problems to fix" in page
+    assert "There is a problem: nothing has been saved" in page
+    summary = page.split("nhsuk-error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert summary.count("<li>") == len(expected)
     assert "Traceback" not in page
     assert "components.0" not in page
     assert BudgetConfiguration.objects.count() == 1  # the demo's

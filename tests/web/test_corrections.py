@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -263,8 +264,51 @@ def test_close_period_takes_only_a_month_of_the_funds_year(client, fund: Fund) -
     )
     assert ClosedPeriod.objects.count() == before
     response = client.post(f"/funds/{fund.code}/ledger/", {"do": "close", "period": "2026-01"})
+    assert response.status_code == 200  # asked first
+    assert ClosedPeriod.objects.count() == before
+    confirmed = {"do": "close", "period": "2026-01", "confirm": "yes"}
+    response = client.post(f"/funds/{fund.code}/ledger/", confirmed)
     assert response.status_code == 302
     assert fund.closed_periods.filter(period="2026-01").exists()
+
+
+def test_closing_a_month_from_the_ledger_page_is_confirmed_first(client, fund: Fund) -> None:
+    """The first post says which month of which fund would close and what that means, and
+    closes nothing; only the confirming post closes it (and is audited). Someone without
+    the pool manager's role is refused at either step."""
+    url = f"/funds/{fund.code}/ledger/"
+    asked, confirmed = {"do": "close", "period": "2026-01"}, {"confirm": "yes"}
+    closings = AuditEvent.objects.filter(action="fund.period_closed")
+    audited = closings.count()
+    client.force_login(user("pool-manager"))
+    assert "Close January 2026</button>" in client.get(url).content.decode()
+    response = client.post(url, asked)
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert "<h1>Close January 2026?</h1>" in page
+    assert f"a month of the 2025/26 financial year of {fund.name}" in page
+    assert "is posted in February 2026 instead" in page
+    assert 'name="confirm" value="yes"' in page
+    assert 'type="submit">Close January 2026</button>' in page
+    assert f'<a href="{url}">Cancel</a>' in page
+    assert not fund.closed_periods.filter(period="2026-01").exists()
+    assert closings.count() == audited
+    last = unescape(client.post(url, asked | {"period": "2026-03"}).content.decode())
+    assert "is posted in" not in last
+    assert "something posted in March 2026 can no longer be reversed" in last
+    for name in ("viewer", "finance"):
+        client.force_login(user(name))
+        assert client.post(url, asked).status_code == 403
+        assert client.post(url, asked | confirmed).status_code == 403
+    assert not fund.closed_periods.filter(period="2026-01").exists()
+    client.force_login(user("pool-manager"))
+    response = client.post(url, asked | confirmed)
+    assert response.status_code == 302
+    assert fund.closed_periods.filter(period="2026-01").exists()
+    assert closings.count() == audited + 1
+    response = client.post(url, asked)
+    assert response.status_code == 400
+    assert "January 2026 is already closed" in response.content.decode()
 
 
 # Uploads

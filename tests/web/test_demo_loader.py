@@ -40,8 +40,12 @@ def test_demo_data_is_refused_where_it_is_switched_off(db, settings) -> None:
 
 
 def test_the_management_command_loads_it(db, capsys) -> None:
-    call_command("load_demo")
-    assert "Loaded 2 places" in capsys.readouterr().out
+    """The places and users; the linked data at a small size in the test below (the demo's
+    own 260,000 people are timed by benchmarks/first_start.py, not here)."""
+    call_command("load_demo", persons=0)
+    out = capsys.readouterr().out
+    assert "Loaded 2 places" in out
+    assert "Synthetic linked data" not in out
 
 
 def test_the_demo_place_gets_synthetic_linked_data_once(db, client, tmp_path) -> None:
@@ -61,3 +65,20 @@ def test_the_demo_place_gets_synthetic_linked_data_once(db, client, tmp_path) ->
     client.post("/sign-out/")
     client.post("/sign-in/", {"username": "westvale", "password": demo.DEMO_PASSWORD})
     assert client.get("/places/fernmouth/").status_code == 404
+
+
+@pytest.mark.once  # the results' storage is tested on both databases elsewhere
+def test_a_first_start_leaves_the_outcome_results_to_the_background_build(
+    db, settings, tmp_path, capsys
+) -> None:
+    """``onebudget demo`` loads with ``results="later"`` and serves at once; the outcome
+    results are stored only by ``build_outcome_results``, which the start runs beside it."""
+    from onebudget_web.places.models import OutcomeResult
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", persons=800, results="later")
+    assert "Outcome results" not in capsys.readouterr().out
+    assert not OutcomeResult.objects.exists()
+    call_command("build_outcome_results")
+    assert "results stored" in capsys.readouterr().out
+    assert OutcomeResult.objects.filter(dataset__place__slug="fernmouth").exists()

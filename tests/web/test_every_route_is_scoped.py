@@ -79,7 +79,8 @@ def fund_ledger(w: World, side: str) -> list[Call]:
         get(url, seen),
         get(f"{url}?reverse=transaction:{w.transaction[side]}", seen),
         get(f"{url}?reverse=transaction:{w.transaction[other]}", seen),  # not this fund's
-        post(url, seen, manage, data={"do": "close", "period": "2025-05"}),
+        post(url, seen, manage, data={"do": "close", "period": "2025-05"}, ok=200),  # asked
+        post(url, seen, manage, data={"do": "close", "period": "2025-05", "confirm": "yes"}),
         post(url, seen, manage, data={"do": "instalments"}),
         post(
             url,

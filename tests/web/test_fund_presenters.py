@@ -31,3 +31,29 @@ def test_the_two_new_clause_types_in_words() -> None:
         "contribution to the whole fund), the excess to NHS Fernmouth ICB",
         "the first £100,000.00 to NHS Fernmouth ICB, then pro rata to contributions to the scheme",
     ]
+
+
+SCHEMES = NAMES | {"BCF01": "Home care", "BCF02": "Carers' breaks"}
+
+
+def test_a_description_names_the_schemes_and_partners_it_posts_to() -> None:
+    """What the journal stored ("Instalment 1 from QZZ to BCF01") is shown in names; a code
+    the transaction does not post to, or no code at all, is left as it is."""
+    instalment = ["bank", "BCF01:contribution:QZZ"]
+    cases = [
+        ("Instalment 1 from QZZ to BCF01", instalment),
+        ("Actual spend, BCF01, April 2025", ["BCF01:expenditure", "bank"]),
+        ("Reversal of Instalment 1 from QZZ to BCF01: posted twice", instalment),
+        ("Moved from BCF02 to BCF01.", ["BCF01:expenditure", "bank"]),
+        ("Correction of BCF02:aligned-spend:QZZ", ["bank", "due:E06099001"]),
+        ("Year-end settlement of NOPE (not in the agreement)", ["bank", "NOPE:expenditure"]),
+    ]
+    words = [presenters.description_in_words(text, posted, SCHEMES) for text, posted in cases]
+    assert words == [
+        "Instalment 1 from NHS Fernmouth ICB to Home care",
+        "Actual spend, Home care, April 2025",
+        "Reversal of Instalment 1 from NHS Fernmouth ICB to Home care: posted twice",
+        "Moved from BCF02 to Home care.",
+        "Correction of Carers' breaks: spending by NHS Fernmouth ICB",
+        "Year-end settlement of NOPE (not in the agreement)",
+    ]

@@ -54,6 +54,25 @@ def test_partners_see_the_fund_and_others_get_404(client, fund: Fund) -> None:
     assert fund.name in place
 
 
+def test_the_ledger_names_schemes_partners_and_months(client, fund: Fund) -> None:
+    """The demo's postings were stored as "Instalment 1 from QZZ to BCF01": the pages say
+    them in names, the key kept as a reference in small print, and the months in words."""
+    tx = fund.transactions.get(key="instalment:BCF01:QZZ:1")
+    assert tx.description == "Instalment 1 from QZZ to BCF01"  # stored as it was posted
+    said = "Instalment 1 from NHS Fernmouth Integrated Care Board to Reablement and "
+    said += "Intermediate Care at Home"
+    c = sign_in(client, "pool-manager")
+    page = c.get(f"/funds/{fund.code}/ledger/{tx.period}/").content.decode().replace("&#x27;", "'")
+    assert f"{said} <span" in page
+    assert "(reference instalment:BCF01:QZZ:1)" in page
+    assert "Actual spend, Reablement and Intermediate Care at Home, April 2025" in page
+    assert " from QZZ " not in page
+    assert " to BCF01" not in page
+    ledger = c.get(f"/funds/{fund.code}/ledger/?reverse=transaction:{tx.pk}").content.decode()
+    assert f"Reverse <strong>{said}, 1 April 2025, £" in ledger.replace("&#x27;", "'")
+    assert f'<a href="/funds/{fund.code}/ledger/2025-04/">April 2025</a>' in ledger
+
+
 def test_only_the_pool_manager_posts(client, fund: Fund) -> None:
     tx = Transaction(
         "adj-1",

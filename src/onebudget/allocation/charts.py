@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import altair as alt
 
+from onebudget.chart_store import kept
 from onebudget.charting import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, WIDTH, svg
 
 _PALETTE = [NHS_BLUE, NHS_WARM_YELLOW, NHS_DARK_GREY, "#007f3b", "#330072", "#ae2573"]
 
 
+@kept
 def indices_svg(title: str, columns: Mapping[str, Mapping[str, Decimal]]) -> str | None:
     """``columns``: place -> index -> value relative to the ICB. None if there is no place."""
     values = [

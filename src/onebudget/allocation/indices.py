@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from onebudget.allocation.populations import INDICES, PracticeNeed, practices, unknown_icb
 
@@ -49,19 +50,36 @@ def _relative(mine: Totals, base: Totals) -> dict[str, Decimal]:
 
 def icb_indices(year: str, icb: str, *, whole_people: bool = False) -> dict[str, Decimal]:
     """The ICB's nine indices relative to England."""
-    everyone = practices(year)
-    members = [p for p in everyone if p.icb == icb]
-    if not members:
-        raise UnknownAreaError(f"{icb}: {unknown_icb(year)}")
-    return _relative(
-        totals(members, whole_people=whole_people), totals(everyone, whole_people=whole_people)
-    )
+    return dict(_icb_indices(year, icb, whole_people))
 
 
 def place_indices(
     year: str, icb: str, codes: Sequence[str], *, whole_people: bool = False
 ) -> dict[str, Decimal]:
     """A place's nine indices relative to its ICB; every practice must be in the ICB."""
+    return dict(_place_indices(year, icb, tuple(codes), whole_people))
+
+
+# The published populations never change, so each answer is worked out once per process
+# (pages ask for the same ICBs and places on every view); callers get their own copy.
+@lru_cache(maxsize=64)
+def _icb_indices(year: str, icb: str, whole_people: bool) -> dict[str, Decimal]:
+    everyone = practices(year)
+    members = [p for p in everyone if p.icb == icb]
+    if not members:
+        raise UnknownAreaError(f"{icb}: {unknown_icb(year)}")
+    return _relative(totals(members, whole_people=whole_people), _england(year, whole_people))
+
+
+@lru_cache(maxsize=8)
+def _england(year: str, whole_people: bool) -> Totals:
+    return totals(practices(year), whole_people=whole_people)
+
+
+@lru_cache(maxsize=512)
+def _place_indices(
+    year: str, icb: str, codes: tuple[str, ...], whole_people: bool
+) -> dict[str, Decimal]:
     members = [p for p in practices(year) if p.icb == icb]
     if not members:
         raise UnknownAreaError(f"{icb}: {unknown_icb(year)}")

@@ -9,6 +9,7 @@ from typing import Any
 
 import altair as alt
 
+from onebudget.chart_store import kept
 from onebudget.charting import (
     HEIGHT,
     NHS_BLUE,
@@ -21,6 +22,7 @@ from onebudget.charting import (
 from onebudget.figures import pounds_short
 
 
+@kept
 def spend_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """``rows``: service_name, partner, amount (pounds). None if there is nothing to show."""
     rows = [r for r in rows if r["amount"]]
@@ -78,6 +80,7 @@ def _summary(title: str, totals: dict[str, Decimal]) -> str:
     )
 
 
+@kept
 def years_svg(title: str, rows: Sequence[dict[str, Any]]) -> str | None:
     """``rows``: year (as written, "2024/25"), partner, amount (pounds), years in order. A bar
     for each year, stacked by partner; None if there is nothing to show."""

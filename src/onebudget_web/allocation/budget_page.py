@@ -1,5 +1,6 @@
 """Plain data for the budget form's template: every field with its id, value and the
-problems beside it, the saved places by ICB and year, and the error summary's links."""
+problems beside it (each text field with its label and hint), the saved places by ICB and
+year, and the error summary's links."""
 
 from __future__ import annotations
 
@@ -16,8 +17,34 @@ from onebudget_web.allocation.budget_form import (
 )
 from onebudget_web.allocation.models import AllocationPlace
 from onebudget_web.allocation.presenters import STARTER_COMPONENTS
+from onebudget_web.core.error_summary import problems
 
 Errors = dict[str, list[str]]
+# The text fields' labels, hints and what they take (``includes/text_input.html``), by
+# field, or for a component's fields by the end of their id (``c0-share``: "share")
+TEXT: dict[str, dict[str, Any]] = {
+    "total": {
+        "label": "Total budget (£)",
+        "hint": "For example, £100,000,000 or 2500000000.00. The allocation year is that of "
+        "the places you select.",
+        "number": True,
+    },
+    "floor": {"label": "Minimum growth each year", "hint": "For example, 1%", "number": True},
+    "cap": {
+        "label": "Maximum growth each year (optional)",
+        "hint": "For example, 6%",
+        "number": True,
+    },
+    "name": {"label": "Name"},
+    "share": {"label": "Share of the budget", "number": True},
+    "amount": {"label": "Or an amount (£)", "number": True},
+    "deprivation": {
+        "label": "Deprivation weight",
+        "hint": "How much deprivation raises or lowers need: empty or 0 for not at all, 1 in "
+        "proportion to how far the place's IMD 2025 score is from England's average.",
+        "number": True,
+    },
+}
 
 
 def starting_form(saved: list[AllocationPlace]) -> BudgetForm:
@@ -40,8 +67,10 @@ def starting_form(saved: list[AllocationPlace]) -> BudgetForm:
     return BudgetForm(places=chosen, rows=rows[:START_ROWS])
 
 
-def _field(at: str, value: str, errors: Errors) -> dict[str, Any]:
-    return {"id": at, "value": value, "errors": errors.get(at, [])}
+def _field(at: str, value: str, errors: Errors, text: str = "") -> dict[str, Any]:
+    """A field's id (its name too), what is in it and its problems; ``text``: a text field's
+    kind in ``TEXT``, for its label and hint."""
+    return {"name": at, "id": at, "value": value, "errors": errors.get(at, [])} | TEXT.get(text, {})
 
 
 def page(form: BudgetForm, saved: list[AllocationPlace], errors: Errors) -> dict[str, Any]:
@@ -49,14 +78,14 @@ def page(form: BudgetForm, saved: list[AllocationPlace], errors: Errors) -> dict
     form.padded()
     ticked = [s for s in saved if s.pk in form.places]
     return {
-        "total": _field("total", form.total, errors),
+        "total": _field("total", form.total, errors, "total"),
         "groups": _groups(form, saved, errors),
         "ticked": [{"pk": s.pk, "name": s.name} for s in ticked],
-        "floor": _field("floor", form.floor, errors),
-        "cap": _field("cap", form.cap, errors),
+        "floor": _field("floor", form.floor, errors, "floor"),
+        "cap": _field("cap", form.cap, errors, "cap"),
         "rows": [_row(i, r, ticked, errors) for i, r in enumerate(form.rows)],
         "row_count": len(form.rows),
-        "errors": [{"id": at, "message": m} for at, ms in errors.items() for m in ms],
+        "errors": problems(errors),
     }
 
 
@@ -104,14 +133,14 @@ def _row(i: int, row: Row, ticked: list[AllocationPlace], errors: Errors) -> dic
         "index": i,
         "number": i + 1,
         "key": key,
-        "name": _field(f"{key}-name", row.name, errors),
-        "share": _field(f"{key}-share", row.share, errors),
-        "amount": _field(f"{key}-amount", row.amount, errors),
+        **{
+            text: _field(f"{key}-{text}", getattr(row, text), errors, text)
+            for text in ("name", "share", "amount", "deprivation")
+        },
         "need": _field(f"{key}-need", row.need, errors),
         "needs": [
             {"value": v, "label": label, "selected": v == row.need} for v, label in NEEDS.items()
         ],
-        "deprivation": _field(f"{key}-deprivation", row.deprivation, errors),
         "costs": costs,
         "ages": ages,
         "age_count": len(ages),

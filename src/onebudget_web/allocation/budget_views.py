@@ -25,6 +25,7 @@ from onebudget_web.allocation.builder import home
 from onebudget_web.allocation.models import AllocationPlace
 from onebudget_web.allocation.presenters import starter_budget
 from onebudget_web.allocation.selectors import latest_budget, saved_places
+from onebudget_web.core.error_summary import problem
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
@@ -93,7 +94,7 @@ def _yaml_page(
         "place": place,
         "config": config,
         "text": config.text if config else starter_budget(list(saved_places(place))),
-        "summary": [{"id": at, "message": m} for m in said or []],
+        "summary": [problem(m, at) for m in said or []],
         "file_errors": said if at == "budget-file" else [],
         "text_errors": said if at == "budget-text" else [],
         "can_save": actions.may_save(request.user, place),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from onebudget.allocation.budget import BudgetResult, allocate_budget, load_budget
@@ -51,7 +52,13 @@ def budget_result(config: BudgetConfiguration | None) -> BudgetResult | None:
     """The saved configuration allocated again (it was checked when it was saved)."""
     if config is None:
         return None
-    return allocate_budget(load_budget(config.text, source="saved budget"))
+    return _allocated(config.text)
+
+
+@lru_cache(maxsize=32)
+def _allocated(text: str) -> BudgetResult:
+    """Kept by the configuration's text: the same budget is not allocated on every view."""
+    return allocate_budget(load_budget(text, source="saved budget"))
 
 
 def budget_tables(result: BudgetResult) -> dict[str, Any]:

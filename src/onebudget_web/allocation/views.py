@@ -52,6 +52,7 @@ from onebudget_web.allocation.selectors import (
     saved_places,
 )
 from onebudget_web.core.downloads import xlsx_response
+from onebudget_web.core.error_summary import problem, problems
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
@@ -127,7 +128,7 @@ def _builder_refused(
     first = next((p["p"].code for p in context["practices"]), "")
     ids = {"name": "name", "icb": "icb", "practices": f"practice-{first}"}
     context["field_errors"] = fields
-    context["errors"] = [{"id": ids[f], "message": m} for f, ms in fields.items() for m in ms]
+    context["errors"] = problems(fields, ids)
     return render(request, "allocation/builder.html", context, status=status)
 
 
@@ -205,7 +206,7 @@ def _session_refused(
     request: SignedInRequest, place: Place, said: list[str], status: int
 ) -> HttpResponse:
     """The allocation page again, the problems beside the session file and in the summary."""
-    errors = [{"id": "session-file", "message": m} for m in said]
+    errors = [problem(m, "session-file") for m in said]
     context = _context(request, place, errors=errors, session_errors=said)
     return render(request, "allocation/allocation.html", context, status=status)
 
@@ -223,7 +224,7 @@ def place_allocation_delete(request: SignedInRequest, slug: str, pk: int) -> Htt
             return render(request, "allocation/delete_confirm.html", context)
         actions.delete_place(by=request.user, saved=saved)
     except actions.NotOwner as refused:
-        errors = [{"id": "", "message": m} for m in refused.messages]
+        errors = [problem(m) for m in refused.messages]
         context = _context(request, place, errors=errors)
         return render(request, "allocation/allocation.html", context, status=403)
     messages.success(request, f"{saved.name} deleted.")

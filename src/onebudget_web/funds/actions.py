@@ -22,7 +22,13 @@ from onebudget_web.funds.models import AgreementVersion, ClosedPeriod, Fund
 from onebudget_web.funds.posting import post_transactions
 from onebudget_web.places.models import Place
 
-__all__ = ["close_period", "create_fund", "post_transactions", "record_variation"]
+__all__ = [
+    "close_period",
+    "create_fund",
+    "may_close_period",
+    "post_transactions",
+    "record_variation",
+]
 
 
 @transaction.atomic
@@ -85,14 +91,21 @@ def record_variation(*, by: User, fund: Fund, text: str, note: str) -> Agreement
     return version
 
 
-@transaction.atomic
-def close_period(*, by: User, fund: Fund, period: str) -> ClosedPeriod:
-    """Close a month of the fund's year (``yyyy-mm``). Closed months are kept for good, so
-    anything that is not one of the year's twelve is refused, never stored."""
+def may_close_period(*, by: User, fund: Fund, period: str) -> None:
+    """Whether ``by`` may close ``period`` (``NotPermitted`` or ``ValidationError`` if not),
+    asked before the closing is confirmed and again when it is done. Closed months are kept
+    for good, so anything that is not one of the year's twelve is refused, never stored."""
     _require(by, fund.host, Permission.POST_TO_POOL, "Closing a period")
     problem = period_problem(period, fund.financial_year)
     if problem:
         raise ValidationError({"period": [problem]})
+
+
+@transaction.atomic
+def close_period(*, by: User, fund: Fund, period: str) -> ClosedPeriod:
+    """Close a month of the fund's year (``yyyy-mm``), once confirmed: it takes no more
+    postings. Closing a closed month changes nothing."""
+    may_close_period(by=by, fund=fund, period=period)
     lock(fund)
     ledger = ledger_of(fund, by=by)
     was_open = ledger.is_open(period)

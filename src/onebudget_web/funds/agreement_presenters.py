@@ -10,6 +10,7 @@ from typing import Any
 from onebudget.funds.agreement import parse_rule, parse_underspend
 from onebudget.funds.variation import Changes, SchemeChange
 from onebudget.periods import year_label
+from onebudget_web.core.error_summary import Problem, problem, problems
 from onebudget_web.funds.agreement_build import Errors
 from onebudget_web.funds.agreement_forms import (
     KEPT,
@@ -45,12 +46,11 @@ class Page:
             "errors": self.errors.get(name, [])
         }
 
-    def summary(self) -> list[dict[str, str]]:
-        found = [{"text": m, "href": ""} for m in self.errors.get(SUMMARY, [])]
-        for name in self.order:
-            found += [{"text": m, "href": f"#{name}"} for m in self.errors.get(name, [])]
+    def summary(self) -> list[Problem]:
+        found = [problem(m) for m in self.errors.get(SUMMARY, [])]
+        found += problems({name: self.errors.get(name, []) for name in self.order})
         left = set(self.errors) - {SUMMARY, *self.order}  # never lose one
-        found += [{"text": m, "href": ""} for n in sorted(left) for m in self.errors[n]]
+        found += [problem(m) for n in sorted(left) for m in self.errors[n]]
         return found
 
 
@@ -144,7 +144,7 @@ def _row(
             options=choices(over_options, row.overspend or "pro_rata"),
         ),
         "shares": [
-            page.field(share_field(i, p), f"{names[p]}", row.shares.get(p, ""))
+            page.field(share_field(i, p), f"{names[p]}", row.shares.get(p, ""), decimal=True)
             for p in form.partners
         ],
         "underspend": page.field(

@@ -1,6 +1,6 @@
-"""The ledger pages: months and balances, closing a month, and corrections (reversing a
-transaction or a whole actuals file, and approving reversals). Thin: reads from
-``selectors``, writes through the actions modules."""
+"""The ledger pages: months and balances, closing a month (asked first, then confirmed), and
+corrections (reversing a transaction or a whole actuals file, and approving reversals).
+Thin: reads from ``selectors``, writes through the actions modules."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def fund_ledger(request: SignedInRequest, code: str) -> HttpResponse:
     fund = selectors.get_fund_for(request.user, code)
     if request.method == "POST":
         try:
+            if request.POST.get("do") == "close" and request.POST.get("confirm") != "yes":
+                return _confirm_close(request, fund)
             messages.success(request, _act(request, fund))
         except ValidationError as refused:
             context = _context(request, fund, request.POST.get("target", ""))
@@ -41,13 +43,25 @@ def fund_ledger(request: SignedInRequest, code: str) -> HttpResponse:
     return render(request, "funds/ledger.html", context)
 
 
+def _confirm_close(request: SignedInRequest, fund: Fund) -> HttpResponse:
+    """Closing a month is for good, so it is asked first: which month of which fund, and
+    what closing it means. Nothing is closed here; the page's form confirms it."""
+    period = request.POST.get("period", "").strip()
+    actions.may_close_period(by=request.user, fund=fund, period=period)
+    closed = selectors.closed_months(fund)
+    closing = presenters.closing_in_words(period, fund.financial_year, closed)
+    if period in closed:
+        raise ValidationError({"period": [f"{closing['month']} is already closed"]})
+    return render(request, "funds/close_confirm.html", {"fund": fund} | closing)
+
+
 def _act(request: SignedInRequest, fund: Fund) -> str:
     """Do what the form asks; returns the message to show."""
     do, by = request.POST.get("do"), request.user
     if do == "instalments":
         count = bookkeeping.post_instalments(by=by, fund=fund)
         return f"{count} instalments posted."
-    if do == "close":
+    if do == "close":  # confirmed (``_confirm_close``)
         period = request.POST.get("period", "").strip()
         actions.close_period(by=by, fund=fund, period=period)
         return f"{presenters.months_in_words([period])} is closed."
@@ -80,12 +94,15 @@ def _context(request: SignedInRequest, fund: Fund, chosen: str) -> dict[str, Any
     balances = selectors.balances(fund)
     return {
         "fund": fund,
-        "periods": selectors.by_period(fund),
+        "periods": [
+            p | {"month": presenters.months_in_words([p["period"]])}
+            for p in selectors.by_period(fund)
+        ],
         "balances": [(presenters.account_in_words(a, names), b) for a, b in balances.items()],
         "can_post": manager,
         "imports": selectors.imports_of(fund) if manager else [],
-        "target": _chosen(fund, chosen) if manager else None,
-        "pending": _pending(fund),
+        "target": _chosen(fund, chosen, names) if manager else None,
+        "pending": _pending(fund, names),
         "approvable": approvable(request, fund),
         "errors": [],
         "field_errors": {},
@@ -93,7 +110,7 @@ def _context(request: SignedInRequest, fund: Fund, chosen: str) -> dict[str, Any
     }
 
 
-def _chosen(fund: Fund, text: str) -> dict[str, str] | None:
+def _chosen(fund: Fund, text: str, names: dict[str, str]) -> dict[str, str] | None:
     """The transaction or file the pool manager chose to reverse, in words."""
     try:
         what = _target(fund, text)
@@ -101,13 +118,17 @@ def _chosen(fund: Fund, text: str) -> dict[str, str] | None:
         return None
     ((kind, found),) = what.items()
     if kind == "transaction":
-        return {"value": text, "label": presenters.transaction_label(found)}
+        return {"value": text, "label": presenters.transaction_label(found, names)}
     return {"value": text, "label": f"the actuals file {found.file_name}"}
 
 
-def _pending(fund: Fund) -> list[dict[str, Any]]:
+def _pending(fund: Fund, names: dict[str, str]) -> list[dict[str, Any]]:
     return [
-        {"reversal": r, "what": presenters.reversal_in_words(r), "approvals": r.approvals.all()}
+        {
+            "reversal": r,
+            "what": presenters.reversal_in_words(r, names),
+            "approvals": r.approvals.all(),
+        }
         for r in selectors.pending_reversals(fund)
     ]
 
@@ -129,7 +150,14 @@ def fund_period(request: SignedInRequest, code: str, period: str) -> HttpRespons
         "fund": fund,
         "month": presenters.months_in_words([period]),
         "rows": [
-            (tx, reversible.get(tx.key), presenters.postings_in_words(tx, names))
+            (
+                tx,
+                presenters.description_in_words(
+                    tx.description, [p.account for p in tx.postings], names
+                ),
+                reversible.get(tx.key),
+                presenters.postings_in_words(tx, names),
+            )
             for tx in transactions
         ],
     }

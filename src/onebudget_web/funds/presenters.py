@@ -3,6 +3,9 @@ accounts and reversals with names before codes."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,8 +15,10 @@ from onebudget.funds import accounts, books
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Transaction
-from onebudget.funds.months import month_day
+from onebudget.funds.months import is_open, month_day, year_periods
 from onebudget.money import ZERO
+from onebudget.periods import year_label
+from onebudget_web.funds.selectors import agreement_of
 
 
 def rule_in_words(rule: rs.Rule, names: dict[str, str]) -> str:
@@ -122,6 +127,19 @@ def _run(run: list[date]) -> str:
     return f"{start} to {last:%B %Y}"
 
 
+def closing_in_words(period: str, financial_year: int, closed: set[str]) -> dict[str, str]:
+    """What closing ``period`` means, for the page that asks to confirm it: the month and the
+    fund's year in words, and the month a correction of it would now be posted in (the next
+    open one, as ``months.correction_day`` chooses; "" if no later month is open)."""
+    later = [p for p in year_periods(financial_year) if p > period and is_open(p, closed)]
+    return {
+        "period": period,
+        "month": months_in_words([period]),
+        "year": year_label(financial_year),
+        "next_open": months_in_words(later[:1]) if later else "",
+    }
+
+
 def account_in_words(account: str, names: dict[str, str]) -> str:
     """A ledger account as people read it, with its scheme and partner named
     ("BCF01:contribution:QZZ" -> "Home care: contribution from NHS Fernmouth ICB")."""
@@ -156,16 +174,52 @@ def missing_in_words(problem: Any, names: dict[str, str]) -> str:
     )
 
 
-def transaction_label(tx: Any) -> str:
-    """A posted transaction in words: its description, date and amount (the debits)."""
-    amount = sum((e.amount for e in tx.entries.all() if e.pence > 0), ZERO)
-    return f"{tx.description}, {tx.on:%-d %B %Y}, {pounds(amount)}"
+# A word of a description: anything between spaces, commas, semicolons and brackets
+WORD = re.compile(r"[^\s,;()]+")
 
 
-def reversal_in_words(reversal: Any) -> str:
-    """What a reversal undoes, in words."""
+def description_in_words(description: str, posted_to: Iterable[str], names: dict[str, str]) -> str:
+    """A transaction's description as people read it, whatever it was stored as: the codes of
+    the schemes and partners it posts to (``posted_to``: its accounts) and any account
+    written in it said by name ("Instalment 1 from QZZ to BCF01" -> "Instalment 1 from NHS
+    Fernmouth ICB to Home care"). Posted descriptions are never changed: pages show this."""
+    mine: dict[str, str] = {}
+    for account in posted_to:
+        with suppress(accounts.AccountError):
+            parsed = accounts.parse(account)
+            mine |= {c: names[c] for c in (parsed.scheme, parsed.partner) if c in names}
+    return WORD.sub(lambda found: _named(found.group(), mine, names), description)
+
+
+def _named(word: str, mine: dict[str, str], names: dict[str, str]) -> str:
+    """One word of a description: a code of the transaction's own by its name, an account
+    in words, anything else as it is (a colon or full stop after it is kept)."""
+    code = word.rstrip(":.")
+    after = word[len(code) :]
+    if code in mine:
+        return mine[code] + after
+    if accounts.SEPARATOR in code:
+        with suppress(accounts.AccountError):
+            return account_in_words(code, names) + after
+    return word
+
+
+def transaction_label(tx: Any, names: dict[str, str]) -> str:
+    """A posted transaction in words: its description (``description_in_words``), date and
+    amount (the debits)."""
+    entries = tx.entries.all()
+    amount = sum((e.amount for e in entries if e.pence > 0), ZERO)
+    words = description_in_words(tx.description, [e.account for e in entries], names)
+    return f"{words}, {tx.on:%-d %B %Y}, {pounds(amount)}"
+
+
+def reversal_in_words(reversal: Any, names: dict[str, str] | None = None) -> str:
+    """What a reversal undoes, in words; ``names``: the fund's scheme and partner names by
+    code (``names_of``), read from its agreement if not given."""
     if reversal.transaction_id:
-        return transaction_label(reversal.transaction)
+        if names is None:
+            names = names_of(agreement_of(reversal.fund))
+        return transaction_label(reversal.transaction, names)
     if reversal.actuals_id:
         upload = reversal.actuals
         return f"the actuals file {upload.file_name}, posted {upload.posted_at:%-d %B %Y %H:%M}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Manager, Q, QuerySet, Sum
@@ -48,7 +49,14 @@ def current_version(fund: Fund) -> AgreementVersion:
 
 def agreement_of(fund: Fund) -> Agreement:
     version = current_version(fund)
-    return load_agreement(version.text, source=f"{fund.code} version {version.number}")
+    return _agreement(version.text, f"{fund.code} version {version.number}")
+
+
+@lru_cache(maxsize=64)
+def _agreement(text: str, source: str) -> Agreement:
+    """An agreement version read once per process: a version's text never changes, and the
+    agreement is frozen, so every page may share it."""
+    return load_agreement(text, source=source)
 
 
 def balances(fund: Fund, prefix: str = "") -> dict[str, Decimal]:
@@ -63,7 +71,7 @@ def balances(fund: Fund, prefix: str = "") -> dict[str, Decimal]:
 
 def by_period(fund: Fund) -> list[dict[str, Any]]:
     """Each month with postings: how many transactions, and whether it is closed."""
-    closed = set(fund.closed_periods.values_list("period", flat=True))
+    closed = closed_months(fund)
     counts: dict[str, int] = defaultdict(int)
     for period in fund.transactions.values_list("period", flat=True):
         counts[period] += 1
@@ -176,9 +184,14 @@ def settlement_status(settlement: Settlement) -> str:
     return "reversed" if any(is_posted(r) for r in mark.reversals.all()) else "posted"
 
 
+def closed_months(fund: Fund) -> set[str]:
+    """The fund's closed months, as ``yyyy-mm``."""
+    return set(fund.closed_periods.values_list("period", flat=True))
+
+
 def open_months(fund: Fund) -> list[str]:
     """Months of the year still open, up to the last: that one takes the settlement."""
-    closed = set(fund.closed_periods.values_list("period", flat=True))
+    closed = closed_months(fund)
     return [p for p in year_periods(fund.financial_year)[:-1] if is_open(p, closed)]
 
 

@@ -43,6 +43,16 @@ def test_the_published_west_yorkshire_check(whole_people: bool) -> None:
     assert {k: str(v) for k, v in got.items()} == PUBLISHED_PLACE
 
 
+def test_an_answer_kept_for_the_next_caller_is_not_changed_by_this_one() -> None:
+    """Indices are worked out once per process; each caller gets a copy to change."""
+    first = place_indices("2025/26", "QWO", PLACE)
+    first["Overall core"] = Decimal(0)
+    icb = icb_indices("2025/26", "QWO")
+    icb.clear()
+    assert str(place_indices("2025/26", "QWO", tuple(PLACE))["Overall core"]) == "0.946"
+    assert icb_indices("2025/26", "QWO")["Overall core"] == Decimal("1.017")
+
+
 def test_the_cli_prints_one_row_per_index() -> None:
     place = "Name=" + ",".join(PLACE)
     result = CliRunner().invoke(

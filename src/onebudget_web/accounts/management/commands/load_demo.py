@@ -24,6 +24,13 @@ class Command(BaseCommand):
             default=demo.DEMO_PERSONS,
             help="people in the demo place's synthetic data (0: none)",
         )
+        parser.add_argument(
+            "--results",
+            choices=["now", "later"],
+            default="now",
+            help="work out the outcome results now, or leave them to build_outcome_results "
+            "(the demo's first start builds them in the background while it serves)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loaded = load_demo_place()
@@ -39,8 +46,9 @@ class Command(BaseCommand):
         dataset = load_demo_data(settings.DATA_DIR, persons=options["persons"])
         if dataset is not None:
             self.stdout.write(f"Linked data: {dataset.label} at {dataset.path}")
-            self.stdout.write("Outcome results: working out every indicator (once)...")
-            build_results(dataset)
+            if options["results"] == "now":
+                self.stdout.write("Outcome results: working out every indicator (once)...")
+                build_results(dataset)
             fund = load_demo_fund(dataset)
             if fund is not None:
                 self.stdout.write(f"Pooled fund: {fund.name}")
