@@ -38,12 +38,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+BUILT: list[float] = []  # when the background build said it had stored every result
+
+
 def echo(stream: object, started: float) -> None:
     """The start's own lines, each with the second it appeared."""
     for raw in stream:  # type: ignore[attr-defined]
         line = raw.decode(errors="replace").rstrip()
         if line:
             print(f"  [{time.perf_counter() - started:6.1f} s] {line}")
+        if re.search(r"Fernmouth: (\d+ results stored|results already up to date)", line):
+            BUILT.append(time.perf_counter() - started)
 
 
 def signed_in(base: str) -> requests.Session:
@@ -108,18 +113,20 @@ def measure(base: str, started: float) -> int:
     session = signed_in(base)
     place = session.get(f"{base}/places/fernmouth/", timeout=60)
     page = time.perf_counter() - started
+    asked = time.perf_counter()
     outcomes = session.get(f"{base}/places/fernmouth/outcomes/", timeout=60).status_code
-    built = wait_for(
-        lambda: session.get(f"{base}/places/fernmouth/outcomes/", timeout=60).status_code == 200,
-        900,
-    )
+    answered = time.perf_counter() - asked
+    built = wait_for(lambda: bool(BUILT), 900)
     met = "met" if page < GOAL_SECONDS and place.status_code == 200 else "NOT MET"
     print(f"\nservice answering after {served:.1f} s")
     goal = f"goal < {GOAL_SECONDS:.0f} s: {met}"
     print(f"place front page ({place.status_code}) after {page:.1f} s  {goal}")
-    print(f"outcomes page at first: {outcomes} (503: being worked out, and says so)")
+    print(
+        f"outcomes page at first: {outcomes} in {answered:.1f} s (503: being worked out, and "
+        "says so; 200: built by the page, as a page does when no build holds the lock)"
+    )
     if built is not None:
-        print(f"outcome results in after {time.perf_counter() - started:.1f} s")
+        print(f"every outcome result stored by the background build after {BUILT[0]:.1f} s")
     return 0 if met == "met" else 1
 
 

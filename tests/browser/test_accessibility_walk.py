@@ -51,6 +51,9 @@ NOT_PAGES = re.compile(
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 REPORTS = Path(__file__).resolve().parents[2] / "test-results" / "accessibility"
 LINKS = "[...document.querySelectorAll('a[href]')].map(a => a.href)"
+# Pages reached by a button, not a link: the confirmation a destructive action asks for first
+# (walked page, the button that leads to it; only where the person is shown that button)
+BEHIND_BUTTONS = ((re.compile(r"^/funds/[^/]+/ledger/$"), "form:has(input[value=close]) button"),)
 
 
 @dataclass
@@ -148,8 +151,35 @@ def _walk(browser, base: str, username: str) -> Findings:  # type: ignore[no-unt
             if errors:
                 findings.console[f"{path} at {width} px"] = errors[:]
                 errors.clear()
+    _behind_buttons(page, findings, errors)
     page.close()  # no request left in flight as the live server stops
     return findings
+
+
+def _behind_buttons(page, findings: Findings, errors: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Each confirmation page the person can reach by a button, checked as the others are."""
+    base = urlsplit(page.url)
+    for pattern, button in BEHIND_BUTTONS:
+        path = next((p for p in findings.walked if pattern.match(p)), None)
+        if path is None:
+            continue
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(f"{base.scheme}://{base.netloc}{path}", wait_until="load")
+        if page.locator(button).count() == 0:
+            continue
+        with page.expect_navigation(wait_until="load") as moved:
+            page.locator(button).first.click()
+        shown = f"{path} (confirming: {button})"
+        findings.walked.append(shown)
+        if moved.value is None or moved.value.status != 200:
+            findings.status[shown] = moved.value.status if moved.value else 0
+            continue
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            _check(page, shown, width, findings)
+            if errors:
+                findings.console[f"{shown} at {width} px"] = errors[:]
+                errors.clear()
 
 
 @pytest.mark.slow
@@ -158,6 +188,8 @@ def test_every_page_a_person_reaches_is_accessible_at_both_widths(
     browser, live_server, place_with_everything: str, username: str
 ) -> None:
     findings = _walk(browser, live_server.url, username)
+    if username == "pool-manager":  # the one role shown the buttons of BEHIND_BUTTONS
+        assert any("confirming" in path for path in findings.walked)
     if findings:
         REPORTS.mkdir(parents=True, exist_ok=True)
         (REPORTS / f"{username}.json").write_text(json.dumps(asdict(findings), indent=1))
