@@ -1,9 +1,15 @@
-"""``onebudget bcf``: check a Better Care Fund plan against its year's framework."""
+"""``onebudget bcf``: check a Better Care Fund plan against its year's framework, and build
+the pooled fund's Section 75 agreement from an agreed plan.
+
+The CLI sits above the engines, so it may join them: ``onebudget.bcf`` gives the agreement
+as data and ``onebudget.funds`` validates it, as ``fund check`` would."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +18,13 @@ from rich.console import Console
 
 from onebudget.bcf.checks import check_plan, notes
 from onebudget.bcf.framework import FrameworkError, framework
-from onebudget.bcf.plan import PlanError, read_plan, with_lines
+from onebudget.bcf.fund_variation import varied
+from onebudget.bcf.fund_variation import vary as plan_variations
+from onebudget.bcf.plan import Plan, PlanError, read_plan, with_lines
+from onebudget.bcf.to_fund import PRO_RATA, Built, build_agreement
+from onebudget.funds.agreement import AgreementError
+from onebudget.funds.validation import load_agreement, read_agreement
+from onebudget.io import yamlio
 from onebudget.io.problems import Problem, shorten
 
 app = typer.Typer(help="Better Care Fund plans.", no_args_is_help=True)
@@ -39,6 +51,114 @@ def check(
         raise _report(str(plan), [unreadable], [], as_json) from None
     problems = with_lines(check_plan(found, year), where)
     raise _report(str(plan), problems, notes(found, year), as_json)
+
+
+class Basis(StrEnum):
+    SCHEME = "scheme"
+    FUND = "fund"
+
+
+@app.command("fund")
+def fund(
+    plan: Path = typer.Argument(..., help="The agreed plan, as YAML."),
+    host: str = typer.Option(..., "--host", help="The host partner's code (council or ICB)."),
+    pool_manager: str = typer.Option(..., "--pool-manager", help="Who manages the pool."),
+    basis: Basis = typer.Option(
+        Basis.SCHEME,
+        "--overspend-basis",
+        help="Share an overspend pro rata to the scheme's contributions (its stream's "
+        "contributor) or to each partner's contributions to the whole fund.",
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write the agreement here."),
+) -> None:
+    """Build the pooled fund's Section 75 agreement from an agreed plan: one scheme per BCF
+    scheme, each paid by its stream's contributor. Printed as YAML (or written to --out),
+    checked as `onebudget fund check` checks it. A plan with problems (a stream not planned
+    to the penny, say) is refused with every problem, exit 2; figures the definitions lack
+    are noted and do not block. The risk-share clauses are defaults the partners must agree.
+    """
+    source = str(plan)
+    try:
+        found, where = read_plan(plan)
+        built = _built(found, host, pool_manager, basis)
+    except (PlanError, FrameworkError) as error:
+        raise _report(source, error.problems, [], False) from None
+    except OSError as error:
+        unreadable = Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")
+        raise _report(source, [unreadable], [], False) from None
+    if built.problems:
+        raise _report(source, with_lines(list(built.problems), where), list(built.notes), False)
+    target = str(out) if out else "the agreement built"
+    try:
+        agreement = load_agreement(built.yaml(), source=target)
+    except AgreementError as error:
+        raise _report(target, error.problems, list(built.notes), False) from None
+    _deliver(built.yaml(), out)
+    for line in [*built.notes, _summary(agreement.fund_contributions())]:
+        err.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("vary")
+def vary(
+    agreement: Path = typer.Argument(..., help="The fund's agreement, as YAML."),
+    plan: Path = typer.Argument(..., help="The plan's new version, as YAML."),
+    effective: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="From this day."),
+    agreed_on: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Agreed this day."),
+    agreed_by: list[str] = typer.Option(..., help="Who agreed it (once for each)."),
+    out: Path | None = typer.Option(None, "--out", help="Write the varied agreement here."),
+) -> None:
+    """A plan changed after sign-off: the agreement with one variation for each partner's
+    change to each scheme, checked as `onebudget fund check` checks it. A new scheme, another
+    year or partners, or a plan with problems is refused (exit 2)."""
+    try:
+        signed = read_agreement(agreement).model_dump(mode="python")
+        found, where = read_plan(plan)
+        result = plan_variations(
+            signed,
+            found,
+            framework(found.year),
+            effective=effective.date(),
+            agreed_by=agreed_by,
+            agreed_on=agreed_on.date(),
+        )
+    except (AgreementError, PlanError, FrameworkError) as error:
+        raise _report(error.source, error.problems, [], False) from None
+    except OSError as error:
+        unreadable = Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")
+        raise _report(error.filename or str(plan), [unreadable], [], False) from None
+    if result.problems:
+        raise _report(str(plan), with_lines(list(result.problems), where), [], False)
+    text = yamlio.dump(varied(signed, result))
+    try:
+        load_agreement(text, source=str(out or agreement))
+    except AgreementError as error:
+        raise _report(error.source, error.problems, [], False) from None
+    _deliver(text, out)
+    err.print(f"{len(result.variations)} variations", markup=False, highlight=False)
+
+
+def _built(plan: Plan, host: str, pool_manager: str, basis: Basis) -> Built:
+    overspend = {**PRO_RATA, "basis": "fund"} if basis is Basis.FUND else dict(PRO_RATA)
+    return build_agreement(
+        plan, framework(plan.year), host=host, pool_manager=pool_manager, overspend=overspend
+    )
+
+
+def _deliver(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        cannot = Problem(path="(file)", value=None, rule=f"cannot be written: {error.strerror}")
+        raise _report(str(out), [cannot], [], False) from None
+    console.print(f"{out}: the agreement written.", markup=False)
+
+
+def _summary(by_partner: dict[str, Decimal]) -> str:
+    paid = ", ".join(f"{code} £{amount:,.2f}" for code, amount in by_partner.items())
+    return f"contributions by partner: {paid}; risk share: defaults, for the partners to agree"
 
 
 def _report(source: str, problems: list[Problem], said: list[str], as_json: bool) -> typer.Exit:
