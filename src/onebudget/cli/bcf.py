@@ -7,6 +7,7 @@ as data and ``onebudget.funds`` validates it, as ``fund check`` would."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -20,8 +21,11 @@ from onebudget.bcf.checks import check_plan, notes
 from onebudget.bcf.framework import FrameworkError, framework
 from onebudget.bcf.fund_variation import varied
 from onebudget.bcf.fund_variation import vary as plan_variations
-from onebudget.bcf.plan import Plan, PlanError, read_plan, with_lines
+from onebudget.bcf.plan import Plan, PlanError, dump_plan, read_plan, with_lines
 from onebudget.bcf.to_fund import PRO_RATA, Built, build_agreement
+from onebudget.bcf.workbook import plan_to_workbook
+from onebudget.bcf.workbook_cells import CellProblem
+from onebudget.bcf.workbook_read import at_cells, read_workbook
 from onebudget.funds.agreement import AgreementError
 from onebudget.funds.validation import load_agreement, read_agreement
 from onebudget.io import yamlio
@@ -34,23 +38,56 @@ err = Console(stderr=True)
 
 @app.command("check")
 def check(
-    plan: Path = typer.Argument(..., help="The plan, as YAML (XLSX comes in a later release)."),
+    plan: Path = typer.Argument(..., help="The plan, as YAML or an XLSX workbook."),
     as_json: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
 ) -> None:
-    """Check a plan against its year's framework: every problem, with its place and line in
-    the file and the money short or over. Exit 0 if none, 2 if any.
-
-    Reads YAML; the national template's XLSX is read in a later release."""
+    """Check a plan against its year's framework: every problem, with its place (line in
+    YAML; sheet, row and column in XLSX) and the money short or over. Exit 0 if none, 2 if
+    any. The XLSX is the layout `bcf export` writes (ours until checked against the
+    national template)."""
     try:
-        found, where = read_plan(plan)
+        found, place = _read(plan)
         year = framework(found.year)
     except (PlanError, FrameworkError) as error:
         raise _report(str(plan), error.problems, [], as_json) from None
     except OSError as error:
         unreadable = Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")
         raise _report(str(plan), [unreadable], [], as_json) from None
-    problems = with_lines(check_plan(found, year), where)
+    problems = place(check_plan(found, year))
     raise _report(str(plan), problems, notes(found, year), as_json)
+
+
+@app.command("export")
+def export(
+    plan: Path = typer.Argument(..., help="The plan, as YAML."),
+    out: Path = typer.Option(..., "--out", help="Write the workbook (.xlsx) here."),
+) -> None:
+    """Write a plan as an XLSX workbook (Cover, Income, Expenditure, Outputs, Metrics,
+    National conditions, Narrative) that `bcf import` reads back to the same plan."""
+    if out.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{out}: not a workbook (expected a file ending .xlsx)")
+    try:
+        data = plan_to_workbook(read_plan(plan)[0])
+    except PlanError as error:
+        raise _report(error.source, error.problems, [], False) from None
+    except OSError as error:
+        unreadable = Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")
+        raise _report(str(plan), [unreadable], [], False) from None
+    _deliver(data, out, "the workbook")
+
+
+@app.command("import")
+def import_(
+    workbook: Path = typer.Argument(..., help="The plan's workbook (.xlsx)."),
+    out: Path | None = typer.Option(None, "--out", help="Write the plan (YAML) here."),
+) -> None:
+    """Read a plan from its workbook, as `bcf export` writes it, to YAML: every problem with
+    its sheet, row and column (exit 2), and nothing written unless the workbook is good."""
+    try:
+        found, _ = read_workbook(workbook)
+    except PlanError as error:
+        raise _report(str(workbook), error.problems, [], False) from None
+    _deliver(dump_plan(found), out, "the plan")
 
 
 class Basis(StrEnum):
@@ -60,7 +97,7 @@ class Basis(StrEnum):
 
 @app.command("fund")
 def fund(
-    plan: Path = typer.Argument(..., help="The agreed plan, as YAML."),
+    plan: Path = typer.Argument(..., help="The agreed plan, as YAML or XLSX."),
     host: str = typer.Option(..., "--host", help="The host partner's code (council or ICB)."),
     pool_manager: str = typer.Option(..., "--pool-manager", help="Who manages the pool."),
     basis: Basis = typer.Option(
@@ -79,7 +116,7 @@ def fund(
     """
     source = str(plan)
     try:
-        found, where = read_plan(plan)
+        found, place = _read(plan)
         built = _built(found, host, pool_manager, basis)
     except (PlanError, FrameworkError) as error:
         raise _report(source, error.problems, [], False) from None
@@ -87,7 +124,7 @@ def fund(
         unreadable = Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")
         raise _report(source, [unreadable], [], False) from None
     if built.problems:
-        raise _report(source, with_lines(list(built.problems), where), list(built.notes), False)
+        raise _report(source, place(list(built.problems)), list(built.notes), False)
     target = str(out) if out else "the agreement built"
     try:
         agreement = load_agreement(built.yaml(), source=target)
@@ -137,6 +174,15 @@ def vary(
     err.print(f"{len(result.variations)} variations", markup=False, highlight=False)
 
 
+def _read(path: Path) -> tuple[Plan, Callable[[list[Problem]], list[Problem]]]:
+    """The plan in a YAML file or a workbook, and how to place its problems (line or cell)."""
+    if path.suffix.lower() == ".xlsx":
+        found, places = read_workbook(path)
+        return found, lambda problems: at_cells(problems, places)
+    found, where = read_plan(path)
+    return found, lambda problems: with_lines(problems, where)
+
+
 def _built(plan: Plan, host: str, pool_manager: str, basis: Basis) -> Built:
     overspend = {**PRO_RATA, "basis": "fund"} if basis is Basis.FUND else dict(PRO_RATA)
     return build_agreement(
@@ -144,16 +190,19 @@ def _built(plan: Plan, host: str, pool_manager: str, basis: Basis) -> Built:
     )
 
 
-def _deliver(text: str, out: Path | None) -> None:
+def _deliver(text: str | bytes, out: Path | None, what: str = "the agreement") -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
     try:
-        out.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            out.write_bytes(text)
+        else:
+            out.write_text(text, encoding="utf-8")
     except OSError as error:
         cannot = Problem(path="(file)", value=None, rule=f"cannot be written: {error.strerror}")
         raise _report(str(out), [cannot], [], False) from None
-    console.print(f"{out}: the agreement written.", markup=False)
+    console.print(f"{out}: {what} written.", markup=False)
 
 
 def _summary(by_partner: dict[str, Decimal]) -> str:
@@ -172,9 +221,12 @@ def _report(source: str, problems: list[Problem], said: list[str], as_json: bool
 
 def _row(p: Problem) -> dict[str, Any]:
     shortfall = getattr(p, "shortfall", None)
+    place: dict[str, Any] = {"line": p.line}
+    if isinstance(p, CellProblem):  # a workbook's cell in place of a line
+        place = {"sheet": p.sheet, "row": p.row, "column": p.column}
     return {
         "path": p.path,
-        "line": p.line,
+        **place,
         "value": None if p.value is None else _text(p.value),
         "rule": p.rule,
         "shortfall": None if shortfall is None else f"{shortfall:.2f}",
@@ -196,6 +248,8 @@ def _print(source: str, problems: list[Problem], said: list[str]) -> None:
     console.print(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}")
     for number, p in enumerate(problems, 1):
         where = p.path if p.line is None else f"line {p.line}, {p.path}"
+        if isinstance(p, CellProblem):
+            where = p.place if p.path == "(workbook)" else f"{p.place}, {p.path}"
         short = getattr(p, "shortfall", None)
         money = "" if short is None else f" [{_pounds(short)}]"
         value = "" if p.value is None else f" (found: {_shown(p.value)})"

@@ -107,10 +107,10 @@ def _xlsx(path: Path, sheet: str | None, header_row: int | None) -> RawTable:
         values = book.get_sheet_by_name(name).to_python()
     except Exception as error:  # calamine raises its own types for bad files
         raise TableError(f"{path.name}: not a readable XLSX workbook ({error})") from None
-    return _table(path.name, [tuple(_text(v) for v in row) for row in values], header_row)
+    return _table(path.name, [tuple(cell_text(v) for v in row) for row in values], header_row)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float):
