@@ -125,7 +125,7 @@ def fund(
         raise _report(source, [unreadable], [], False) from None
     if built.problems:
         raise _report(source, place(list(built.problems)), list(built.notes), False)
-    target = str(out) if out else "the agreement built"
+    target = str(out) if out else f"the agreement built from {source}"
     try:
         agreement = load_agreement(built.yaml(), source=target)
     except AgreementError as error:
