@@ -110,3 +110,31 @@ def world(db: None) -> World:
     actions.grant_role(by=by, user=alice, organisation=org_a, role=Role.COMMISSIONER)
     actions.grant_role(by=by, user=bob, organisation=org_b, role=Role.FINANCE)
     return World(org_a, org_b, place_a, place_b, alice, bob)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """pytest-django's test databases, and before they are dropped at the end of the run, no
+    other session left on them: a connection still open there (a server thread's, say) made
+    PostgreSQL refuse DROP DATABASE ("being accessed by other users") and fail a green run.
+    What is ended is printed, so the log names the session that was left open."""
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    import sys
+
+    from django.db import connection, connections
+
+    if connection.vendor == "postgresql":
+        others = (
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pid, state, left(query, 120) {others}")
+            for row in cursor.fetchall():
+                sys.stderr.write(f"test database still in use at the end, ended: {row}\n")
+            cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+    connections.close_all()

@@ -82,3 +82,12 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):  # type: ignore[no-untyped-def]
+    """pytest-django's live server, started only once the test database exists, so that it is
+    stopped (and its connection closed) before the database is dropped at the end of the run.
+    Started first, it outlived the database on PostgreSQL, whose DROP DATABASE then failed
+    with "being accessed by other users" when a worker's first test was a browser test."""
+    return live_server
