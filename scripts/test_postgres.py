@@ -45,6 +45,9 @@ SERVER_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
+    # A throwaway server: an autovacuum worker still busy on a test database when the run
+    # ends keeps DROP DATABASE from going through (as .ci/run's server is started too)
+    "autovacuum": "off",
 }
 
 
