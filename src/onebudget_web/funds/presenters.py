@@ -15,7 +15,7 @@ from onebudget.funds import accounts, books
 from onebudget.funds import riskshare as rs
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.ledger import Transaction
-from onebudget.funds.months import is_open, month_day, year_periods
+from onebudget.funds.months import correction_day, month_day, month_key
 from onebudget.money import ZERO
 from onebudget.periods import year_label
 from onebudget_web.funds.selectors import agreement_of
@@ -129,14 +129,15 @@ def _run(run: list[date]) -> str:
 
 def closing_in_words(period: str, financial_year: int, closed: set[str]) -> dict[str, str]:
     """What closing ``period`` means, for the page that asks to confirm it: the month and the
-    fund's year in words, and the month a correction of it would now be posted in (the next
-    open one, as ``months.correction_day`` chooses; "" if no later month is open)."""
-    later = [p for p in year_periods(financial_year) if p > period and is_open(p, closed)]
+    fund's year in words, and the month a correction of it would then be posted in (the
+    ledger's own rule, ``months.correction_day``; "" if no later month is open)."""
+    end = date(financial_year + 1, 4, 1)
+    moved = correction_day(month_day(period), closed | {period}, end)
     return {
         "period": period,
         "month": months_in_words([period]),
         "year": year_label(financial_year),
-        "next_open": months_in_words(later[:1]) if later else "",
+        "next_open": months_in_words([month_key(moved)]) if moved else "",
     }
 
 
