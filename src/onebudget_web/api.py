@@ -25,6 +25,7 @@ from onebudget_web.accounts.actions import record_token_use, token_digest
 from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken, User
 from onebudget_web.allocation.api import router as allocation_router
+from onebudget_web.bcf.api import router as bcf_router
 from onebudget_web.core.api_docs import ServiceDocs
 from onebudget_web.core.refusals import refused
 from onebudget_web.funds.api import router as funds_router
@@ -93,4 +94,5 @@ api.add_exception_handler(NotPermitted, refused)
 api.add_router("/", accounts_router)
 api.add_router("/places", places_router)
 api.add_router("/places", allocation_router)
+api.add_router("/places", bcf_router)
 api.add_router("/funds", funds_router)

@@ -6,6 +6,8 @@ from onebudget_web.accounts import views as accounts
 from onebudget_web.accounts.two_factor import views as two_factor
 from onebudget_web.allocation import views as allocation
 from onebudget_web.api import api
+from onebudget_web.bcf import step_views as bcf_steps
+from onebudget_web.bcf import views as bcf
 from onebudget_web.core import views as core
 from onebudget_web.funds import views as funds
 from onebudget_web.places import views as places
@@ -85,6 +87,52 @@ urlpatterns = [
         "places/<slug:slug>/outcomes/<slug:indicator>/target/",
         places.place_indicator_target,
         name="place_indicator_target",
+    ),
+    path("places/<slug:slug>/better-care-fund/", bcf.place_bcf, name="place_bcf"),
+    path(
+        "places/<slug:slug>/better-care-fund/upload/",
+        bcf_steps.place_bcf_upload,
+        name="place_bcf_upload",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/",
+        bcf.place_bcf_plan,
+        name="place_bcf_plan",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/schemes/",
+        bcf.place_bcf_schemes,
+        name="place_bcf_schemes",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/metrics/",
+        bcf.place_bcf_metrics,
+        name="place_bcf_metrics",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/plan.<slug:kind>",
+        bcf.place_bcf_download,
+        name="place_bcf_download",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/agree/",
+        bcf_steps.place_bcf_agree,
+        name="place_bcf_agree",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/sign-off/",
+        bcf_steps.place_bcf_sign_off,
+        name="place_bcf_sign_off",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/assure/",
+        bcf_steps.place_bcf_assure,
+        name="place_bcf_assure",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/fund/",
+        bcf_steps.place_bcf_fund,
+        name="place_bcf_fund",
     ),
     path("funds/<slug:code>/", funds.fund_detail, name="fund"),
     path("funds/<slug:code>/agreement.yaml", funds.fund_agreement, name="fund_agreement"),

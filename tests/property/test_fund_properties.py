@@ -5,7 +5,7 @@ library's memory and, with fewer examples, in the service's database."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -21,7 +21,7 @@ from onebudget.funds.ledger import Ledger, Transaction
 from onebudget.funds.monitoring import instalments
 from onebudget.funds.riskshare import JOINT
 from onebudget.funds.settlement import Outturn, Settlement, settle
-from onebudget.funds.validation import check
+from onebudget.funds.validation import check, months_between, notice_ends
 from onebudget.money import ZERO
 from tests.conftest import World
 from tests.property.ledger_stores import LedgerFactory, in_memory, in_the_database
@@ -268,3 +268,10 @@ def settles_and_reproduces(data: st.DataObject, new_ledger: LedgerFactory) -> No
         )
         if partner != agreement.host:
             assert net == memo.settlement
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.integers(0, 36))
+def test_notice_ends_on_the_first_day_the_notice_rule_allows(given_on: date, months: int) -> None:
+    ends = notice_ends(given_on, months)
+    assert months_between(given_on, ends) >= months
+    assert ends == given_on or months_between(given_on, ends - timedelta(days=1)) < months

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from onebudget.roles import Role
 from onebudget_web.accounts import actions as accounts
 from onebudget_web.accounts import waivers
 from onebudget_web.allocation import actions as allocation
+from onebudget_web.bcf import actions as bcf
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping, corrections, settlements
 from onebudget_web.places import actions as places
@@ -131,6 +133,7 @@ def build_world(data: Path) -> World:
         _fund(world, side)
         _spend(world, side)
         _allocation(world, side)
+        _bcf(world, side)
         _waiver(world, HOST[side])
     _tokens(world)
     return world
@@ -165,6 +168,27 @@ def agreement(world: World, side: str, fund_id: str | None = None) -> str:
         f"schemes:\n- {{code: A, name: Home care, contributions: "
         f"{{{world.code(host)}: {mine}, {world.code(icb)}: {theirs}}}}}\n"
     )
+
+
+def bcf_plan(world: World, side: str) -> str:
+    """The demo's Better Care Fund plan, made the side's: its council, ICB and names."""
+    council, icb = sorted(PARTNERS[side], key=lambda o: o != HOST[side])
+    text = resources.files("onebudget") / "definitions/bcf/plans/E06099001-2025-26.yaml"
+    return (
+        text.read_text(encoding="utf-8")
+        .replace("name: Fernmouth}", f"name: {PLACES[side][1]}}}")
+        .replace("E06099001", world.code(council))
+        .replace("QZZ", world.code(icb))
+        .replace("Fernmouth Council}", f"{ORGANISATIONS[council][1]}}}")
+        .replace("NHS Fernmouth and Westvale Integrated Care Board", ORGANISATIONS[icb][1])
+    )
+
+
+def _bcf(world: World, side: str) -> None:
+    """A draft plan, recorded by the host council's commissioner."""
+    by = world.people[(HOST[side], Role.COMMISSIONER)]
+    sent = bcf.PlanFile("plan.yaml", text=bcf_plan(world, side))
+    bcf.record_version(by=by, place=world.places[side], sent=sent)
 
 
 def _fund(world: World, side: str) -> None:

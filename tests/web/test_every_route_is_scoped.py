@@ -36,6 +36,7 @@ from tests.web.route_walk_world import (
     SAVED_PLACE,
     World,
     agreement,
+    bcf_plan,
     budget,
     build_world,
     ledger_for,
@@ -313,6 +314,62 @@ def allocation_delete(w: World, side: str) -> list[Call]:
     ]
 
 
+def bcf_pages(w: World, side: str) -> dict[str, list[Call]]:
+    """The plan's pages by route: anyone of the place reads them; a partner's commissioner
+    records a version; agreeing is a partner's finance lead's (for their own organisation);
+    sign-off is the council's commissioner's, assurance either partner's, and the fund a
+    pool manager's of its host. The plan is a draft, so each permitted step is refused with
+    its reason (400, or a message on the plan's page) and changes nothing."""
+    seen, host = PARTNERS[side], {HOST[side]}
+    base = f"/places/{w.slug(side)}/better-care-fund/"
+    plan, day = f"{base}2025-26/", {"day": "1", "month": "4", "year": "2025"}
+    yaml = ("plan.yaml", bcf_plan(w, side).encode())
+    return {
+        "place_bcf": [get(base, seen)],
+        "place_bcf_upload": [
+            get(f"{base}upload/", seen),
+            post(f"{base}upload/", seen, need(P.COMMISSION, seen), files={"file": yaml}),
+            post(f"{base}upload/", seen, need(P.COMMISSION, seen), ok=400,
+                 files={"file": NOT_UTF8}),
+        ],
+        "place_bcf_plan": [get(plan, seen), get(f"{plan}?version=1", seen)],
+        "place_bcf_schemes": [get(f"{plan}schemes/", seen)],
+        "place_bcf_metrics": [get(f"{plan}metrics/", seen)],
+        "place_bcf_download": [
+            get(f"{plan}plan.yaml", seen),
+            get(f"{plan}plan.xlsx", seen),
+            get(f"{plan}plan.pdf", seen, ok=404),
+        ],
+        "place_bcf_agree": [
+            post(f"{plan}agree/", seen, need(P.APPROVE_SETTLEMENT, seen), data={"partner": "{org}"})
+        ],
+        "place_bcf_sign_off": [
+            get(f"{plan}sign-off/", seen),
+            post(f"{plan}sign-off/", seen, need(P.COMMISSION, host), ok=400,
+                 data={"named_person": "Walk", **day}),
+        ],
+        "place_bcf_assure": [
+            get(f"{plan}assure/", seen),
+            post(f"{plan}assure/", seen, need(P.COMMISSION, seen), ok=400, data=day),
+        ],
+        "place_bcf_fund": [
+            post(f"{plan}fund/", seen, need(P.POST_TO_POOL, host),
+                 data={"host": w.code(HOST[side]), "pool_manager": "Walk"}),
+        ],
+    }  # fmt: skip
+
+
+BCF_ROUTES = (
+    "place_bcf", "place_bcf_upload", "place_bcf_plan", "place_bcf_schemes", "place_bcf_metrics",
+    "place_bcf_download", "place_bcf_agree", "place_bcf_sign_off", "place_bcf_assure",
+    "place_bcf_fund",
+)  # fmt: skip
+
+
+def bcf_route(name: str) -> Callable[[World], list[Call]]:
+    return per_side(lambda w, s: bcf_pages(w, s)[name])
+
+
 def api(url: str, seen_by: frozenset[str] | None = None, **more) -> Call:
     return Call("GET", url, seen_by, api=True, **more)
 
@@ -491,6 +548,7 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     "place_allocation_budget_yaml": per_side(
         lambda w, s: [get(f"/places/{w.slug(s)}/allocation/budget.yaml", PARTNERS[s])]
     ),
+    **{name: bcf_route(name) for name in BCF_ROUTES},
     "api:api-root": lambda w: [  # ninja's root only names the docs: 404 for anyone
         Call(m, "/api/", ok=404, anonymous=404, api=True) for m in ("GET", "HEAD", "POST")
     ],
@@ -513,6 +571,8 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     "api:get_fund": api_per_side("/api/funds/{fund}"),
     "api:get_settlement": api_per_side("/api/funds/{fund}/settlement"),
     "api:get_allocation": api_per_side("/api/places/{slug}/allocation"),
+    "api:list_bcf_plans": api_per_side("/api/places/{slug}/better-care-fund"),
+    "api:get_bcf_plan": api_per_side("/api/places/{slug}/better-care-fund/2025-26"),
 }
 
 

@@ -26,6 +26,7 @@ from onebudget.bcf.to_fund import PRO_RATA, Built, build_agreement
 from onebudget.bcf.workbook import plan_to_workbook
 from onebudget.bcf.workbook_cells import CellProblem
 from onebudget.bcf.workbook_read import at_cells, read_workbook
+from onebudget.cli import bcf_return
 from onebudget.funds.agreement import AgreementError
 from onebudget.funds.validation import load_agreement, read_agreement
 from onebudget.io import yamlio
@@ -262,3 +263,6 @@ def _shown(value: Any) -> str:
 
 def _pounds(amount: Decimal) -> str:
     return f"£{amount:,.2f} short" if amount >= 0 else f"£{-amount:,.2f} over"
+
+
+app.command("return")(bcf_return.return_)

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from onebudget.funds.agreement import Agreement
 from onebudget.funds.settlement import Outturn, Settlement, settle
@@ -78,6 +79,20 @@ def budget_profile(agreement: Agreement, scheme: str) -> list[Decimal]:
     total = sum(agreement.contributions(scheme).values(), ZERO)
     profile = agreement.scheme(scheme).profile
     return allocate(total, [1] * 12 if profile == "even" else list(profile))
+
+
+def quarter_actuals(
+    agreement: Agreement, figures: Sequence[MonthlyFigure], quarters: int
+) -> dict[str, tuple[Decimal, ...]]:
+    """Each scheme's actual spend in each of the year's first ``quarters`` quarters (Q1,
+    April to June, first): its actual to date at each quarter's end (``positions``) less that
+    at the end of the quarter before, so the quarters add up to the year to date exactly."""
+    ends = [positions(agreement, figures, 3 * q) for q in range(quarters + 1)]
+    return {
+        s.code: tuple(after[i].actual_to_date - before[i].actual_to_date
+                      for before, after in pairwise(ends))
+        for i, s in enumerate(agreement.schemes)
+    }  # fmt: skip
 
 
 def positions(

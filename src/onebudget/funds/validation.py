@@ -6,6 +6,7 @@ pool manager fixes a file once rather than once per error.
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -63,6 +64,16 @@ def months_between(first: date, later: date) -> int:
     """Whole calendar months from one date to a later one."""
     months = (later.year - first.year) * 12 + later.month - first.month
     return months - (1 if later.day < first.day else 0)
+
+
+def notice_ends(given_on: date, months: int) -> date:
+    """The first day ``months`` whole months after ``given_on`` (by ``months_between``): the
+    earliest a change agreed that day may take effect under a notice of that length."""
+    total = given_on.year * 12 + given_on.month - 1 + months
+    year, month = divmod(total, 12)
+    if given_on.day <= calendar.monthrange(year, month + 1)[1]:
+        return date(year, month + 1, given_on.day)
+    return date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)  # no such day: the 1st after
 
 
 def check(a: Agreement) -> list[Problem]:

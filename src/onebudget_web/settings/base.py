@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "onebudget_web.funds",
     "onebudget_web.spend",
     "onebudget_web.allocation",
+    "onebudget_web.bcf",
 ]
 
 MIDDLEWARE = [
