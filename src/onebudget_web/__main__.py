@@ -29,11 +29,8 @@ def _prepare(load_demo: bool) -> None:
     with _step("Static files: collecting"):
         call_command("collectstatic", interactive=False, verbosity=0)
     if load_demo:
-        from onebudget import demo
-
-        persons = int(os.environ.get("ONEBUDGET_DEMO_PERSONS", demo.DEMO_PERSONS))
         with _step("Demo place: loading"):
-            call_command("load_demo", persons=persons, results="later")
+            call_command("load_demo", persons=_demo_persons(), results="later")
 
 
 def _build_in_background() -> subprocess.Popen[bytes]:
@@ -41,9 +38,26 @@ def _build_in_background() -> subprocess.Popen[bytes]:
     service answers: its pages say the results are being worked out until they are stored
     (``places.results``; a first start's only slow step, so it is never waited for)."""
     _say("Outcome results: being worked out in the background (the outcome pages say so)")
-    command = [sys.executable, "-m", "django", "build_outcome_results"]
+    # load_demo does only what is missing: the results, then the returns that read them
+    persons = str(_demo_persons())
+    command = [
+        sys.executable,
+        "-m",
+        "django",
+        "load_demo",
+        "--results",
+        "now",
+        "--persons",
+        persons,
+    ]
     # our own interpreter and command, no user input: S603's untrusted input cannot arise
     return subprocess.Popen(command, env=os.environ.copy(), stdout=sys.stdout, stderr=sys.stderr)  # noqa: S603
+
+
+def _demo_persons() -> int:
+    from onebudget import demo
+
+    return int(os.environ.get("ONEBUDGET_DEMO_PERSONS", demo.DEMO_PERSONS))
 
 
 def _say(line: str) -> None:

@@ -6,6 +6,8 @@ from onebudget_web.accounts import views as accounts
 from onebudget_web.accounts.two_factor import views as two_factor
 from onebudget_web.allocation import views as allocation
 from onebudget_web.api import api
+from onebudget_web.bcf import form_views as bcf_forms
+from onebudget_web.bcf import return_views as bcf_returns
 from onebudget_web.bcf import step_views as bcf_steps
 from onebudget_web.bcf import views as bcf
 from onebudget_web.core import views as core
@@ -105,9 +107,44 @@ urlpatterns = [
         name="place_bcf_schemes",
     ),
     path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/capacity/",
+        bcf.place_bcf_capacity,
+        name="place_bcf_capacity",
+    ),
+    path(
         "places/<slug:slug>/better-care-fund/<slug:year>/metrics/",
         bcf.place_bcf_metrics,
         name="place_bcf_metrics",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/schemes/new/",
+        bcf_forms.place_bcf_scheme_new,
+        name="place_bcf_scheme_new",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/schemes/<str:scheme>/",
+        bcf_forms.place_bcf_scheme,
+        name="place_bcf_scheme",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/schemes/<str:scheme>/remove/",
+        bcf_forms.place_bcf_scheme_remove,
+        name="place_bcf_scheme_remove",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/allocations/",
+        bcf_forms.place_bcf_allocations,
+        name="place_bcf_allocations",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/conditions/",
+        bcf_forms.place_bcf_conditions,
+        name="place_bcf_conditions",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/metrics/trajectories/",
+        bcf_forms.place_bcf_trajectories,
+        name="place_bcf_trajectories",
     ),
     path(
         "places/<slug:slug>/better-care-fund/<slug:year>/plan.<slug:kind>",
@@ -133,6 +170,21 @@ urlpatterns = [
         "places/<slug:slug>/better-care-fund/<slug:year>/fund/",
         bcf_steps.place_bcf_fund,
         name="place_bcf_fund",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/returns/",
+        bcf_returns.place_bcf_returns,
+        name="place_bcf_returns",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/returns/<slug:period>/",
+        bcf_returns.place_bcf_return,
+        name="place_bcf_return",
+    ),
+    path(
+        "places/<slug:slug>/better-care-fund/<slug:year>/returns/<slug:period>/<int:pk>.xlsx",
+        bcf_returns.place_bcf_return_file,
+        name="place_bcf_return_file",
     ),
     path("funds/<slug:code>/", funds.fund_detail, name="fund"),
     path("funds/<slug:code>/agreement.yaml", funds.fund_agreement, name="fund_agreement"),

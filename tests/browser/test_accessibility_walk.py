@@ -46,7 +46,7 @@ SAME_KIND = 1
 EXTRA = ("/api/docs",)  # linked from no page a person uses, but served to people
 # Links that are not pages: downloads, signing out, the API's JSON, static files
 NOT_PAGES = re.compile(
-    r"^/(sign-out|static|media|api/(?!docs$))|format=|\.(yaml|xlsx|csv|json|png|svg)$"
+    r"^/(sign-out|static|media|api/(?!docs$))|format=|\.(yaml|xlsx|csv|json|png|svg)(\?|$)"
 )
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 REPORTS = Path(__file__).resolve().parents[2] / "test-results" / "accessibility"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from onebudget.bcf.checks import balances
 from onebudget.bcf.fund_variation import varied, vary
-from onebudget.bcf.plan import Plan
+from onebudget.bcf.plan import MONTHS, Plan
 from onebudget.bcf.to_fund import build_agreement
 from onebudget.funds.validation import load_agreement
 from onebudget.io import yamlio
@@ -25,8 +25,9 @@ PARTNERS = {"council": "E06099001", "icb": "QZZ"}
 
 
 def keeping_the_rules(plan: Plan, *, planned: bool = True) -> Plan:
-    """The plan with every condition confirmed, every metric quarter given, last year's
-    adult social care at nothing and (``planned``) each stream allocated what it funds."""
+    """The plan with every condition confirmed, every metric quarter given, a capacity and
+    demand line for every month, last year's adult social care at nothing and
+    (``planned``) each stream allocated what it funds."""
     data: dict[str, Any] = plan.model_dump(mode="python")
     if planned:
         data["allocations"] = {b.stream: b.planned for b in balances(plan, YEAR)}
@@ -35,6 +36,11 @@ def keeping_the_rules(plan: Plan, *, planned: bool = True) -> Plan:
     data["metrics"] = {
         m.id: dict.fromkeys(("Q1", "Q2", "Q3", "Q4"), Decimal(1)) for m in YEAR.metrics.items or ()
     }
+    every_month = dict.fromkeys(MONTHS, Decimal(1))
+    data["capacity_demand"] = [
+        {"category": "community", "label": "Reablement", "unit": "people",
+         "demand": every_month, "capacity": every_month}
+    ]  # fmt: skip
     return Plan.model_validate(data)
 
 

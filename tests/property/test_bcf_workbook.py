@@ -15,7 +15,7 @@ from onebudget.bcf.workbook import COLUMNS, plan_to_workbook, sheets, unwritable
 from onebudget.bcf.workbook_cells import CellProblem
 from onebudget.bcf.workbook_read import plan_from_workbook
 from onebudget.io.excel import workbook_bytes
-from tests.property.test_bcf_checks import plans
+from tests.property.test_bcf_checks import capacity_lines, plans
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -27,7 +27,8 @@ numbers = st.decimals(min_value=0, max_value=10**9, places=3, allow_nan=False)
 @st.composite
 def fuller(draw: st.DrawFn) -> Plan:
     """Part 1's plans with the fields it leaves out: housing authorities and the DFG passed,
-    splits, outputs, sub-types, conditions with notes, last year's figures, every quarter."""
+    splits, outputs, sub-types, conditions with notes, last year's figures, every quarter,
+    and capacity and demand counts of any precision."""
     data = draw(plans()).model_dump(mode="python")
     codes = draw(st.lists(st.integers(1, 999999), unique=True, max_size=3))
     data["partners"]["housing_authorities"] = [
@@ -47,6 +48,7 @@ def fuller(draw: st.DrawFn) -> Plan:
     data["conditions"] = {
         draw(words): {"confirmed": draw(st.booleans()), "note": draw(st.text(max_size=20))}
     }
+    data["capacity_demand"] = draw(capacity_lines(numbers))
     return Plan.model_validate(data)
 
 
@@ -70,7 +72,9 @@ cells = st.one_of(
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12),
-    st.sampled_from(["Yes", "no", "Joint", "Allocation", "DFG passed", "1,234.56", "£5", "Q1"]),
+    st.sampled_from(
+        ["Yes", "no", "Joint", "Allocation", "DFG passed", "1,234.56", "£5", "Q1", "Demand", "-3"]
+    ),
 )
 
 

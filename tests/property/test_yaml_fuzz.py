@@ -262,3 +262,10 @@ def test_a_measure_of_the_wrong_type_is_a_named_problem(old: str, new: str) -> N
     assert old in text
     with pytest.raises(DefinitionError):
         parse_indicator(text.replace(old, new, 1), source="x.yaml")
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_any_text_written_reads_back_as_it_was(text: str) -> None:
+    """Text in a plan, a budget or an agreement survives being written and read again: a
+    character YAML takes as a line break (NEL, LS, PS) is escaped, not folded to a space."""
+    assert yamlio.load(yamlio.dump({"text": text}), source="t") == {"text": text}

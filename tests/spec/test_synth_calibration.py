@@ -14,13 +14,17 @@ averaged +0.17 standard errors from the published value.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyarrow.compute as pc
 import pytest
 
 from onebudget.outcomes.definitions import indicators
+from onebudget.outcomes.model import All, Col, Compare, Count
 from onebudget.population import schema
 from onebudget.population.reference import england_population
+from onebudget.population.synth import discharge_ready
 from onebudget.population.synth.cells import cell_model, national_weights
 from onebudget.population.synth.generate import SynthConfig, generate
 from onebudget.population.synth.hospital import ESP2013_65_PLUS, emergency_rates
@@ -232,3 +236,22 @@ def test_frailty_65_plus(year: YearOne) -> None:
 def test_people_under_65_are_never_frail(year: YearOne) -> None:
     young = year.age < 65
     assert set(year.persons.column("frailty").to_numpy(zero_copy_only=False)[young]) == {"fit"}
+
+
+def test_discharge_delays(year: YearOne) -> None:
+    """Adult acute discharges in year one, as the shipped ``discharge-delay`` indicator
+    selects them: the share discharged a day or more after their discharge ready date, the
+    mean delay of those, and so the indicator's mean over all. The targets are INTERIM
+    (``discharge_ready``: NHS England's monthly figures could not be read)."""
+    indicator = indicators()["discharge-delay"]
+    discharges = indicator.denominator
+    assert isinstance(discharges, Count)
+    late = Compare("<", Col("disreadydate"), Col("disdate"))
+    source = discharges.source
+    delayed = Count(replace(source, where=All((source.where, late))))
+    counted = year.indicator_per_person(discharges)
+    late_ones = year.indicator_per_person(delayed)
+    days = year.indicator_per_person(indicator.numerator)
+    check(ratio(late_ones, counted), discharge_ready.SHARE_DELAYED)
+    check(ratio(days, late_ones), discharge_ready.MEAN_DELAY_DAYS)
+    check(ratio(days, counted), discharge_ready.SHARE_DELAYED * discharge_ready.MEAN_DELAY_DAYS)

@@ -5,6 +5,7 @@ off, every step audited, and the pooled fund built from it and varied by a later
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -14,16 +15,20 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from onebudget.bcf.capacity import capacity_gaps
 from onebudget.bcf.plan import load_plan
 from onebudget.bcf.workbook import plan_to_workbook
 from onebudget.cli.main import app
+from onebudget.io.tables import RawTable
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.models import AuditEvent
 from onebudget_web.bcf import actions, fund_actions, selectors
 from onebudget_web.bcf.models import BcfPlan
 from onebudget_web.demo.loader import load_demo_place
+from onebudget_web.funds import bookkeeping
 from onebudget_web.funds.selectors import agreement_of
 from onebudget_web.places.models import Place
 
@@ -236,6 +241,112 @@ def test_the_api_reads_the_plan_as_the_pages_do(client, place) -> None:
     assert [p["shortfall"] for p in blocking] == ["0.01"]
     assert blocking[0]["rule"] == selectors.checked(version).problems[0].rule
     assert plan["schemes"][2]["spend"] == "4277800.00"
-    assert plan["metrics"]["discharge_delays"]["Q3"] == "1.7"
+    assert plan["metrics"]["discharge_delays"]["Q3"] == "0.72"
     client.force_login(person("westvale"))  # a partner of another place only
     assert client.get("/api/places/fernmouth/better-care-fund/2025-26").status_code == 404
+
+
+def spend_posted(place: Place):
+    """The plan signed off, its fund set up, and spend posted in April, May and July 2025."""
+    version = actions.record_version(
+        by=person("commissioner"), place=place, sent=actions.PlanFile("p.yaml", text=TEXT)
+    )
+    agree_and_sign(version)
+    manager = person("pool-manager")
+    fund = fund_actions.build_fund(
+        by=manager, plan=version.plan, host="E06099001", pool_manager="Pat Pool"
+    )
+    rows = (
+        (2, ("BCF-F01", "2025-04", "800000.10")),
+        (3, ("BCF-F01", "2025-05", "900000.20")),
+        (4, ("BCF-F02", "2025-07", "300000.05")),
+    )
+    table = RawTable("spend.csv", ("scheme_code", "month", "actual"), rows)
+    bookkeeping.import_actuals(by=manager, fund=fund, table=table)
+    return version
+
+
+def test_a_quarters_return_reports_the_funds_spend_and_is_kept_as_recorded(client, place) -> None:
+    version = spend_posted(place)
+    client.force_login(person("commissioner"))
+    page = client.get(PAGE + "returns/Q2/").content.decode()
+    # F01: £1,700,000.30 to date, nothing in July to September; F02: £300,000.05 in Q2
+    assert "£1,700,000.30" in page
+    assert "£300,000.05" in page
+    assert "£2,000,000.35" in page  # the year to date in all
+    assert "£8,482,199.70 to spend" in page  # F01 against its year's £10,182,200.00
+    form = {"emergency_admissions_65_plus-challenges": "Winter came early"}
+    response = client.post(PAGE + "returns/Q2/", form)
+    assert response.status_code == 302
+    kept = version.plan.returns.get()
+    assert kept.spent_to_date == Decimal("2000000.35")
+    assert kept.narrative["emergency_admissions_65_plus"]["challenges"] == "Winter came early"
+    book = CalamineWorkbook.from_filelike(io.BytesIO(bytes(kept.workbook)))
+    assert "4. Expenditure" in book.sheet_names
+    download = client.get(PAGE + f"returns/Q2/{kept.pk}.xlsx")
+    assert download.content == bytes(kept.workbook)
+    assert AuditEvent.objects.filter(action="bcf.return_recorded").count() == 1
+    too_long = {"discharge_delays-support_needs": "x" * 2001}
+    response = client.post(PAGE + "returns/Q2/", too_long)
+    assert response.status_code == 400
+    assert "Write no more than 2,000 characters" in response.content.decode()
+    assert version.plan.returns.count() == 1
+
+
+def test_only_a_signed_off_plan_has_returns_and_only_commissioners_record_them(
+    client, place
+) -> None:
+    actions.record_version(
+        by=person("commissioner"), place=place, sent=actions.PlanFile("p.yaml", text=TEXT)
+    )
+    client.force_login(person("commissioner"))
+    assert "not been signed off" in client.get(PAGE + "returns/").content.decode()
+    assert client.get(PAGE + "returns/Q1/").status_code == 404
+    version = selectors.latest_version(BcfPlan.objects.get())
+    agree_and_sign(version)
+    client.force_login(person("viewer"))
+    assert client.get(PAGE + "returns/Q1/").status_code == 200
+    assert client.post(PAGE + "returns/Q1/", {}).status_code == 403
+    assert client.get(PAGE + "returns/Q5/").status_code == 404
+
+
+def test_without_linked_data_an_actual_is_entered_and_marked_as_entered(client, place) -> None:
+    version = spend_posted(place)  # the demo place here has no linked data
+    client.force_login(person("commissioner"))
+    page = client.get(PAGE + "returns/Q1/").content.decode()
+    assert "Actual, entered by hand" in page
+    bad = client.post(PAGE + "returns/Q1/", {"emergency_admissions_65_plus-actual": "lots"})
+    assert bad.status_code == 400
+    assert "Enter the actual as a number of 0 or more" in bad.content.decode()
+    assert not version.plan.returns.exists()
+    sent = {"emergency_admissions_65_plus-actual": "5,150"}
+    assert client.post(PAGE + "returns/Q1/", sent).status_code == 302
+    kept = version.plan.returns.get()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(bytes(kept.workbook)))
+    rows = book.get_sheet_by_name("5. Metrics").to_python()
+    header = rows[0]
+    found = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    mine = next(r for r in found if r["Metric ID"] == "emergency_admissions_65_plus")
+    assert (mine["Actual"], mine["Source"], mine["On track"]) == (5150, "Entered", "On track")
+    q2 = client.get(PAGE + "returns/Q2/?format=xlsx").content  # Q1's entered actual carried
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(q2)).get_sheet_by_name("5. Metrics")
+    carried = [r for r in rows.to_python() if r[1] == "emergency_admissions_65_plus"]
+    assert [r[5] for r in carried] == [5150, ""]
+
+
+def test_the_capacity_page_shows_each_month_and_where_capacity_falls_short(client, place) -> None:
+    actions.record_version(
+        by=person("commissioner"), place=place, sent=actions.PlanFile("p.yaml", text=TEXT)
+    )
+    client.force_login(person("viewer"))
+    page = client.get(PAGE + "capacity/").content.decode()
+    plan = load_plan(TEXT)
+    assert plan.capacity_demand  # the demo plan has its capacity and demand lines
+    for line in plan.capacity_demand:
+        assert line.label in page
+    gaps = capacity_gaps(plan)
+    assert gaps  # the demo plan is short in winter
+    assert page.count(" short</strong>") == len(gaps)
+    assert f"{gaps[0].shortfall:,f} short" in page
+    plan_page = client.get(PAGE).content.decode()
+    assert "below demand" not in plan_page  # not among what is not checked

@@ -72,13 +72,24 @@ def test_a_first_start_leaves_the_outcome_results_to_the_background_build(
     db, settings, tmp_path, capsys
 ) -> None:
     """``onebudget demo`` loads with ``results="later"`` and serves at once; the outcome
-    results are stored only by ``build_outcome_results``, which the start runs beside it."""
+    results, and the Better Care Fund returns whose metrics read them, are left to the
+    background run of ``load_demo --results now``, which does only what is missing."""
+    from onebudget_web.bcf.models import BcfPlan
     from onebudget_web.places.models import OutcomeResult
 
     settings.DATA_DIR = tmp_path
     call_command("load_demo", persons=800, results="later")
-    assert "Outcome results" not in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Outcome results" not in said
+    assert "Better Care Fund: the 2025/26 plan and its fund" in said
     assert not OutcomeResult.objects.exists()
-    call_command("build_outcome_results")
-    assert "results stored" in capsys.readouterr().out
+    plan = BcfPlan.objects.get(place__slug="fernmouth")
+    assert not plan.returns.exists()
+    call_command("load_demo", persons=800, results="now")
+    said = capsys.readouterr().out
+    assert "Outcome results: working out every indicator" in said
+    assert "the quarter 1 and 2 returns recorded" in said
     assert OutcomeResult.objects.filter(dataset__place__slug="fernmouth").exists()
+    assert sorted(plan.returns.values_list("period", flat=True)) == ["Q1", "Q2"]
+    assert plan.fund is not None
+    assert plan.fund.transactions.exists()

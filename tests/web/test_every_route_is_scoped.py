@@ -335,6 +335,9 @@ def bcf_pages(w: World, side: str) -> dict[str, list[Call]]:
         "place_bcf_plan": [get(plan, seen), get(f"{plan}?version=1", seen)],
         "place_bcf_schemes": [get(f"{plan}schemes/", seen)],
         "place_bcf_metrics": [get(f"{plan}metrics/", seen)],
+        "place_bcf_capacity": [
+            get(f"{plan}capacity/", seen), get(f"{plan}capacity/?version=1", seen)
+        ],
         "place_bcf_download": [
             get(f"{plan}plan.yaml", seen),
             get(f"{plan}plan.xlsx", seen),
@@ -352,6 +355,12 @@ def bcf_pages(w: World, side: str) -> dict[str, list[Call]]:
             get(f"{plan}assure/", seen),
             post(f"{plan}assure/", seen, need(P.COMMISSION, seen), ok=400, data=day),
         ],
+        "place_bcf_returns": [get(f"{plan}returns/", seen)],
+        "place_bcf_return": [  # a draft plan has no returns: 404 for its partners too
+            get(f"{plan}returns/Q1/", seen, ok=404),
+            post(f"{plan}returns/Q1/", seen, ok=404),
+        ],
+        "place_bcf_return_file": [get(f"{plan}returns/Q1/1.xlsx", seen, ok=404)],
         "place_bcf_fund": [
             post(f"{plan}fund/", seen, need(P.POST_TO_POOL, host),
                  data={"host": w.code(HOST[side]), "pool_manager": "Walk"}),
@@ -361,13 +370,64 @@ def bcf_pages(w: World, side: str) -> dict[str, list[Call]]:
 
 BCF_ROUTES = (
     "place_bcf", "place_bcf_upload", "place_bcf_plan", "place_bcf_schemes", "place_bcf_metrics",
+    "place_bcf_capacity",
     "place_bcf_download", "place_bcf_agree", "place_bcf_sign_off", "place_bcf_assure",
-    "place_bcf_fund",
+    "place_bcf_fund", "place_bcf_returns", "place_bcf_return", "place_bcf_return_file",
+)  # fmt: skip
+
+
+def bcf_form_pages(w: World, side: str) -> dict[str, list[Call]]:
+    """The forms that write the plan: anyone of the place sees them; a partner's
+    commissioner saves a new version from each (the plan is a draft), and a scheme's
+    problems come back to them (400). A refused POST changes nothing."""
+    seen, plan = PARTNERS[side], f"/places/{w.slug(side)}/better-care-fund/2025-26/"
+    commissioner = need(P.COMMISSION, seen)
+    f03 = {
+        "version": "1", "scheme-name": "Step-down beds", "scheme-type": "Intermediate care",
+        "commissioner": "joint", "split-council": "60", "split-icb": "40", "provider": "Walk",
+        "source": "nhs_minimum", "spend": "4277800.00", "outputs": "0",
+    }  # fmt: skip
+    scheme, new, remove = f"{plan}schemes/F03/", f"{plan}schemes/new/", f"{plan}schemes/F03/remove/"
+    return {
+        "place_bcf_scheme": [
+            get(scheme, seen),
+            get(f"{plan}schemes/F99/", seen, ok=404),
+            post(f"{plan}schemes/F99/", seen, ok=404),
+            post(scheme, seen, commissioner, data=f03),
+            post(scheme, seen, commissioner, ok=400, data=f03 | {"spend": "lots"}),
+        ],
+        "place_bcf_scheme_new": [
+            get(new, seen), post(new, seen, commissioner, data=f03 | {"scheme-id": "F11"}),
+        ],
+        "place_bcf_scheme_remove": [
+            get(remove, seen), post(remove, seen, commissioner, data={"version": "1"}),
+        ],
+        "place_bcf_allocations": [
+            get(f"{plan}allocations/", seen),
+            post(f"{plan}allocations/", seen, commissioner,
+                 data={"version": "1", "allocations-dfg": "3000000"}),
+        ],
+        "place_bcf_conditions": [
+            get(f"{plan}conditions/", seen),
+            post(f"{plan}conditions/", seen, commissioner,
+                 data={"version": "1", "conditions-NC2-confirmed": "no"}),
+        ],
+        "place_bcf_trajectories": [
+            get(f"{plan}metrics/trajectories/", seen),
+            post(f"{plan}metrics/trajectories/", seen, commissioner,
+                 data={"version": "1", "metrics-discharge-delays-Q1": "1.4"}),
+        ],
+    }  # fmt: skip
+
+
+BCF_FORM_ROUTES = (
+    "place_bcf_scheme", "place_bcf_scheme_new", "place_bcf_scheme_remove",
+    "place_bcf_allocations", "place_bcf_conditions", "place_bcf_trajectories",
 )  # fmt: skip
 
 
 def bcf_route(name: str) -> Callable[[World], list[Call]]:
-    return per_side(lambda w, s: bcf_pages(w, s)[name])
+    return per_side(lambda w, s: (bcf_pages(w, s) | bcf_form_pages(w, s))[name])
 
 
 def api(url: str, seen_by: frozenset[str] | None = None, **more) -> Call:
@@ -549,6 +609,7 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
         lambda w, s: [get(f"/places/{w.slug(s)}/allocation/budget.yaml", PARTNERS[s])]
     ),
     **{name: bcf_route(name) for name in BCF_ROUTES},
+    **{name: bcf_route(name) for name in BCF_FORM_ROUTES},
     "api:api-root": lambda w: [  # ninja's root only names the docs: 404 for anyone
         Call(m, "/api/", ok=404, anonymous=404, api=True) for m in ("GET", "HEAD", "POST")
     ],

@@ -203,7 +203,7 @@ def test_a_fund_starts_from_last_years_agreement_moved_on_a_year(client, fund: F
     assert f'href="?start={fund.code}"' in page
     assert f">Start from {fund.name}</a>" in page  # its name says the year
     page = client.get(f"{NEW}?start={fund.code}").content.decode()
-    assert "Fernmouth Better Care Fund pooled budget 2026/27" in page
+    assert "Fernmouth integrated care pooled fund 2026/27" in page
     assert '<option value="2026" selected>2026/27</option>' in page
     response = client.post(NEW, form_of(page, "pool_manager") | {"do": "create"})
     assert response.status_code == 302, response.content.decode()[-3000:]

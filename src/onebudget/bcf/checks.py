@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from onebudget.bcf.capacity import capacity_gaps, months_missing
 from onebudget.bcf.framework import Framework, gaps
 from onebudget.bcf.plan import QUARTERS, Plan, Scheme
 from onebudget.io.problems import Problem
@@ -261,6 +262,41 @@ def check_splits(plan: Plan, framework: Framework) -> list[Problem]:
     ]
 
 
+def check_capacity_demand(plan: Plan, framework: Framework) -> list[Problem]:
+    """Where the year asks for it, the capacity and demand plan for intermediate care: a
+    line for every category of the year (where the list is known), each with demand and
+    capacity for all twelve months. Capacity below demand is a note (``capacity_gaps``)."""
+    asked = framework.capacity_and_demand
+    if asked.required is None:
+        what = "whether a capacity and demand plan for intermediate care is required"
+        return [_gap("capacity_and_demand", framework, what, asked.missing)]
+    if not asked.required:
+        return []
+    found: list[Problem] = [
+        PlanProblem(path=path, value=None, rule=f"{label}: {measure} for {month} planned")
+        for path, label, measure, month in months_missing(plan)
+    ]
+    listed = asked.categories.items if asked.categories else None
+    if listed is None:  # a named gap (``notes``): the lines are checked, not their categories
+        if not plan.capacity_demand:
+            rule = "a capacity and demand plan for intermediate care, by month"
+            found.append(PlanProblem(path="capacity_demand", value=None, rule=rule))
+        return found
+    ids = [c.id for c in listed]
+    rule = f"a capacity and demand category of {framework.year}: {ids}"
+    found += [
+        PlanProblem(path=f"capacity_demand.{i}.category", value=line.category, rule=rule)
+        for i, line in enumerate(plan.capacity_demand)
+        if line.category not in ids
+    ]
+    given = {line.category for line in plan.capacity_demand}
+    return found + [
+        PlanProblem(path=f"capacity_demand.{c.id}", value=None, rule=f"{c.name}: a line by month")
+        for c in listed
+        if c.id not in given
+    ]
+
+
 def commissioned(scheme: Scheme) -> dict[str, Decimal]:
     """What each partner commissions of a scheme, adding up to its spend to the penny."""
     if scheme.split is None:
@@ -278,6 +314,7 @@ CHECKS = (
     check_metrics,
     check_scheme_types,
     check_splits,
+    check_capacity_demand,
 )
 
 
@@ -287,18 +324,24 @@ def check_plan(plan: Plan, framework: Framework) -> list[Problem]:
 
 
 def notes(plan: Plan, framework: Framework) -> list[str]:
-    """What a reader should know that is not a problem: rules the year does not have, and
-    figures missing from the definitions that no check needs."""
+    """What a reader should know that is not a problem: rules the year does not have,
+    figures missing from the definitions that no check needs (or, for the capacity and
+    demand categories, that a check makes do without), and each month's capacity gap."""
     found = []
     if framework.out_of_hospital.status == "not_in_framework":
         found.append(
             f"{framework.year}: a minimum NHS-commissioned out-of-hospital spend is not in "
             "this year's framework"
         )
+    if framework.capacity_and_demand.required is False:
+        found.append(
+            f"{framework.year}: a capacity and demand plan for intermediate care is not asked "
+            "for in this year's framework"
+        )
     blocking = {"asc_uplift_percent", "out_of_hospital", "national_conditions", "metrics"}
-    blocking.add("scheme_types")
+    blocking |= {"scheme_types", "capacity_and_demand"}
     found += [str(g) for g in gaps(framework) if g.path not in blocking]
-    return found
+    return found + [str(g) for g in capacity_gaps(plan)]
 
 
 def _gap(path: str, framework: Framework, what: str, note: str | None) -> Problem:

@@ -1,5 +1,6 @@
 """A Better Care Fund framework year as reviewed data: streams, the adult social care uplift,
-the out-of-hospital minimum, national conditions, metrics and scheme types.
+the out-of-hospital minimum, national conditions, metrics, scheme types and whether a
+capacity and demand plan for intermediate care is asked for.
 
 Each year is a file in ``definitions/bcf`` (a new year is a new file, not code), validated on
 load with every problem collected. A figure not confirmed from a published source is written
@@ -16,7 +17,14 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
@@ -83,11 +91,32 @@ class Condition(_Strict):
     wording: str = Field(min_length=1)
 
 
+@cache
+def indicator_ids() -> frozenset[str]:
+    """The ids of the indicator definitions shipped with the library (one file each, named
+    by its id). Read as files, not parsed: the outcomes engine is a sibling of this package,
+    so the framework may name its indicators but not import it."""
+    folder = resources.files("onebudget") / "definitions" / "indicators"
+    return frozenset(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
 class Metric(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     definition: Wording
+    # The indicator that computes the metric from the place's linked data; none: the
+    # metric's actuals are entered by hand.
+    indicator: str | None = None
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str | None) -> str | None:
+        if value is not None and value not in indicator_ids():
+            raise ValueError(f"no indicator definition {value!r}: one of {sorted(indicator_ids())}")
+        return value
 
 
 class SchemeType(_Strict):
@@ -125,6 +154,37 @@ class SchemeTypes(_Listed):
     items: tuple[SchemeType, ...] | None = None
 
 
+class CapacityCategory(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+
+
+class CapacityCategories(_Listed):
+    items: tuple[CapacityCategory, ...] | None = None
+
+
+class CapacityAndDemand(_Strict):
+    """Whether the year asks for a monthly capacity and demand plan for intermediate care
+    (``required``, with its source) or ``missing``: why that is not known; and, where it is
+    asked for, its service categories (the published list, or a missing note)."""
+
+    required: bool | None = None
+    source: str | None = None
+    missing: str | None = None
+    categories: CapacityCategories | None = None
+
+    @model_validator(mode="after")
+    def _known_or_missing(self) -> CapacityAndDemand:
+        if (self.required is None) == (self.missing is None):
+            raise ValueError("give required: true or false (with its source), or a missing: note")
+        if bool(self.required) != (self.categories is not None):
+            raise ValueError("the categories are given exactly when the year requires the plan")
+        ids = [c.id for c in self.categories.items or ()] if self.categories else []
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"category ids appear more than once: {ids}")
+        return self
+
+
 class Framework(_Strict):
     id: str
     year: str = Field(pattern=YEAR.pattern)
@@ -139,6 +199,7 @@ class Framework(_Strict):
     national_conditions: Conditions
     metrics: Metrics
     scheme_types: SchemeTypes
+    capacity_and_demand: CapacityAndDemand
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:
@@ -174,7 +235,11 @@ def gaps(framework: Framework) -> list[Problem]:
         ("national_conditions", framework.national_conditions.missing),
         ("metrics", framework.metrics.missing),
         ("scheme_types", framework.scheme_types.missing),
+        ("capacity_and_demand", framework.capacity_and_demand.missing),
     ]
+    categories = framework.capacity_and_demand.categories
+    if categories is not None:
+        found.append(("capacity_and_demand.categories", categories.missing))
     found += [
         (f"metrics.{m.id}.definition", m.definition.missing) for m in framework.metrics.items or ()
     ]

@@ -1,7 +1,9 @@
 """A Better Care Fund plan as data: one Health and Wellbeing Board's year.
 
 Partners, allocations by stream, the Disabled Facilities Grant passed to each housing
-authority, schemes, metric trajectories, national conditions and narrative. Plans are written
+authority, schemes, metric trajectories, national conditions, narrative, and the capacity and
+demand plan for intermediate care by month (``MONTHS``: ``Apr`` to ``Mar``, the financial
+year's own order, so a path reads ``capacity_demand.2.demand.Jul``). Plans are written
 and exchanged as YAML (``load_plan``/``dump_plan``); loading checks the shape of the file
 (every problem collected, nothing returned unless all is well), while the rules of the year
 are the checks of ``onebudget.bcf.checks``, so a plan still being written loads and is told
@@ -10,12 +12,20 @@ what is left to do.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from onebudget.io import yamlio
@@ -25,6 +35,8 @@ from onebudget.money import MoneyError, exact
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
 SIX_PLACES = Decimal("0.000001")
+MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+Month = Literal["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 
 
 class PlanError(ProblemsError):
@@ -51,7 +63,21 @@ def _percent(value: object) -> Decimal:
     raise PydanticCustomError("percent", "a percentage from 0 to 100, e.g. 60", {})
 
 
+def _count(value: object) -> Decimal:
+    """A month's demand or capacity, exact and 0 or more: people, packages or beds (a
+    bed-based service may plan part of a bed's month, so fractions are kept, never floats)."""
+    if isinstance(value, int | Decimal | str) and not isinstance(value, bool):
+        try:
+            found = Decimal(value)
+        except InvalidOperation:
+            found = Decimal("NaN")
+        if found.is_finite() and found >= 0:
+            return found.copy_abs()  # -0 is 0
+    raise PydanticCustomError("count", "a count of 0 or more, e.g. 120", {})
+
+
 Pounds = Annotated[Decimal, BeforeValidator(_pounds)]
+Count = Annotated[Decimal, BeforeValidator(_count)]
 Percent = Annotated[Decimal, BeforeValidator(_percent)]
 # A council by its GSS code (E06 unitary, E07 district, E08 metropolitan, E09 London
 # borough, E10 county); an ICB by its ODS code (QWO): as onebudget.organisations has them
@@ -123,6 +149,19 @@ class Condition(_Strict):
     note: str = ""
 
 
+class CapacityLine(_Strict):
+    """One line of the capacity and demand plan for intermediate care: a service category of
+    the year, the service or route within it, its unit, and the demand expected and the
+    capacity planned in each month. Months may be left out while the plan is written; the
+    checks name each one missing."""
+
+    category: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]  # an id of the year's list
+    label: Text  # the service or route, e.g. "Reablement at home (pathway 1)"
+    unit: Annotated[str, Field(min_length=1, max_length=40)]  # people, packages, beds...
+    demand: dict[Month, Count] = Field(default_factory=dict)
+    capacity: dict[Month, Count] = Field(default_factory=dict)
+
+
 class Plan(_Strict):
     hwb: Council  # the Health and Wellbeing Board, by its council's GSS code
     year: Annotated[str, Field(pattern=r"^\d{4}/\d{2}$")]
@@ -135,6 +174,7 @@ class Plan(_Strict):
     metrics: dict[str, dict[Quarter, Annotated[Decimal, Field(ge=0)]]] = Field(default_factory=dict)
     conditions: dict[str, Condition] = Field(default_factory=dict)
     narrative: dict[str, str] = Field(default_factory=dict)
+    capacity_demand: tuple[CapacityLine, ...] = ()
 
     @model_validator(mode="after")
     def _unique_schemes(self) -> Plan:
@@ -143,6 +183,16 @@ class Plan(_Strict):
         if twice:
             raise ValueError(f"scheme ids appear more than once: {twice}")
         return self
+
+    @field_validator("capacity_demand")
+    @classmethod
+    def _one_line_each(cls, lines: tuple[CapacityLine, ...]) -> tuple[CapacityLine, ...]:
+        """A category and service once: a workbook keys its rows by them."""
+        keys = [f"{line.category}: {line.label}" for line in lines]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"a category and service appear on more than one line: {twice}")
+        return lines
 
 
 def load_plan(text: str, *, source: str = "plan.yaml") -> Plan:

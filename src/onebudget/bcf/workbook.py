@@ -9,8 +9,9 @@ The layout is ours until checked against the national planning template (ADR 002
 public copies of earlier templates (2016/17, 2019/20, in health and wellbeing board papers)
 show numbered sheets ("1. Guidance", "2. Cover", ...) but not the 2025/26 columns. So the
 sheets are named for the template's areas (Cover, Income, Expenditure, Metrics, National
-conditions, Narrative, and Outputs, as a scheme may have several), each one table under a
-bold header row.
+conditions, Narrative, Capacity and demand, and Outputs, as a scheme may have several), each
+one table under a bold header row. Capacity and demand has two rows per line, its Demand and
+its Capacity, with a column per month from Apr to Mar.
 
 What keeps the round trip exact:
 
@@ -31,13 +32,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from onebudget.bcf.plan import QUARTERS, Plan, PlanError, Scheme
+from onebudget.bcf.plan import MONTHS, QUARTERS, Plan, PlanError, Scheme
 from onebudget.io.excel import workbook_bytes
 from onebudget.io.problems import Problem
 from onebudget.io.tables import cell_text as shown  # the one rule for a number read as text
 
 COVER, INCOME, EXPENDITURE, OUTPUTS = "Cover", "Income", "Expenditure", "Outputs"
 METRICS, CONDITIONS, NARRATIVE = "Metrics", "National conditions", "Narrative"
+CAPACITY = "Capacity and demand"
+CAPACITY_COLUMNS = (  # (header, field of the line)
+    ("Category", "category"),
+    ("Service or route", "label"),
+    ("Unit", "unit"),
+)
+MEASURE = "Measure"
+MEASURES = (("Demand", "demand"), ("Capacity", "capacity"))  # (word, field), rows in order
 
 COVER_FIELDS = (  # (label, path in the plan)
     ("Health and Wellbeing Board code", "hwb.code"),
@@ -75,6 +84,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     METRICS: ("Metric", *QUARTERS),
     CONDITIONS: ("Condition", "Confirmed", "Note"),
     NARRATIVE: ("Section", "Text"),
+    CAPACITY: (*(header for header, _ in CAPACITY_COLUMNS), MEASURE, *MONTHS),
 }
 COMMISSIONERS = {"council": "Council", "icb": "ICB", "joint": "Joint"}
 YES, NO, NEW, EXISTING = "Yes", "No", "New", "Existing"
@@ -110,6 +120,7 @@ def sheets(plan: Plan) -> dict[str, list[dict[str, Any]]]:
             for c, v in plan.conditions.items()
         ],
         NARRATIVE: [{"Section": text(k), "Text": text(v)} for k, v in plan.narrative.items()],
+        CAPACITY: _capacity(plan),
     }
 
 
@@ -121,6 +132,19 @@ def _income(plan: Plan) -> list[dict[str, Any]]:
         *(row(ALLOCATION, k, None, v) for k, v in plan.allocations.items()),
         *(row(HOUSING, h.code, h.name, None) for h in plan.partners.housing_authorities),
         *(row(DFG, k, None, v) for k, v in plan.dfg_passed.items()),
+    ]
+
+
+def _capacity(plan: Plan) -> list[dict[str, Any]]:
+    """Each line's Demand row, then its Capacity row, written even with no month in it."""
+    return [
+        {
+            **{header: text(getattr(line, name)) for header, name in CAPACITY_COLUMNS},
+            MEASURE: word,
+            **{m: number(getattr(line, field).get(m)) for m in MONTHS},
+        }
+        for line in plan.capacity_demand
+        for word, field in MEASURES
     ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from onebudget.bcf.checks import PlanProblem
 from onebudget.io.problems import Problem, shorten
 
 WORKBOOK = "(workbook)"  # the path of a problem in the workbook's layout, not the plan
+Record = tuple[int, dict[str, str]]  # a row's number and its cells by column
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,36 @@ class CellProblem(PlanProblem):
         if self.value is None:
             return f"{where}: {self.rule}"
         return f"{where}: {shorten(self.value)}: {self.rule}"
+
+
+@dataclass
+class Built:
+    """The plan's data as read, each path's place, the problems, and the paths faulted."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    faulted: set[str] = field(default_factory=set)
+
+    def at(self, path: str, sheet: str, row: int | None, column: str | None) -> None:
+        self.places[path] = Place(sheet, row, column)
+
+    def fault(self, path: str, where: Place, value: str | None, rule: str) -> None:
+        problem = CellProblem(path=path, value=value or None, rule=rule, **where.__dict__)
+        self.problems.append(problem)
+        self.faulted.add(path)
+
+
+def named_once(built: Built, seen: dict[str, int], path: str, where: Place, key: str) -> bool:
+    """Whether a row's key is given, and given once in its sheet."""
+    if not key:
+        built.fault(WORKBOOK, where, None, f"missing: the row names its {where.column}")
+        return False
+    if path in seen:
+        built.fault(WORKBOOK, where, key, f"given twice: first on row {seen[path]}")
+        return False
+    seen[path] = where.row or 0
+    return True
 
 
 def place_problem(problem: Problem, place: Place) -> CellProblem:

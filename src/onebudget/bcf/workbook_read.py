@@ -21,8 +21,8 @@ from pydantic import ValidationError
 
 from onebudget.bcf.checks import PlanProblem
 from onebudget.bcf.plan import Plan, PlanError
-from onebudget.bcf.workbook_cells import Place, place_problem
-from onebudget.bcf.workbook_sheets import Built, build
+from onebudget.bcf.workbook_cells import Built, Place, place_problem
+from onebudget.bcf.workbook_sheets import build
 from onebudget.io.problems import Problem, validation_problems
 from onebudget.io.tables import MAX_BYTES, TableError, check_workbook
 from onebudget.io.tables import cell_text as shown

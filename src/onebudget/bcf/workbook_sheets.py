@@ -10,7 +10,6 @@ problem here, and its path is marked so the model does not report the same cell 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +17,7 @@ from onebudget.bcf.plan import QUARTERS
 from onebudget.bcf.workbook import (
     ALLOCATION,
     AMOUNT,
+    CAPACITY,
     COLUMNS,
     CONDITIONS,
     COVER,
@@ -31,10 +31,9 @@ from onebudget.bcf.workbook import (
     OUTPUTS,
     SCHEME_COLUMNS,
 )
-from onebudget.bcf.workbook_cells import WORKBOOK, CellProblem, Place, letter
-from onebudget.io.problems import Problem
+from onebudget.bcf.workbook_capacity import read_capacity
+from onebudget.bcf.workbook_cells import WORKBOOK, Built, Place, Record, letter, named_once
 
-Record = tuple[int, dict[str, str]]  # a row's number and its cells by column
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}
 CHOICES: dict[str, tuple[dict[str, Any], str]] = {
     "commissioner": (
@@ -60,25 +59,8 @@ SHEET_OF = {
     "metrics": METRICS,
     "conditions": CONDITIONS,
     "narrative": NARRATIVE,
+    "capacity_demand": CAPACITY,
 }
-
-
-@dataclass
-class Built:
-    """The plan's data as read, each path's place, the problems, and the paths faulted."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    places: dict[str, Place] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    faulted: set[str] = field(default_factory=set)
-
-    def at(self, path: str, sheet: str, row: int | None, column: str | None) -> None:
-        self.places[path] = Place(sheet, row, column)
-
-    def fault(self, path: str, where: Place, value: str | None, rule: str) -> None:
-        problem = CellProblem(path=path, value=value or None, rule=rule, **where.__dict__)
-        self.problems.append(problem)
-        self.faulted.add(path)
 
 
 def build(cells: Mapping[str, list[list[str]]]) -> Built:
@@ -100,6 +82,7 @@ def build(cells: Mapping[str, list[list[str]]]) -> Built:
     _metrics(tables[METRICS], built)
     _conditions(tables[CONDITIONS], built)
     _narrative(tables[NARRATIVE], built)
+    read_capacity(tables[CAPACITY], built)
     return built
 
 
@@ -136,18 +119,6 @@ def _header(sheet: str, top: int, header: list[str], built: Built) -> dict[str, 
     return {name: index.get(name, len(header) + 10_000) for name in columns}
 
 
-def _key(built: Built, seen: dict[str, int], path: str, where: Place, key: str) -> bool:
-    """Whether a row's key is given, and given once in its sheet."""
-    if not key:
-        built.fault(WORKBOOK, where, None, f"missing: the row names its {where.column}")
-        return False
-    if path in seen:
-        built.fault(WORKBOOK, where, key, f"given twice: first on row {seen[path]}")
-        return False
-    seen[path] = where.row or 0
-    return True
-
-
 def _put(data: dict[str, Any], path: str, value: Any) -> None:
     *parents, last = path.split(".")
     for part in parents:
@@ -165,7 +136,7 @@ def _cover(records: list[Record], built: Built) -> None:
         where = Place(COVER, r, "Field")
         if label and not path:
             built.fault(WORKBOOK, where, label, f"not a field of the cover: {known}")
-        elif _key(built, seen, path, where, label):
+        elif named_once(built, seen, path, where, label):
             built.at(path, COVER, r, "Value")
             if cells["Value"]:
                 _put(built.data, path, cells["Value"])
@@ -192,7 +163,7 @@ def _amount_line(
     built: Built, seen: dict[str, int], to: str, r: int, cells: dict[str, str]
 ) -> None:
     code, path = cells["Code"], f"{to}.{cells['Code']}"
-    if not _key(built, seen, path, Place(INCOME, r, "Code"), code):
+    if not named_once(built, seen, path, Place(INCOME, r, "Code"), code):
         return
     built.at(path, INCOME, r, AMOUNT)
     if cells["Name"]:
@@ -265,8 +236,9 @@ def _keyed(records: list[Record], built: Built, sheet: str, top: str) -> list[Re
     column, seen = COLUMNS[sheet][0], dict[str, int]()
     found = []
     for r, cells in records:
-        if _key(built, seen, f"{top}.{cells[column]}", Place(sheet, r, column), cells[column]):
-            built.at(f"{top}.{cells[column]}", sheet, r, column)
+        path, where = f"{top}.{cells[column]}", Place(sheet, r, column)
+        if named_once(built, seen, path, where, cells[column]):
+            built.at(path, sheet, r, column)
             found.append((r, cells))
     return found
 

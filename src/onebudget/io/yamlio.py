@@ -176,7 +176,20 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:f}")
 
 
+# Characters a YAML reader takes as a line break: written raw inside a quoted scalar they
+# are folded to a space on reading, so a text holding one is written double-quoted, where
+# they are escaped (\N, \L, \P) and read back as they were.
+LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if any(c in value for c in LINE_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
 MoneyDumper.add_representer(Decimal, _represent_decimal)
+MoneyDumper.add_representer(str, _represent_text)
 
 
 def dump(data: Any) -> str:

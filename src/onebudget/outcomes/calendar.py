@@ -18,6 +18,9 @@ class Period:
     label: str
     start: date
     end: date  # the day after the last day
+    # A part of a longer year (a financial quarter): the year's first day, so that every
+    # part is over the year's population, as a quarterly return is.
+    year_start: date | None = None
 
     @property
     def mid(self) -> date:
@@ -33,8 +36,9 @@ class Period:
     def mid_year(self) -> date:
         """30 June of the year the period starts in: the reference date of the ONS mid-year
         population estimate a rate of that period is published over (mid-2024 for
-        2024/25, as DHSC's ASCOF code and OHID's Fingertips use)."""
-        return date(self.start.year, 6, 30)
+        2024/25, as DHSC's ASCOF code and OHID's Fingertips use); of a part of a year, that
+        of the year (mid-2025 for January to March 2026 in 2025/26)."""
+        return date((self.year_start or self.start).year, 6, 30)
 
     @classmethod
     def calendar_year(cls, year: int) -> Period:
@@ -49,6 +53,18 @@ class Period:
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
         return cls(f"{year} Q{quarter}", start, end)
+
+    @classmethod
+    def financial_quarter(cls, year: int, quarter: int) -> Period:
+        """Quarter 1-4 of the financial year starting in April of ``year`` (Q1 April to
+        June, Q4 January to March), labelled ``2025/26 Q1``, over the year's population."""
+        if quarter not in (1, 2, 3, 4):
+            raise ValueError(f"quarter {quarter}: a financial year has quarters 1 to 4")
+        first = 3 * quarter + 1  # April, July, October, January (13)
+        start = date(year + (first > 12), (first - 1) % 12 + 1, 1)
+        following = first + 3
+        end = date(year + (following > 12), (following - 1) % 12 + 1, 1)
+        return cls(f"{year_label(year)} Q{quarter}", start, end, date(year, 4, 1))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

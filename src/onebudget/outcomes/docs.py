@@ -17,8 +17,9 @@ HOW_TO_ADD = """\
 
 1. Write `src/onebudget/definitions/indicators/<id>.yaml`: copy the closest existing file.
    Give its owner, source (the published specification) and review dates.
-2. Describe the numerator and denominator as measures: `count`, `sum` (with `column`),
-   `persons` (distinct people; add `end:` for services that run over an interval, and
+2. Describe the numerator and denominator as measures: `count`, `sum` (with `column`;
+   with `days_from:` a second date, the days from it to `column`), `persons` (distinct
+   people; add `end:` for services that run over an interval, and
    `snapshot: true` for those open on the period's last day), `population` (people alive
    on 30 June, the ONS mid-year date), `highest` (people once each by the highest of named
    `tiers` their rows reach, counting the tiers named in `count`), `followed_by` (index rows

@@ -252,8 +252,13 @@ class Count:
 
 @dataclass(frozen=True)
 class Sum:
+    """The ``column`` of the source's rows, summed. With ``days_from`` (both dates): the
+    days from that column to ``column`` in each row, summed (a discharge's delay, from its
+    ready date to its discharge); a row missing either date adds nothing."""
+
     source: Source
     column: str
+    days_from: str | None = None
 
 
 @dataclass(frozen=True)

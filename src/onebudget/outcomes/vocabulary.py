@@ -6,9 +6,9 @@ Conditions: ``column`` (or ``any_column``, a group such as ``diagnoses``) with `
 (DHSC's CLD age); ``all``, ``any``, ``not``. Sources: ``table``, ``date``, optional ``end``,
 ``snapshot``, ``age_on``, ``where``, ``related`` (``has`` or ``has_no`` sources, ``when``
 relations such as ``"date <= Event_Start_Date + 30"``) and ``cluster``. Measures: ``count``,
-``sum``, ``persons``, ``population``, ``followed_by``, ``spend`` and ``highest``. Every table
-and column is checked against ``population.schema``; every problem is collected with its
-path.
+``sum`` (of a column, or with ``days_from`` of the days between two dates), ``persons``,
+``population``, ``followed_by``, ``spend`` and ``highest``. Every table and column is checked
+against ``population.schema``; every problem is collected with its path.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from onebudget.population import schema
 
 COLUMNS = {t.name: {c.name for c in t.columns} for t in schema.TABLES}
 MONEY = {t.name: {c.name for c in t.columns if c.type == schema.MONEY} for t in schema.TABLES}
+DATES = {t.name: {c.name for c in t.columns if c.type == schema.DATE} for t in schema.TABLES}
 AGES = {
     "age_at_least": (m.AGE, ">="),
     "age_below": (m.AGE, "<"),
@@ -282,6 +283,23 @@ class Parser(ValueParser):
             parts.append(m.Spend(source, column, per_days))
         return m.Total(tuple(parts)) if len(parts) > 1 else parts[0]
 
+    def sum(self, body: dict[str, Any], path: str) -> m.Measure:
+        """A column summed; with ``days_from`` (a date column), the days from it to
+        ``column`` (a date too), summed."""
+        source = self.source(body, path, extra=frozenset({"column", "days_from"}))
+        column = self.column(source.table, body.get("column"), f"{path}.column").name
+        since = body.get("days_from")
+        if since is None:
+            return m.Sum(source, column)
+        since = self.column(source.table, since, f"{path}.days_from").name
+        dates = DATES.get(source.table, set())
+        for key, name in (("column", column), ("days_from", since)):
+            if name in COLUMNS.get(source.table, ()) and name not in dates:
+                self.problem(
+                    f"{path}.{key}", f"{name!r} is not a date: days are counted between dates"
+                )
+        return m.Sum(source, column, since)
+
     def highest(self, body: dict[str, Any], path: str) -> m.Measure:
         """People by their highest tier: ``tiers`` (each a ``name`` and a ``where``, the
         first highest) and ``count`` (the names of the tiers counted)."""
@@ -332,10 +350,7 @@ class Parser(ValueParser):
         if kind == "highest":
             return self.highest(body, path)
         if kind == "sum":
-            source = self.source(body, path, extra=frozenset({"column"}))
-            return m.Sum(
-                source, self.column(source.table, body.get("column"), f"{path}.column").name
-            )
+            return self.sum(body, path)
         if kind in ("count", "persons"):
             source = self.source(body, path)
             return m.Count(source) if kind == "count" else m.Persons(source)

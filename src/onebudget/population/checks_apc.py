@@ -138,6 +138,19 @@ def discharge_death(x: Extract) -> list[Finding]:
     return finding(x, "discharge-death", TABLE, rule, sql, [list(DIED), cips.DIED])
 
 
+def discharge_ready_date(x: Extract) -> list[Finding]:
+    """A discharge ready date (disreadydate) before admission or after discharge, or on a
+    spell not yet finished: the delay measured from it (discharge ready date to discharge)
+    would be negative, or longer than the stay."""
+    sql = (
+        f"SELECT {SHOWN}, disreadydate FROM {TABLE} "  # noqa: S608 (schema names)
+        "WHERE disreadydate < admidate OR disreadydate > disdate "
+        "OR (disreadydate IS NOT NULL AND disdate IS NULL)"
+    )
+    rule = "disreadydate is before admidate, after disdate, or on an unfinished spell"
+    return finding(x, "discharge-ready-date", TABLE, rule, sql)
+
+
 def unfinished_discharge(x: Extract) -> list[Finding]:
     """An unfinished spell (no disdate) with a discharge destination or method other than
     98 or 8 (not applicable): either the discharge date is lost or the codes are wrong."""
@@ -196,6 +209,7 @@ APC_CHECKS = (
     coding_gaps,
     procedure_dates,
     discharge_death,
+    discharge_ready_date,
     unfinished_discharge,
     unfinished_after_death,
     unlinked_transfers,

@@ -76,12 +76,14 @@ def _read(path: Path) -> pa.Table:
 def conform(table: schema.Table, data: pa.Table, source: str | None = None) -> pa.Table:
     """``data`` with exactly the schema's columns, in order and of the schema's types.
 
-    Extra columns are dropped. A missing or repeated column, or a value that cannot be cast
-    safely (an id too large for its type, text that is not a date), is an ``ExtractError``.
+    Extra columns are dropped; a column the layout gained later is empty in an older
+    extract. A missing or repeated column, or a value that cannot be cast safely (an id too
+    large for its type, text that is not a date), is an ``ExtractError``.
     """
     source = source or table.name
     if table is schema.APC:
         data = _without_derived(data)
+    data = _with_later_columns(table, data)
     names = data.column_names
     missing = [c.name for c in table.columns if c.name not in names]
     if missing:
@@ -92,6 +94,16 @@ def conform(table: schema.Table, data: pa.Table, source: str | None = None) -> p
     arrays = [_cast(data.column(c.name), c, source) for c in table.columns]
     conformed = pa.Table.from_arrays(arrays, schema=table.arrow_schema())
     return with_cips(conformed) if table is schema.APC else conformed
+
+
+def _with_later_columns(table: schema.Table, data: pa.Table) -> pa.Table:
+    """An older extract without a column the layout gained later (``Column.since``), with
+    it empty: the rows are theirs as they were recorded, and the measures that need the
+    column find it blank rather than the extract refused."""
+    for column in table.columns:
+        if column.since and column.name not in data.column_names:
+            data = data.append_column(column.name, pa.nulls(data.num_rows, column.type))
+    return data
 
 
 def _without_derived(data: pa.Table) -> pa.Table:

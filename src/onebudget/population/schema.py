@@ -21,6 +21,9 @@ class Column:
     type: pa.DataType
     description: str
     nullable: bool = False
+    # A column the national layout gained later (the year): an older extract without it
+    # loads with it empty, so a real extract from before that year still drops in.
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,16 @@ APC = Table(
             "Discharge destination: 19 usual place of residence, 29 temporary, 51-53 another "
             "NHS provider, 54/65/85 care home, 79 died, 98 not applicable",
             True,
+        ),
+        C(
+            "disreadydate",
+            DATE,
+            "Discharge ready date (NHS Data Dictionary: Discharge Ready Date (Hospital Provider "
+            "Spell), in the CDS from 2023/24): the day the patient no longer met the criteria "
+            "to reside, on or before disdate; equal to it when the discharge was not delayed. "
+            "Recorded for adult inpatients discharged alive; may be empty otherwise",
+            True,
+            since="2023/24",
         ),
         C(
             DIAGNOSES[0],

@@ -7,10 +7,13 @@ record. Versions and steps are append-only: a plan changed after sign-off is a n
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils import timezone
 
 from onebudget.bcf.workflow import Step
+from onebudget.money import from_pence
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.funds.models import AppendOnly, Fund
 from onebudget_web.places.models import Place
@@ -95,3 +98,29 @@ class PlanStep(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.version}: {self.step} by {self.organisation.code}"
+
+
+class PlanReturn(AppendOnly):
+    """A quarterly or year-end return as recorded: the workbook as it was sent (the fund's
+    ledger may be corrected later; the return stays as it was) and the narrative written."""
+
+    PERIODS = [(p, p) for p in ("Q1", "Q2", "Q3", "Q4", "year-end")]
+
+    plan = models.ForeignKey(BcfPlan, on_delete=models.PROTECT, related_name="returns")
+    period = models.CharField(max_length=10, choices=PERIODS)
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="returns")
+    workbook = models.BinaryField()
+    spent_to_date_pence = models.BigIntegerField()
+    narrative = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "period", "-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} return {self.period}"
+
+    @property
+    def spent_to_date(self) -> Decimal:
+        return from_pence(self.spent_to_date_pence)

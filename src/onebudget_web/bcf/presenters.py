@@ -3,13 +3,14 @@ problem at a place a commissioner recognises (scheme S03's spend, not ``schemes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from onebudget.bcf.capacity import capacity_gaps
 from onebudget.bcf.checks import balances, commissioned, pounds
 from onebudget.bcf.framework import Framework
-from onebudget.bcf.plan import QUARTERS, Plan
+from onebudget.bcf.metrics import MetricsReport, QuarterActual
+from onebudget.bcf.plan import MONTHS, Plan
 from onebudget.io.problems import Problem
 from onebudget_web.bcf.models import PlanVersion
 from onebudget_web.bcf.selectors import Checked
@@ -114,30 +115,48 @@ def scheme_rows(plan: Plan, year: Framework | None) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class MetricRow:
-    name: str
-    unit: str
-    planned: tuple[str, ...]
+ON_TRACK = {True: "On track", False: "Not on track", None: "Not assessed"}
 
 
-def metric_rows(plan: Plan, year: Framework | None) -> list[MetricRow]:
-    items = (year.metrics.items or ()) if year else ()
-    known = [(m.id, m.name, m.unit) for m in items]
-    known += [(k, k, "") for k in plan.metrics if k not in {m.id for m in items}]
+def metric_tables(report: MetricsReport | None) -> list[dict[str, Any]]:
+    """Each metric with a row per quarter: planned, actual (its 95% interval), where the
+    actual came from, and whether it is on track."""
+    if report is None:
+        return []
     return [
-        MetricRow(name, unit, tuple(_figure(_planned(plan, mid, q)) for q in QUARTERS))
-        for mid, name, unit in known
+        {
+            "name": m.name,
+            "unit": m.unit,
+            "indicator": m.indicator,
+            "quarters": [_quarter_row(q) for q in m.quarters],
+        }
+        for m in report.metrics
     ]
 
 
-def _planned(plan: Plan, metric: str, quarter: str) -> Decimal | None:
-    by_quarter = plan.metrics.get(metric, {})
-    return next((v for q, v in by_quarter.items() if q == quarter), None)
+def _quarter_row(q: QuarterActual) -> dict[str, Any]:
+    interval = ""
+    if q.lower is not None and q.upper is not None:
+        interval = f"{q.lower:,} to {q.upper:,}"
+    actual = "[c] suppressed" if q.suppressed else (f"{q.actual:,}" if q.actual is not None else "")
+    return {
+        "quarter": QUARTER_WORDS[q.quarter],
+        "planned": "Not planned" if q.planned is None else f"{q.planned:,}",
+        "actual": actual or "Not yet known",
+        "interval": interval,
+        "source": "From linked data" if q.source == "from data" and actual else (
+            "Entered" if q.actual is not None else ""),
+        "on_track": ON_TRACK[q.on_track],
+        "on_track_value": q.on_track,
+    }  # fmt: skip
 
 
-def _figure(value: Decimal | None) -> str:
-    return "Not planned" if value is None else f"{value:,}"
+QUARTER_WORDS = {
+    "Q1": "Quarter 1 (April to June)",
+    "Q2": "Quarter 2 (July to September)",
+    "Q3": "Quarter 3 (October to December)",
+    "Q4": "Quarter 4 (January to March)",
+}
 
 
 def condition_rows(plan: Plan, year: Framework | None) -> list[dict[str, Any]]:
@@ -169,4 +188,44 @@ def step_rows(version: PlanVersion) -> list[dict[str, Any]]:
             "note": s.note,
         }
         for s in version.steps.select_related("organisation", "recorded_by")
+    ]
+
+
+MONTH_WORDS = dict(
+    zip(MONTHS, ("April", "May", "June", "July", "August", "September", "October",
+                 "November", "December", "January", "February", "March"), strict=True)
+)  # fmt: skip
+
+
+def capacity_tables(plan: Plan) -> list[dict[str, Any]]:
+    """Each line of the capacity and demand plan with a row per month: demand, capacity
+    and, where capacity falls short, by how much."""
+    tables = []
+    for line in plan.capacity_demand:
+        demand = {str(k): v for k, v in line.demand.items()}
+        capacity = {str(k): v for k, v in line.capacity.items()}
+        months = [_month(m, demand.get(m), capacity.get(m)) for m in MONTHS]
+        tables.append({"label": line.label, "category": line.category, "unit": line.unit,
+                       "months": months})  # fmt: skip
+    return tables
+
+
+def _month(month: str, demand: Decimal | None, capacity: Decimal | None) -> dict[str, Any]:
+    short = None
+    if demand is not None and capacity is not None and capacity < demand:
+        short = f"{demand - capacity:,f}"
+    return {
+        "month": MONTH_WORDS[month],
+        "demand": "Not given" if demand is None else f"{demand:,f}",
+        "capacity": "Not given" if capacity is None else f"{capacity:,f}",
+        "short": short,
+    }
+
+
+def capacity_shortfalls(plan: Plan) -> list[str]:
+    """Each month a line's capacity falls below its demand, in words."""
+    return [
+        f"{MONTH_WORDS[g.month]}: {g.label}, {g.shortfall:,f} {g.unit} short "
+        f"(demand {g.demand:,f}, capacity {g.capacity:,f})"
+        for g in capacity_gaps(plan)
     ]

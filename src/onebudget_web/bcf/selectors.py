@@ -9,6 +9,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.http import Http404
 
+from onebudget.bcf.capacity import capacity_gaps
 from onebudget.bcf.checks import check_plan, notes
 from onebudget.bcf.framework import Framework, FrameworkError, framework
 from onebudget.bcf.plan import Plan, lines, load_plan, with_lines
@@ -78,7 +79,9 @@ def checked(version: PlanVersion) -> Checked:
     found = with_lines(check_plan(plan, year), lines(version.text))
     blocking = tuple(p for p in found if not is_gap(p, year))
     gaps = tuple(p for p in found if is_gap(p, year))
-    return Checked(plan, year, blocking, gaps, tuple(notes(plan, year)))
+    short = {str(g) for g in capacity_gaps(plan)}  # shown on the capacity page instead
+    said = tuple(n for n in notes(plan, year) if n not in short)
+    return Checked(plan, year, blocking, gaps, said)
 
 
 def stage_of(version: PlanVersion) -> Stage:

@@ -41,7 +41,7 @@ def _sent(request: SignedInRequest) -> PlanFile:
     return PlanFile(name=name, text=upload_text(upload, what="a plan (YAML)", limit=MAX_UPLOAD))
 
 
-def _said(error: ValidationError) -> list[str]:
+def said_of(error: ValidationError) -> list[str]:
     if isinstance(error, RefusedError):
         return [_placed(p) for p in error.problems]
     return list(error.messages)
@@ -67,7 +67,7 @@ def place_bcf_upload(request: SignedInRequest, slug: str) -> HttpResponse:
                 by=request.user, place=place, sent=_sent(request), note=note
             )
         except ValidationError as error:
-            said = _said(error)
+            said = said_of(error)
         else:
             messages.success(request, f"Version {version.number} of the plan recorded.")
             return redirect("place_bcf_plan", slug=place.slug, year=version.plan.slug)
@@ -171,6 +171,6 @@ def place_bcf_fund(request: SignedInRequest, slug: str, year: str) -> HttpRespon
             )  # fmt: skip
             messages.success(request, f"{fund.name} is set up from the plan.")
     except ValidationError as error:
-        for m in _said(error):
+        for m in said_of(error):
             messages.error(request, m)
     return redirect("place_bcf_plan", slug=slug, year=year)

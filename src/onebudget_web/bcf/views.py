@@ -19,6 +19,7 @@ from onebudget.roles import Permission
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.bcf import actions, fund_actions, presenters, selectors
+from onebudget_web.bcf.metric_data import metric_data
 from onebudget_web.bcf.models import BcfPlan, PlanVersion
 from onebudget_web.core.downloads import XLSX
 from onebudget_web.places.models import Place
@@ -113,6 +114,7 @@ def place_bcf_schemes(request: SignedInRequest, slug: str, year: str) -> HttpRes
     context = _common(request, slug, year)
     found = context["found"]
     context["schemes"] = presenters.scheme_rows(found.plan, found.framework)
+    context["can_write"] = actions.may_write(request.user, context["place"])
     context["total"] = pounds(sum((s.spend for s in found.plan.schemes), 0))
     return render(request, "bcf/schemes.html", context)
 
@@ -122,8 +124,26 @@ def place_bcf_schemes(request: SignedInRequest, slug: str, year: str) -> HttpRes
 def place_bcf_metrics(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
     context = _common(request, slug, year)
     found = context["found"]
-    context["metrics"] = presenters.metric_rows(found.plan, found.framework)
+    data = metric_data(context["place"], found)
+    context |= {
+        "metrics": presenters.metric_tables(data.report),
+        "can_write": actions.may_write(request.user, context["place"]),
+        "linked": data.linked,
+        "building": data.building,
+    }
     return render(request, "bcf/metrics.html", context)
+
+
+@require_GET
+@login_required
+def place_bcf_capacity(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
+    """The capacity and demand plan for intermediate care, month by month."""
+    context = _common(request, slug, year)
+    found = context["found"]
+    context["lines"] = presenters.capacity_tables(found.plan)
+    context["short"] = presenters.capacity_shortfalls(found.plan)
+    context["asked"] = found.framework.capacity_and_demand if found.framework else None
+    return render(request, "bcf/capacity.html", context)
 
 
 @require_GET

@@ -111,8 +111,9 @@ def load_demo_fund(dataset: PlaceDataset) -> Fund | None:
     as the pool manager, post the instalments and the year's actuals and close April to
     December, so the settlement is ready to prepare. Once only."""
     place = dataset.place
-    if place.funds.exists():
-        return place.funds.first()
+    own = place.funds.filter(bcf_plan__isnull=True)  # not the Better Care Fund's own fund
+    if own.exists():
+        return own.first()
     folder = Path(dataset.path) / "pooled_fund"
     agreement = folder / f"agreement_{DEMO_FUND_YEAR}.yaml"
     if not agreement.exists():

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from onebudget.bcf.framework import framework as bcf_framework
+from onebudget.bcf.framework import years as bcf_years
 from onebudget.outcomes.calendar import Period, months
 from onebudget.outcomes.charts import funnel_svg, trend_svg
 from onebudget.outcomes.compute import compute
@@ -77,13 +81,44 @@ def pieces(report: PlaceOutcomes, groups: Iterable[str]) -> dict[str, list[Piece
 def overview_pieces(report: PlaceOutcomes, waiver: Waiver | None = None) -> list[Piece]:
     years = data_years(report.first_year, report.last_year)
     found = [
-        Piece("summary", i.id, "", {"years": summary_rows(report, i, waiver)})
+        Piece(
+            "summary", i.id, "", {"years": summary_rows(report, i, waiver)} | _quarters(report, i)
+        )
         for i in indicators().values()
     ]
     found += [
         Piece("segments", "", label(y), {"rows": segment_rows(report, y, waiver)}) for y in years
     ]
     return found
+
+
+@cache
+def quarterly() -> frozenset[str]:
+    """The indicators a Better Care Fund metric of any shipped year is computed by: their
+    figures are kept by financial quarter too, for the plan's quarterly trajectory."""
+    return frozenset(
+        m.indicator
+        for year in bcf_years()
+        for m in bcf_framework(year).metrics.items or ()
+        if m.indicator
+    )
+
+
+def _quarters(report: PlaceOutcomes, indicator: Indicator) -> dict[str, list[Row]]:
+    """The published figures of each financial quarter wholly inside the data (so April to
+    December of a year whose data end in December), for a BCF metric's indicator; nothing
+    for any other."""
+    if indicator.id not in quarterly():
+        return {}
+    first, end = date(report.first_year, 1, 1), date(report.last_year + 1, 1, 1)
+    periods = [
+        p
+        for y in range(report.first_year - 1, report.last_year + 1)
+        for p in (Period.financial_quarter(y, q) for q in (1, 2, 3, 4))
+        if first <= p.start and p.end <= end
+    ]
+    table = compute(indicator, report.engine, periods, data_end=report.data_end)
+    return {"quarters": [plain(r) for r in table.rows]}
 
 
 def unsuppressed(

@@ -78,6 +78,12 @@ def summary(outcomes: Outcomes, indicator: str) -> list[Row]:
     return stored[0].data["years"] if stored else []
 
 
+def quarters(outcomes: Outcomes, indicator: str) -> list[Row]:
+    """A Better Care Fund metric's indicator by financial quarter (``computed.quarterly``)."""
+    stored = _read(outcomes, computed.OVERVIEW, kind=OutcomeResult.SUMMARY, indicator=indicator)
+    return stored[0].data.get("quarters", []) if stored else []
+
+
 def segments(outcomes: Outcomes, year: int) -> list[Row]:
     """People and whole-person cost by segment in the financial year ``year``."""
     period = computed.label(year)

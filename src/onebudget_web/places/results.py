@@ -33,7 +33,7 @@ from onebudget_web.places.models import OutcomeResult, PlaceDataset
 
 log = logging.getLogger(__name__)
 
-BUILDER = "1"  # raise it when what is stored, or how, changes
+BUILDER = "2"  # raise it when what is stored, or how, changes
 LOCK_WAIT = 2.0  # seconds a page waits for another process's build before saying so
 LAZY_LIMIT = 500_000  # people: a larger dataset is built when loaded, never on a page
 

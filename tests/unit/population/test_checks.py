@@ -487,3 +487,15 @@ def test_a_transfer_linking_to_no_spell_is_a_note() -> None:
     assert (out.severity, ids(out, "spell_id"), ids(out, "disdest")) == ("note", [1], ["53"])
     into = only(report, "transfer-in-unlinked")
     assert (into.severity, ids(into, "spell_id")) == ("note", [2, 3])
+
+
+def test_an_extract_from_before_the_discharge_ready_date_loads_with_it_empty() -> None:
+    """``disreadydate`` is in the layout from 2023/24: an older extract without it is not
+    refused, and every row reads as not recorded; any other missing column still is."""
+    apc = make_tables(persons=PEOPLE)["apc_spells"]
+    older = apc.drop_columns(["disreadydate"])
+    conformed = conform(schema.APC, older)
+    assert conformed.column("disreadydate").null_count == conformed.num_rows
+    assert conformed.column("admidate").to_pylist() == apc.column("admidate").to_pylist()
+    with pytest.raises(ExtractError, match="no column disdate"):
+        conform(schema.APC, older.drop_columns(["disdate"]))

@@ -172,6 +172,15 @@ def _place(key: Order, row: Row) -> int:
     return rank_place(found, key.rank)
 
 
+def _summed(measure: Sum, row: Row) -> Any:
+    """A row's part of a sum: its column, or the days to it from ``days_from``."""
+    found = row[measure.column]
+    if measure.days_from is None or found is None:
+        return found
+    since = row[measure.days_from]
+    return None if since is None else (found - since).days
+
+
 class MemoryEngine:
     name = "memory"
 
@@ -305,7 +314,7 @@ class MemoryEngine:
                         totals[key(person, ages[0])] += 1
         elif isinstance(measure, Count | Sum):
             for row, person, ages in self.rows(measure.source, period):
-                add = 1 if isinstance(measure, Count) else row[measure.column]
+                add = 1 if isinstance(measure, Count) else _summed(measure, row)
                 if add is not None:
                     totals[key(person, ages[0])] += add
         elif isinstance(measure, Spend | Total):

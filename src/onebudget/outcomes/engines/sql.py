@@ -140,6 +140,9 @@ class SqlCompiler:
 
     @staticmethod
     def _value(measure: Measure) -> str:
+        if isinstance(measure, Sum) and measure.days_from is not None:
+            since, until = ident(measure.days_from), ident(measure.column)
+            return f"sum(date_diff('day', e.{since}, e.{until}))"
         if isinstance(measure, Sum):
             return f"sum(e.{ident(measure.column)})"
         if isinstance(measure, Spend):

@@ -49,7 +49,7 @@ def agreement_data(place: Any, year: int, months: list[lay.SchemeMonth]) -> dict
     reserve = {p: allocate(t, [1, 99])[0] for p, t in totals.items() if t}
     return {
         "id": f"S75-{place.council_code}-{year}",
-        "name": f"{place.name} Better Care Fund pooled budget {year}/{(year + 1) % 100:02d}",
+        "name": f"{place.name} integrated care pooled fund {year}/{(year + 1) % 100:02d}",
         "financial_year": year,
         "host": place.council_code,
         "pool_manager": f"Head of Integrated Commissioning, {place.council_name}",

@@ -16,6 +16,7 @@ from onebudget.population import schema
 from onebudget.population.synth import (
     ambulatory,
     coding,
+    discharge_ready,
     hospital,
     people,
     place,
@@ -73,7 +74,9 @@ def generate(
     say = progress or (lambda step: None)
     model = cell_model(rates)
     window = Window(config.first_year, config.last_year)
-    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(13)]
+    # A new part draws from a new child: the first children are the same however many are
+    # spawned, so the older parts' draws (and every figure calibrated on them) stay as they were.
+    rng = [np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(14)]
     say("place")
     where = (
         place.like(config.like, config.persons, rng[0])
@@ -107,11 +110,12 @@ def generate(
     say("tables")
     spells = transfers.split(stays, everyone, rates, rng[12])
     coded = coding.code(spells, everyone, coding.CareHomes(cld), rng[12])
+    ready = discharge_ready.ready_dates(spells, everyone, rng[13])
     ids = tables.pseudonyms(everyone.count, rng[10])
     data = SynthData(config, where)
     data.tables = {
         "persons": tables.persons_table(everyone, where, ids),
-        "apc_spells": tables.apc_table(spells, coded, where, ids),
+        "apc_spells": tables.apc_table(spells, coded, where, ids, ready),
         "ae_attendances": tables.activity_table(
             schema.AE, ae, ids, {"procode3": where.acute_trust_code}
         ),

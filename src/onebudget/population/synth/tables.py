@@ -84,9 +84,16 @@ def _order(*keys: np.ndarray) -> npt.NDArray[np.int64]:
     return np.asarray(np.lexsort(keys), dtype=np.int64)
 
 
-def apc_table(spells: Spells, coded: Coding, place: SynthPlace, ids: pa.Array) -> pa.Table:
+def apc_table(
+    spells: Spells,
+    coded: Coding,
+    place: SynthPlace,
+    ids: pa.Array,
+    ready: npt.NDArray[np.datetime64],
+) -> pa.Table:
     """Admitted patient care, one row per provider spell; a transfer in is at the second
-    trust, and the continuous inpatient spells are derived as on every read."""
+    trust, ``ready`` the spells' discharge ready dates (``discharge_ready``), and the
+    continuous inpatient spells are derived as on every read."""
     o = _order(spells.admimeth, spells.person, spells.admidate)
     n = len(o)
     second = spells.admimeth[o] == TRANSFER_IN
@@ -105,6 +112,7 @@ def apc_table(spells: Spells, coded: Coding, place: SynthPlace, ids: pa.Array) -
         "tretspef": coded.tretspef[o],
         "dismeth": coded.dismeth[o],
         "disdest": spells.disdest[o],
+        "disreadydate": dates(ready[o]),
         "cost": money(spells.cost_pence[o]),
     }
     for i, name in enumerate(schema.DIAGNOSES):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from onebudget import demo
+from onebudget_web.demo.bcf import load_demo_bcf, load_demo_bcf_returns
 from onebudget_web.demo.loader import (
     load_demo_allocation,
     load_demo_data,
@@ -11,7 +12,8 @@ from onebudget_web.demo.loader import (
     load_demo_place,
     load_demo_spend,
 )
-from onebudget_web.places.results import build_results
+from onebudget_web.places import computed
+from onebudget_web.places.results import build_results, fingerprint, is_built
 
 
 class Command(BaseCommand):
@@ -54,3 +56,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"Pooled fund: {fund.name}")
             if load_demo_spend(dataset):
                 self.stdout.write("Ledgers: the council's and the ICB's, mapped and reconciled")
+            plan = load_demo_bcf(dataset.place)
+            if plan is not None:
+                self.stdout.write(f"Better Care Fund: the {plan.year} plan and its fund")
+                if _overview_built(dataset) and load_demo_bcf_returns(plan):
+                    self.stdout.write("Better Care Fund: the quarter 1 and 2 returns recorded")
+
+
+def _overview_built(dataset: Any) -> bool:
+    """Whether the outcome results a BCF return's metrics read are stored (with ``--results
+    later`` they are not yet: the demo's background run of this command records the returns
+    once it has built them)."""
+    found = fingerprint(dataset)
+    return found is not None and is_built(dataset, found, computed.OVERVIEW)
