@@ -6,6 +6,7 @@ from onebudget_web.accounts import views as accounts
 from onebudget_web.accounts.two_factor import views as two_factor
 from onebudget_web.allocation import views as allocation
 from onebudget_web.api import api
+from onebudget_web.bcf import figure_forms as bcf_figures
 from onebudget_web.bcf import form_views as bcf_forms
 from onebudget_web.bcf import return_views as bcf_returns
 from onebudget_web.bcf import step_views as bcf_steps
@@ -133,17 +134,17 @@ urlpatterns = [
     ),
     path(
         "places/<slug:slug>/better-care-fund/<slug:year>/allocations/",
-        bcf_forms.place_bcf_allocations,
+        bcf_figures.place_bcf_allocations,
         name="place_bcf_allocations",
     ),
     path(
         "places/<slug:slug>/better-care-fund/<slug:year>/conditions/",
-        bcf_forms.place_bcf_conditions,
+        bcf_figures.place_bcf_conditions,
         name="place_bcf_conditions",
     ),
     path(
         "places/<slug:slug>/better-care-fund/<slug:year>/metrics/trajectories/",
-        bcf_forms.place_bcf_trajectories,
+        bcf_figures.place_bcf_trajectories,
         name="place_bcf_trajectories",
     ),
     path(

@@ -26,6 +26,8 @@ from django.urls import resolve
 
 from onebudget import demo
 from onebudget_web.accounts.models import User
+from onebudget_web.bcf.actions import PlanFile, record_version
+from onebudget_web.demo.bcf import PLAN, load_demo_bcf, load_demo_bcf_returns
 from onebudget_web.demo.loader import (
     load_demo_allocation,
     load_demo_data,
@@ -73,7 +75,9 @@ class Findings:
 @pytest.fixture
 def place_with_everything(tmp_path: Path) -> str:
     """The demo place with linked data, its fund's settlement prepared, both partners'
-    ledgers and the allocation: every kind of page has something on it. Returns the fund."""
+    ledgers, the allocation, and the Better Care Fund plan (signed off, its fund and
+    returns, and a draft version after it): every kind of page has something on it.
+    Returns the fund."""
     load_demo_place()
     load_demo_allocation()
     dataset = load_demo_data(tmp_path, persons=2000)
@@ -81,6 +85,14 @@ def place_with_everything(tmp_path: Path) -> str:
     fund = load_demo_fund(dataset)
     assert fund is not None
     load_demo_spend(dataset)
+    plan = load_demo_bcf(dataset.place)
+    assert plan is not None
+    load_demo_bcf_returns(plan)
+    changed = PLAN.read_text(encoding="utf-8").replace("spend: 3400000.00", "spend: 3390000.00")
+    record_version(  # a draft after the signed-off version: the forms and the agreeing
+        by=User.objects.get(username="commissioner"), place=dataset.place,
+        sent=PlanFile("in-year.yaml", text=changed), note="In-year change",
+    )  # fmt: skip
     manager = User.objects.get(username="pool-manager")
     prepare_settlement(by=manager, fund=fund, override="Walk: months left open")
     return fund.code

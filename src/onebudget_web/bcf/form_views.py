@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from onebudget.bcf.checks import pounds
 from onebudget.bcf.framework import Framework, framework
-from onebudget.bcf.plan import QUARTERS, Plan, Scheme, dump_plan
+from onebudget.bcf.plan import Plan, Scheme, dump_plan
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.bcf import actions, plan_forms, selectors
 from onebudget_web.bcf.actions import PlanFile, RefusedError
@@ -55,7 +55,7 @@ TEXT = {
     "spend": ("Planned spend for the year", "", "money"),
     "split-council": (
         "The council's share",
-        "The two shares add up to 100%, like 60 and 40",
+        "Only for a scheme commissioned jointly: the two shares add up to 100%, like 60 and 40",
         "decimal",
     ),
     "split-icb": ("The ICB's share", "", "decimal"),
@@ -75,7 +75,7 @@ class Editing:
     editable: bool  # not signed off
 
 
-def _editing(request: SignedInRequest, slug: str, year: str) -> Editing:
+def editing_of(request: SignedInRequest, slug: str, year: str) -> Editing:
     place = get_place_for(request.user, slug)
     bcf = selectors.get_plan(place, year)
     version = selectors.latest_version(bcf)
@@ -86,7 +86,7 @@ def _editing(request: SignedInRequest, slug: str, year: str) -> Editing:
     )
 
 
-def _refusal(request: SignedInRequest, e: Editing) -> Errors:
+def refusal(request: SignedInRequest, e: Editing) -> Errors:
     """Why a form sent may not change the plan; for want of a role, refused (403) here,
     before anything sent is read."""
     actions.commissioning_partner(request.user, e.place)
@@ -105,7 +105,7 @@ def _said(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _save(
+def save_version(
     request: SignedInRequest, e: Editing, built: Built, source: str, note: str,
     again: Callable[[Errors], HttpResponse],
 ) -> HttpResponse:  # fmt: skip
@@ -129,7 +129,7 @@ def _save(
     return to_plan
 
 
-def _page(
+def form_page(
     request: SignedInRequest, e: Editing, template: str, errors: Errors, **more: Any
 ) -> HttpResponse:
     """A form's page: 400 with every problem beside its field and in the summary, in the
@@ -201,7 +201,7 @@ def _scheme_page(
 ) -> HttpResponse:
     order = list(plan_forms.SCHEME_LABELS)
     more = _scheme_fields(e, old, form, errors)
-    return _page(request, e, "form_scheme.html", errors, scheme=old, order=order, **more)
+    return form_page(request, e, "form_scheme.html", errors, scheme=old, order=order, **more)
 
 
 def _scheme_form(request: SignedInRequest, e: Editing, index: int | None) -> HttpResponse:
@@ -211,7 +211,7 @@ def _scheme_form(request: SignedInRequest, e: Editing, index: int | None) -> Htt
     old = None if index is None else e.plan.schemes[index]
     if request.method == "GET":
         return _scheme_page(request, e, old, plan_forms.scheme_form(old), {})
-    refused = _refusal(request, e)
+    refused = refusal(request, e)
     form = plan_forms.read_scheme(request.POST)
     if refused or request.POST.get("add") == "output":
         form = form if refused else form.add_output()
@@ -223,20 +223,20 @@ def _scheme_form(request: SignedInRequest, e: Editing, index: int | None) -> Htt
         fields = plan_forms.changed(old, built.plan.schemes[at])
         note = f"Scheme {old.id} changed ({', '.join(fields)})"
     again = lambda errors: _scheme_page(request, e, old, form, errors)  # noqa: E731
-    return _save(request, e, built, SCHEME_FORM, note, again)
+    return save_version(request, e, built, SCHEME_FORM, note, again)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def place_bcf_scheme(request: SignedInRequest, slug: str, year: str, scheme: str) -> HttpResponse:
-    e = _editing(request, slug, year)
+    e = editing_of(request, slug, year)
     return _scheme_form(request, e, _index(e.plan, scheme))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def place_bcf_scheme_new(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
-    return _scheme_form(request, _editing(request, slug, year), None)
+    return _scheme_form(request, editing_of(request, slug, year), None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,139 +245,18 @@ def place_bcf_scheme_remove(
     request: SignedInRequest, slug: str, year: str, scheme: str
 ) -> HttpResponse:
     """GET: are you sure? POST: the plan without the scheme, as a new version."""
-    e = _editing(request, slug, year)
+    e = editing_of(request, slug, year)
     index = _index(e.plan, scheme)
     old = e.plan.schemes[index]
 
     def again(errors: Errors) -> HttpResponse:
         spend = pounds(old.spend)
-        return _page(request, e, "form_scheme_remove.html", errors, scheme=old, spend=spend)
+        return form_page(request, e, "form_scheme_remove.html", errors, scheme=old, spend=spend)
 
     if request.method == "GET":
         return again({})
-    refused = _refusal(request, e)
+    refused = refusal(request, e)
     if refused:
         return again(refused)
     built = plan_forms.without_scheme(e.plan, index)
-    return _save(request, e, built, SCHEME_FORM, f"Scheme {old.id} removed", again)
-
-
-@dataclass(frozen=True)
-class Figures:
-    """A form of the plan's figures: its page, the note on the version it records, its
-    fields (name -> words), the fields filled from the plan, the plan it makes, its rows."""
-
-    template: str
-    note: str
-    labels: Callable[[Editing], dict[str, str]]
-    values: Callable[[Plan], dict[str, str]]
-    build: Callable[[Editing, dict[str, str], dict[str, str]], Built]
-    rows: Callable[[Editing, dict[str, str], Errors, dict[str, str]], dict[str, Any]]
-
-
-def _figures(request: SignedInRequest, slug: str, year: str, spec: Figures) -> HttpResponse:
-    e = _editing(request, slug, year)
-    labels = spec.labels(e)
-
-    def again(typed: dict[str, str], errors: Errors) -> HttpResponse:
-        rows = spec.rows(e, typed, errors, labels)
-        return _page(request, e, spec.template, errors, order=list(labels), **rows)
-
-    if request.method == "GET":
-        return again(spec.values(e.plan), {})
-    refused = _refusal(request, e)
-    typed = plan_forms.read(request.POST, labels)
-    if refused:
-        return again(typed, refused)
-    built = spec.build(e, typed, labels)
-    source = f"the {spec.template.removeprefix('form_').removesuffix('.html')} form"
-    return _save(request, e, built, source, spec.note, lambda errors: again(typed, errors))
-
-
-def _out_of_hospital(e: Editing) -> bool:
-    """Whether the form asks for the out-of-hospital minimum: unless the year has none."""
-    has_none = e.year.out_of_hospital.status == "not_in_framework"
-    return not has_none or e.plan.out_of_hospital_minimum is not None
-
-
-def _allocation_rows(
-    e: Editing, typed: dict[str, str], errors: Errors, labels: dict[str, str]
-) -> dict[str, Any]:
-    uplift = e.year.asc_uplift_percent.value
-    more = f", uplifted by {uplift:f}%" if uplift is not None else ""
-    asked = {
-        "asc-last-year": ("Last year's NHS minimum contribution to adult social care",
-                          f"This year's is at least this{more}"),
-        "out-of-hospital-minimum": ("Minimum NHS-commissioned out-of-hospital spend",
-                                    "As published with the area's allocations"),
-    }  # fmt: skip
-    minimums = [field(n, typed.get(n, ""), errors, *words, takes="money")
-                for n, words in asked.items() if n in labels]  # fmt: skip
-    streams = []
-    for s in e.year.streams:
-        name = plan_forms.field_of("allocations", s.id)
-        streams.append(field(name, typed.get(name, ""), errors, s.name, takes="money"))
-    return {"streams": streams, "minimums": minimums}
-
-
-def _condition_rows(
-    e: Editing, typed: dict[str, str], errors: Errors, labels: dict[str, str]
-) -> dict[str, Any]:
-    rows = []
-    for c in e.year.national_conditions.items or ():
-        name, note = (
-            plan_forms.field_of("conditions", c.id, part) for part in ("confirmed", "note")
-        )
-        note_field = field(note, typed.get(note, ""), errors, f"Note on {c.id} (optional)")
-        rows.append({"id": c.id, "wording": c.wording, "name": name, "note": note_field,
-                     "answer": typed.get(name, ""), "errors": errors.get(name, [])})  # fmt: skip
-    return {"conditions": rows}
-
-
-def _metric_rows(
-    e: Editing, typed: dict[str, str], errors: Errors, labels: dict[str, str]
-) -> dict[str, Any]:
-    rows = []
-    for m in e.year.metrics.items or ():
-        names = {q: plan_forms.field_of("metrics", m.id, q) for q in QUARTERS}
-        quarters = [field(n, typed.get(n, ""), errors, f"{q}: {MONTHS[q]}", takes="decimal")
-                    for q, n in names.items()]  # fmt: skip
-        rows.append({"id": m.id, "name": m.name, "unit": m.unit, "quarters": quarters})
-    return {"metrics": rows}
-
-
-ALLOCATIONS = Figures(
-    "form_allocations.html", "Allocations changed",
-    lambda e: plan_forms.allocation_labels(e.year, _out_of_hospital(e)),
-    plan_forms.allocation_values,
-    lambda e, typed, labels: plan_forms.with_allocations(e.plan, e.year, typed, labels),
-    _allocation_rows,
-)  # fmt: skip
-CONDITIONS = Figures(
-    "form_conditions.html", "National conditions changed",
-    lambda e: plan_forms.condition_labels(e.year), plan_forms.condition_values,
-    lambda e, typed, labels: plan_forms.with_conditions(e.plan, e.year, typed), _condition_rows,
-)  # fmt: skip
-METRICS = Figures(
-    "form_metrics.html", "Metric trajectories changed",
-    lambda e: plan_forms.metric_labels(e.year), plan_forms.metric_values,
-    lambda e, typed, labels: plan_forms.with_metrics(e.plan, e.year, typed), _metric_rows,
-)  # fmt: skip
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def place_bcf_allocations(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
-    return _figures(request, slug, year, ALLOCATIONS)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def place_bcf_conditions(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
-    return _figures(request, slug, year, CONDITIONS)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def place_bcf_trajectories(request: SignedInRequest, slug: str, year: str) -> HttpResponse:
-    return _figures(request, slug, year, METRICS)
+    return save_version(request, e, built, SCHEME_FORM, f"Scheme {old.id} removed", again)

@@ -60,6 +60,7 @@ def _common(request: SignedInRequest, slug: str, year: str) -> dict[str, Any]:
         "latest": selectors.latest_version(plan).number == version.number,
         "found": found,
         "stage": selectors.stage_of(version),
+        "can_write": actions.may_write(request.user, place),
     }
 
 
@@ -76,7 +77,6 @@ def place_bcf_plan(request: SignedInRequest, slug: str, year: str) -> HttpRespon
         "conditions": presenters.condition_rows(found.plan, found.framework),
         "steps": presenters.step_rows(version),
         "versions": context["plan"].versions.select_related("recorded_by"),
-        "can_write": actions.may_write(request.user, place),
         "may_agree_as": _may_agree_as(request, place, found, context["stage"]),
         "needs_variation": fund_actions.needs_variation(context["plan"]),
         "hosts": _hosts(request, place, found),
@@ -114,7 +114,6 @@ def place_bcf_schemes(request: SignedInRequest, slug: str, year: str) -> HttpRes
     context = _common(request, slug, year)
     found = context["found"]
     context["schemes"] = presenters.scheme_rows(found.plan, found.framework)
-    context["can_write"] = actions.may_write(request.user, context["place"])
     context["total"] = pounds(sum((s.spend for s in found.plan.schemes), 0))
     return render(request, "bcf/schemes.html", context)
 
@@ -127,7 +126,6 @@ def place_bcf_metrics(request: SignedInRequest, slug: str, year: str) -> HttpRes
     data = metric_data(context["place"], found)
     context |= {
         "metrics": presenters.metric_tables(data.report),
-        "can_write": actions.may_write(request.user, context["place"]),
         "linked": data.linked,
         "building": data.building,
     }
