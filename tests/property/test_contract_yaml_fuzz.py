@@ -17,6 +17,7 @@ from tests.property.test_yaml_fuzz import FUZZ, odd_values, paths, replaced, yam
 
 EXAMPLES = resources.files("onebudget") / "definitions" / "contracts" / "examples"
 KINDS = ["block", "activity", "capitation", "aligned_payment"]
+KINDS += ["outcome_based", "alliance", "prime_provider"]
 
 
 def good(kind: str) -> str:

@@ -205,3 +205,48 @@ def test_a_bad_yaml_inputs_file_names_every_place(tmp_path: Path) -> None:
     assert result.exit_code == 2
     places = [line.split(": ")[1] for line in result.stderr.splitlines()]
     assert places == ["2025-Q1", "2025-Q2.volume", "2025-Q2.hours.a", "2025-Q2.population.b"]
+
+
+OUTCOMES_CSV = str(EXAMPLES / "inputs-outcomes-2025-Q1.csv")
+
+
+def test_the_outcome_alliance_and_prime_examples_check() -> None:
+    for kind in ("outcome_based", "alliance", "prime_provider"):
+        result = runner.invoke(
+            app, ["contract", "check", "--contract", str(EXAMPLES / f"{kind}.yaml")]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"{kind} contract" in result.stdout
+
+
+def test_pay_on_an_alliance_prints_each_members_statement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli_contract, "console", Console(width=240))
+    alliance = str(EXAMPLES / "alliance.yaml")
+    result = runner.invoke(app, pay(contract=alliance, inputs=OUTCOMES_CSV))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    titles = [f"({code})" for code in ("ZZA01", "ZZA02", "ZZA03")]
+    assert all(t in out for t in titles)
+    assert [out.index(t) for t in titles] == sorted(out.index(t) for t in titles)
+    assert out.count("less the commissioner's part") == 3
+    assert out.count("Total") == 3
+    for total in ("40,000.00", "30,000.00", "20,000.00", "-10,000.01"):
+        assert total in out
+    found = json.loads(
+        runner.invoke(app, pay("--json", contract=alliance, inputs=OUTCOMES_CSV)).stdout
+    )
+    assert [(s["provider"]["code"], s["total"]) for s in found] == [
+        ("ZZA01", "40000.00"),
+        ("ZZA02", "30000.00"),
+        ("ZZA03", "20000.00"),
+    ]
+
+
+def test_an_alliance_without_its_actual_cost_is_named(tmp_path: Path) -> None:
+    alliance = str(EXAMPLES / "alliance.yaml")
+    result = runner.invoke(app, pay(contract=alliance, inputs=INPUTS_CSV))
+    assert result.exit_code == 2
+    assert "inputs.actual_cost.C-FERN-2025-ALLIANCE" in result.stderr
+    assert "Traceback" not in result.output

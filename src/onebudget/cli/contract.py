@@ -15,7 +15,7 @@ from onebudget.contracts.inputs import InputsError, read_inputs
 from onebudget.contracts.load import ContractError, read_contract
 from onebudget.contracts.model import Contract
 from onebudget.contracts.periods import WRITTEN, Period, parse_period
-from onebudget.contracts.statement import PaymentError, Statement, as_data, pay, rows
+from onebudget.contracts.statement import PaymentError, Statement, as_data, rows, statements
 from onebudget.io.excel import write_sheets
 from onebudget.io.problems import Problem
 from onebudget.io.tables import TableError
@@ -63,13 +63,14 @@ def pay_command(
     as_json: bool = typer.Option(False, "--json", help="Print the statement as JSON."),
     out: Path | None = typer.Option(None, "--out", help="Write the statement (.xlsx)."),
 ) -> None:
-    """A period's payment statement: each step with its inputs, rule and amount, and the
-    total (the sum of the steps). Any problem (a figure missing, a period outside the term)
-    is named, exit 2."""
+    """A period's payment statement, one per provider paid (each alliance member, a prime
+    and its subcontractors): each step with its inputs, rule and amount, and the total (the
+    sum of the steps). Any problem (a figure missing, a period outside the term) is named,
+    exit 2."""
     found = _contract(contract)
     when = _period(period)
     try:
-        statement = pay(found, when, read_inputs(inputs, when))
+        found_statements = statements(found, when, read_inputs(inputs, when))
     except (InputsError, PaymentError) as error:
         raise _fail(error.source, error.problems) from None
     except (TableError, OSError) as error:
@@ -77,11 +78,16 @@ def pay_command(
     if out is not None:
         if out.suffix.lower() != ".xlsx":
             raise _fail(str(out), error=f"{out}: a statement is written to a .xlsx file")
-        write_sheets(out, {"Statement": rows(statement)})
+        sheets = {"Statement": rows(found_statements[0])}
+        if len(found_statements) > 1:  # a sheet for each provider, named by its code
+            sheets = {s.provider.code: rows(s) for s in found_statements}
+        write_sheets(out, sheets)
     if as_json:
-        typer.echo(json.dumps(as_data(statement), indent=2, ensure_ascii=False))
+        data = [as_data(s) for s in found_statements]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
         return
-    _print(statement)
+    for statement in found_statements:
+        _print(statement)
 
 
 def _period(text: str) -> Period:

@@ -8,6 +8,14 @@ contract names it):
   without a unit price);
 - ``population``: heads in a segment of the registered or resident population.
 
+An outcome-based or alliance contract also reads, by line:
+
+- ``result``: an indicator's result for the period, by the outcomes engine's indicator id
+  (``falls-65-plus``) or a per-unit outcome's name, with ``lower`` and ``upper``, its 95%
+  interval as the outcomes engine gives it (needed only where a change must be significant);
+- ``actual_cost``: the period's actual cost in pounds, for a shared saving or an alliance,
+  its line the contract's id (so one file may hold the costs of several contracts).
+
 A file holds any number of periods; the period paid is picked out. As CSV or XLSX, one row per
 figure with the columns ``period, input, line, figure``::
 
@@ -15,6 +23,10 @@ figure with the columns ``period, input, line, figure``::
     2025-Q1,volume,first-outpatient,1200
     2025-Q1,population,65-plus,8000
     2025-Q1,value,elective,2600000.00
+    2025-Q1,result,falls-65-plus,1850
+    2025-Q1,lower,falls-65-plus,1790.5
+    2025-Q1,upper,falls-65-plus,1910.5
+    2025-Q1,actual_cost,C-FERN-2025-ALLIANCE,950000.00
 
 As YAML, a mapping of period to input to line to figure::
 
@@ -22,6 +34,10 @@ As YAML, a mapping of period to input to line to figure::
       volume: {first-outpatient: 1200}
       population: {65-plus: 8000}
       value: {elective: 2600000.00}
+      result: {falls-65-plus: 1850}
+      lower: {falls-65-plus: 1790.5}
+      upper: {falls-65-plus: 1910.5}
+      actual_cost: {C-FERN-2025-ALLIANCE: 950000.00}
 
 Every problem (an unknown input, a figure that is not a number, a line given twice) is named
 with its row or path; a figure the contract needs and the file lacks is named by ``pay``.
@@ -43,9 +59,16 @@ from onebudget.io.tables import read_table
 from onebudget.money import MoneyError, exact
 
 Input = Literal["volume", "value", "population"]
-INPUTS: tuple[Input, ...] = get_args(Input)
+Outcome = Literal["result", "lower", "upper", "actual_cost"]
+INPUTS: tuple[Input | Outcome, ...] = get_args(Input) + get_args(Outcome)
 COLUMNS = ("period", "input", "line", "figure")
 MEANING = {"volume": "units of activity", "value": "activity at unit price", "population": "heads"}
+MEANING |= {
+    "result": "an indicator's or outcome's result",
+    "lower": "the lower end of a result's 95% interval",
+    "upper": "the upper end of a result's 95% interval",
+    "actual_cost": "the actual cost in pounds",
+}
 
 
 class InputsError(ProblemsError):
@@ -59,6 +82,10 @@ class Inputs:
     volume: Mapping[str, Decimal] = field(default_factory=dict)
     value: Mapping[str, Decimal] = field(default_factory=dict)
     population: Mapping[str, Decimal] = field(default_factory=dict)
+    result: Mapping[str, Decimal] = field(default_factory=dict)
+    lower: Mapping[str, Decimal] = field(default_factory=dict)
+    upper: Mapping[str, Decimal] = field(default_factory=dict)
+    actual_cost: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 class Given:
@@ -70,13 +97,18 @@ class Given:
         self.inputs = inputs
         self.problems: list[Problem] = []
 
-    def figure(self, kind: Input, line: str, needed_by: str) -> Decimal:
+    def figure(self, kind: Input | Outcome, line: str, needed_by: str) -> Decimal:
         found = getattr(self.inputs, kind).get(line)
         if found is None:
             rule = f"the period's {kind} ({MEANING[kind]}) for {line} is needed by {needed_by}"
             self.problems.append(Problem(path=f"inputs.{kind}.{line}", value=None, rule=rule))
             return Decimal(0)
         return Decimal(found)
+
+    def optional(self, kind: Input | Outcome, line: str) -> Decimal | None:
+        """A figure the contract reads if given (a result's interval), else None."""
+        found = getattr(self.inputs, kind).get(line)
+        return None if found is None else Decimal(found)
 
 
 def read_inputs(path: Path, period: Period) -> Inputs:
@@ -159,7 +191,7 @@ def _problem(kind: Any, name: Any, value: Any) -> tuple[Any, str] | None:
 
 
 def _read(kind: str, value: Any) -> Decimal:
-    if kind != "value":
+    if kind not in ("value", "actual_cost"):
         return number(value)
     try:
         found = exact(value)

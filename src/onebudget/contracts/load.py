@@ -22,8 +22,15 @@ from onebudget.contracts.model import (
     Capitation,
     Contract,
 )
+from onebudget.contracts.model_outcomes import Alliance, OutcomeBased, PrimeProvider
+from onebudget.contracts.outcome_contracts import term_problems
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
+
+# The kinds of a nested union (a prime's or subcontract's mechanism, an outcome gradient),
+# which pydantic puts in a problem's path after the field's name
+NESTED = {"prime_mechanism": ONE_PROVIDER, "mechanism": ONE_PROVIDER}
+NESTED |= {"gradient": frozenset({"linear", "stepped"})}
 
 
 class ContractError(ProblemsError):
@@ -63,7 +70,10 @@ def _in_file(problem: Problem) -> Problem:
     ``mechanism.cap``."""
     parts = problem.path.split(".")
     if len(parts) > 1 and parts[0] == "mechanism":
-        return problem.model_copy(update={"path": ".".join(["mechanism", *parts[2:]])})
+        parts = ["mechanism", *parts[2:]]
+        # and a nested mechanism's kind: mechanism.prime_mechanism.block.annual
+        parts = [p for i, p in enumerate(parts) if i < 2 or p not in NESTED.get(parts[i - 1], ())]
+        return problem.model_copy(update={"path": ".".join(parts)})
     return problem
 
 
@@ -94,6 +104,66 @@ def check(contract: Contract) -> list[Problem]:
         problems += _once(names, "mechanism.segments", "segment")
     if isinstance(mechanism, AlignedPayment):
         problems += _once([v.line for v in mechanism.variable], "mechanism.variable", "line")
+    if isinstance(mechanism, OutcomeBased):
+        problems += _outcome_based(contract, mechanism)
+    if isinstance(mechanism, Alliance):
+        problems += _alliance(contract, mechanism)
+    if isinstance(mechanism, PrimeProvider):
+        problems += _prime(contract, mechanism)
+    return problems + term_problems(contract)
+
+
+def _outcome_based(contract: Contract, mechanism: OutcomeBased) -> list[Problem]:
+    """One provider (each indicator or outcome named once is the engine's rule)."""
+    if len(contract.providers) == 1:
+        return []
+    codes = [p.code for p in contract.providers]
+    rule = f"the {mechanism.kind} mechanism pays one provider"
+    return [Problem(path="providers", value=codes, rule=rule)]
+
+
+def _alliance(contract: Contract, mechanism: Alliance) -> list[Problem]:
+    """Every member a provider of the contract, and every provider a member (each member
+    named once is the engine's rule)."""
+    providers = [p.code for p in contract.providers]
+    members = [m.provider for m in mechanism.members]
+    problems = []
+    rule = f"a provider of the contract: one of {', '.join(providers)}"
+    for i, code in enumerate(members):
+        if code not in providers:
+            path = f"mechanism.members.{i}.provider"
+            problems.append(Problem(path=path, value=code, rule=rule))
+    for i, code in enumerate(providers):
+        if code not in members:
+            rule = "a member of the alliance: each provider shares its gain and pain"
+            problems.append(Problem(path=f"providers.{i}.code", value=code, rule=rule))
+    return problems
+
+
+def _prime(contract: Contract, mechanism: PrimeProvider) -> list[Problem]:
+    """The prime and each subcontractor a provider of the contract, each once; every
+    provider one of them; each subcontract paid one way."""
+    providers = [p.code for p in contract.providers]
+    paid = [mechanism.prime, *(s.provider for s in mechanism.subcontracts)]
+    rule = f"a provider of the contract: one of {', '.join(providers)}"
+    problems = []
+    if mechanism.prime not in providers:
+        problems.append(Problem(path="mechanism.prime", value=mechanism.prime, rule=rule))
+    for i, sub in enumerate(mechanism.subcontracts):
+        path = f"mechanism.subcontracts.{i}"
+        if sub.provider not in providers:
+            problems.append(Problem(path=f"{path}.provider", value=sub.provider, rule=rule))
+        elif sub.provider in paid[: i + 1]:
+            once = "each subcontractor appears once, and is not the prime"
+            problems.append(Problem(path=f"{path}.provider", value=sub.provider, rule=once))
+        ways = [w for w in ("fixed", "share_percent", "mechanism") if getattr(sub, w) is not None]
+        if len(ways) != 1:
+            how = "exactly one of fixed, share_percent or mechanism (the subcontract's pay)"
+            problems.append(Problem(path=path, value=ways, rule=how))
+    for i, code in enumerate(providers):
+        if code not in paid:
+            why = "the prime or a subcontractor: the contract pays every provider"
+            problems.append(Problem(path=f"providers.{i}.code", value=code, rule=why))
     return problems
 
 

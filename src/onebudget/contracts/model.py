@@ -9,207 +9,93 @@ out of order, a floor above the cap) by ``load.check``, so each is named at its 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, Field
 
+from onebudget.contracts.fields import (
+    CommissionerCode,
+    Id,
+    Name,
+    OdsCode,
+    Pounds,
+    Step,
+    Strict,
+    figure,
+    number,
+    pounds,
+    printable,
+)
+from onebudget.contracts.mechanisms import (
+    Activity,
+    ActivityLine,
+    AlignedLine,
+    AlignedPayment,
+    Band,
+    Block,
+    Capitation,
+    Segment,
+)
+from onebudget.contracts.model_outcomes import Alliance, OutcomeBased, PrimeProvider
 from onebudget.contracts.periods import Frequency
-from onebudget.money import MoneyError, exact
 
-SIX_PLACES = Decimal("0.000001")
-MOST = Decimal(10**9)  # the most units, heads or weight a figure may be: a billion
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _pounds(value: object) -> Decimal:
-    """Whole pence, 0 or more: prices, rates and values are amounts, never a fraction of a
-    penny (a rate per head that needs one is a weight on a whole-penny rate)."""
-    try:
-        found = exact(value)  # type: ignore[arg-type]
-    except (MoneyError, TypeError) as error:
-        rule = getattr(error, "rule", "an amount in pounds, e.g. 1234.56")
-        raise PydanticCustomError("money", "{rule}", {"rule": rule}) from None
-    if found < 0:
-        raise PydanticCustomError("money", "an amount of 0 or more", {})
-    return found
-
-
-def number(value: object, *, most: Decimal = MOST) -> Decimal:
-    """A count or weight: exact (never a float), 0 to ``most``, at most six decimal places
-    (a part of a bed day, a weighted head). ValueError with the rule otherwise."""
-    if isinstance(value, int | Decimal | str) and not isinstance(value, bool):
-        try:
-            found = Decimal(value.strip() if isinstance(value, str) else value)
-        except ArithmeticError:
-            found = Decimal("NaN")
-        if found.is_finite() and 0 <= found <= most and found == found.quantize(SIX_PLACES):
-            return found.copy_abs()  # -0 is 0
-    raise ValueError(f"a number from 0 to {most:,}, at most six decimal places, e.g. 1200")
+__all__ = [
+    "ONE_PROVIDER",
+    "Activity",
+    "ActivityLine",
+    "AlignedLine",
+    "AlignedPayment",
+    "Alliance",
+    "Band",
+    "Block",
+    "Capitation",
+    "Commissioner",
+    "Contract",
+    "Funding",
+    "Mechanism",
+    "OutcomeBased",
+    "Party",
+    "PrimeProvider",
+    "Segment",
+    "Step",
+    "Term",
+    "figure",
+    "number",
+    "pounds",
+]  # fmt: skip
 
 
-def _number(value: object) -> Decimal:
-    try:
-        return number(value)
-    except ValueError as error:
-        raise PydanticCustomError("number", str(error), {}) from None
-
-
-def _percent(value: object) -> Decimal:
-    try:
-        return number(value, most=Decimal(100))
-    except ValueError:
-        raise PydanticCustomError("percent", "a percentage from 0 to 100, e.g. 50", {}) from None
-
-
-def _pattern(regex: str, rule: str) -> AfterValidator:
-    compiled = re.compile(regex, re.ASCII)
-
-    def check(text: str) -> str:
-        if not compiled.fullmatch(text):
-            raise ValueError(rule)
-        return text
-
-    return AfterValidator(check)
-
-
-def _printable(text: str) -> str:
-    if not text.isprintable():
-        raise ValueError("text without control characters (tabs, new lines, NUL)")
-    return text
-
-
-Pounds = Annotated[Decimal, BeforeValidator(_pounds)]
-Number = Annotated[Decimal, BeforeValidator(_number)]
-Percent = Annotated[Decimal, BeforeValidator(_percent)]
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_printable)]
-ODS = "an ODS code: 3 to 8 upper-case letters or digits, e.g. ZZC01"
-OdsCode = Annotated[str, _pattern(r"[A-Z0-9]{3,8}", ODS)]
-# A council commissions by its GSS code (as onebudget.organisations has councils), an ICB by
-# its ODS code
-CommissionerCode = Annotated[
-    str, _pattern(r"[A-Z0-9]{3,8}|E(06|07|08|09|10)\d{6}", f"{ODS}, or a council's GSS code")
-]
-Id = Annotated[
-    str,
-    _pattern(
-        r"[A-Za-z0-9][A-Za-z0-9 ._/-]{0,59}",
-        "an id starts with a letter or digit and has at most 60 letters, digits, spaces or "
-        "- _ . /, e.g. C-FERN-2025-01",
-    ),
-]
-# An activity line or population segment, as the inputs file names it
-LineName = Annotated[
-    str,
-    _pattern(
-        r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}",
-        "a line starts with a letter or digit and has at most 40 letters, digits or . _ + -, "
-        "e.g. first-outpatient",
-    ),
-]
-
-
-class Party(_Strict):
+class Party(Strict):
     code: OdsCode
     name: Name
 
 
-class Commissioner(_Strict):
+class Commissioner(Strict):
     code: CommissionerCode
     name: Name
 
 
-class Term(_Strict):
+class Term(Strict):
     start: date
     end: date  # the last day of the contract
 
 
-class Funding(_Strict):
+class Funding(Strict):
     """The pooled fund (its agreement's id) and scheme whose money pays the contract."""
 
     fund: Id
-    scheme: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_printable)]
+    scheme: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(printable)]
 
 
-class Block(_Strict):
-    """A fixed sum a year, paid in equal instalments."""
-
-    kind: Literal["block"]
-    annual: Pounds
-
-
-class Band(_Strict):
-    """Units above ``above`` in the period are paid at ``price`` (until the next band)."""
-
-    above: Number
-    price: Pounds
-
-
-class ActivityLine(_Strict):
-    line: LineName
-    price: Pounds  # per unit, up to the first band's threshold
-    bands: tuple[Band, ...] = ()
-
-
-class Activity(_Strict):
-    """Price × volume per line, with marginal bands; the period's whole payment capped and
-    floored when the contract says so."""
-
-    kind: Literal["activity"]
-    lines: tuple[ActivityLine, ...] = Field(min_length=1)
-    cap: Pounds | None = None  # the most paid in a period
-    floor: Pounds | None = None  # the least paid in a period
-
-
-class Segment(_Strict):
-    segment: LineName
-    weight: Number = Decimal(1)
-
-
-class Capitation(_Strict):
-    """A rate per head a year of a registered or resident population, weighted by segment."""
-
-    kind: Literal["capitation"]
-    population: Literal["registered", "resident"]
-    rate: Pounds
-    segments: tuple[Segment, ...] = (Segment(segment="all"),)
-
-
-class AlignedLine(_Strict):
-    """A variable element: activity against an annual baseline valued at unit price. With
-    ``unit_price`` the period's input is a volume; without, its value at unit price."""
-
-    line: LineName
-    baseline: Pounds
-    share: Percent  # of unit price, for activity above the baseline (and below, by default)
-    share_below: Percent | None = None
-    unit_price: Pounds | None = None
-
-
-class AlignedPayment(_Strict):
-    """NHS Payment Scheme aligned payment and incentive: a fixed element and variable ones."""
-
-    kind: Literal["aligned_payment"]
-    fixed: Pounds
-    variable: tuple[AlignedLine, ...] = Field(min_length=1)
-
-
-# One line per kind: outcome_based, alliance and prime_provider join here
 Mechanism = Annotated[
-    Block | Activity | Capitation | AlignedPayment,
+    Block | Activity | Capitation | AlignedPayment | OutcomeBased | Alliance | PrimeProvider,
     Field(discriminator="kind"),
 ]
 ONE_PROVIDER = frozenset({"block", "activity", "capitation", "aligned_payment"})
 
 
-class Contract(_Strict):
+class Contract(Strict):
     id: Id
     name: Name
     commissioners: tuple[Commissioner, ...] = Field(min_length=1)
@@ -219,24 +105,3 @@ class Contract(_Strict):
     funding: Funding | None = None
     periods: Frequency
     mechanism: Mechanism
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a payment: what it is, the figures it used (as words), the rule in words,
-    and its amount in exact pence."""
-
-    what: str
-    inputs: dict[str, str]
-    rule: str
-    amount: Decimal
-
-
-def pounds(value: Decimal) -> str:
-    """£1,234.56, or -£1,234.56."""
-    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
-
-
-def figure(value: Decimal) -> str:
-    """A count or weight as written: 1,200 or 2.5."""
-    return f"{value.normalize():,f}"

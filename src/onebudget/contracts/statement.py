@@ -14,22 +14,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from onebudget.contracts import activity, aligned, block, capitation
+from onebudget.contracts import activity, aligned, block, capitation, outcome_contracts
 from onebudget.contracts.inputs import Given, Inputs
-from onebudget.contracts.model import Contract, Party, Step
+from onebudget.contracts.model import ONE_PROVIDER, Contract, Party, Step
 from onebudget.contracts.periods import Period
 from onebudget.io.problems import Problem, ProblemsError
 from onebudget.money import ZERO, MoneyError
 
 # A kind's engine: (the mechanism, the period, its inputs) -> the steps of the payment
 Engine = Callable[[Any, Period, Given], list[Step]]
-ENGINES: dict[str, Engine] = {
+# A kind that pays several providers (or reads the contract's id): (the contract, the period,
+# its inputs) -> each provider's steps by code. ``ONE_PROVIDER`` kinds are the ``Engine``s.
+Several = Callable[[Contract, Period, Given], dict[str, list[Step]]]
+ENGINES: dict[str, Engine | Several] = {
     "block": block.steps,
     "activity": activity.steps,
     "capitation": capitation.steps,
     "aligned_payment": aligned.steps,
+    "outcome_based": outcome_contracts.outcome_based,
+    "alliance": outcome_contracts.alliance,
+    "prime_provider": lambda c, p, g: outcome_contracts.prime_provider(c, p, g, ENGINES),
 }
 
 
@@ -54,25 +60,40 @@ class Statement:
 
 
 def statements(contract: Contract, period: Period, inputs: Inputs) -> tuple[Statement, ...]:
-    """Each provider's statement for the period (one for the kinds that pay one provider)."""
-    return (pay(contract, period, inputs),)
+    """Each provider's statement for the period (one for the kinds that pay one provider),
+    in the order the contract lists its providers."""
+    worked = _worked(contract, period, inputs)
+    return tuple(_statement(contract, period, p, worked[p.code]) for p in contract.providers)
 
 
 def pay(
     contract: Contract, period: Period, inputs: Inputs, provider: str | None = None
 ) -> Statement:
-    """The statement for ``provider`` (by default the contract's only one) for ``period``,
+    """The statement for ``provider`` (by default the contract's first) for ``period``,
     or ``PaymentError`` naming every problem."""
+    codes = [p.code for p in contract.providers]
+    if provider is not None and provider not in codes:
+        problems = period_problems(contract, period)
+        rule = f"one of {', '.join(codes)}"
+        problems.append(Problem(path="provider", value=provider, rule=rule))
+        raise PaymentError(contract.id, problems)
+    paid = contract.providers[codes.index(provider) if provider is not None else 0]
+    return _statement(contract, period, paid, _worked(contract, period, inputs)[paid.code])
+
+
+def _worked(contract: Contract, period: Period, inputs: Inputs) -> dict[str, list[Step]]:
+    """Each provider's steps for the period, by code; ``PaymentError`` naming every problem."""
     problems = period_problems(contract, period)
-    paid = contract.providers[0]
-    if provider is not None and provider != paid.code:
-        codes = ", ".join(p.code for p in contract.providers)
-        problems.append(Problem(path="provider", value=provider, rule=f"one of {codes}"))
     if problems:
         raise PaymentError(contract.id, problems)
     given = Given(inputs)
+    kind = contract.mechanism.kind
     try:
-        steps = ENGINES[contract.mechanism.kind](contract.mechanism, period, given)
+        if kind in ONE_PROVIDER:
+            engine = cast(Engine, ENGINES[kind])
+            worked = {contract.providers[0].code: engine(contract.mechanism, period, given)}
+        else:
+            worked = cast(Several, ENGINES[kind])(contract, period, given)
     except MoneyError as error:
         rule = f"the payment cannot be held: {error.rule}"
         raise PaymentError(
@@ -80,6 +101,10 @@ def pay(
         ) from None
     if given.problems:
         raise PaymentError(contract.id, given.problems)
+    return worked
+
+
+def _statement(contract: Contract, period: Period, paid: Party, steps: list[Step]) -> Statement:
     commissioners = tuple(c.code for c in contract.commissioners)
     return Statement(contract.id, contract.name, period.label, paid, commissioners, tuple(steps))
 
