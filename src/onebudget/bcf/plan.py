@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -30,6 +29,8 @@ from pydantic_core import PydanticCustomError
 
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
+from onebudget.io.yamlio import lines as lines
+from onebudget.io.yamlio import with_lines as with_lines
 from onebudget.money import MoneyError, exact
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -217,33 +218,3 @@ def read_plan(path: Path) -> tuple[Plan, dict[str, int]]:
 
 def dump_plan(plan: Plan) -> str:
     return yamlio.dump(plan.model_dump(mode="python"))
-
-
-def lines(text: str) -> dict[str, int]:
-    """The line of every place in a YAML text that has loaded (so is safe to compose)."""
-    found: dict[str, int] = {}
-
-    def walk(node: yaml.Node, path: str) -> None:
-        found[path or "(file)"] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, f"{path}.{key.value}" if path else str(key.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{path}.{i}" if path else str(i))
-
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root, "")
-    return found
-
-
-def with_lines(problems: list[Problem], where: dict[str, int]) -> list[Problem]:
-    """Each problem with the line of its place, or of the nearest place around it."""
-    placed = []
-    for p in problems:
-        path = p.path
-        while path not in where and "." in path:
-            path = path.rsplit(".", 1)[0]
-        placed.append(p.model_copy(update={"line": where.get(path, p.line)}))
-    return placed

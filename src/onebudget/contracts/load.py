@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from onebudget.contracts.model import (
@@ -212,34 +210,5 @@ def _once(names: list[str], path: str, what: str) -> list[Problem]:
 
 
 def with_lines(problems: Iterable[Problem], text: str) -> list[Problem]:
-    """Each problem with the line of its place, or of the nearest place around it."""
-    where = lines(text)
-    placed = []
-    for p in problems:
-        path = p.path
-        while path not in where and "." in path:
-            path = path.rsplit(".", 1)[0]
-        placed.append(p.model_copy(update={"line": where.get(path, p.line)}))
-    return placed
-
-
-def lines(text: str) -> dict[str, int]:
-    """The line of every place in a YAML text that has loaded (so is safe to compose)."""
-    found: dict[str, int] = {}
-
-    def walk(node: Any, path: str) -> None:
-        found[path or "(file)"] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, f"{path}.{key.value}" if path else str(key.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{path}.{i}" if path else str(i))
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:  # not reached for a text yamlio has read; lines are a help
-        return found
-    if root is not None:
-        walk(root, "")
-    return found
+    """Each problem with the line of its place in ``text``, or of the nearest around it."""
+    return yamlio.with_lines(list(problems), yamlio.lines(text))

@@ -194,3 +194,37 @@ MoneyDumper.add_representer(str, _represent_text)
 
 def dump(data: Any) -> str:
     return yaml.dump(data, Dumper=MoneyDumper, sort_keys=False, allow_unicode=True, width=96)
+
+
+def lines(text: str) -> dict[str, int]:
+    """The line of every place in a YAML text (``schemes.2.spend`` -> 41), so a problem
+    found in the data it loaded to can be shown at its line; empty if it is not YAML."""
+    found: dict[str, int] = {}
+
+    def walk(node: Any, path: str) -> None:
+        found[path or "(file)"] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{path}.{i}" if path else str(i))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:  # lines are a help: a text that is not YAML has none
+        return found
+    if root is not None:
+        walk(root, "")
+    return found
+
+
+def with_lines(problems: list[Problem], where: dict[str, int]) -> list[Problem]:
+    """Each problem with the line of its place, or of the nearest place around it."""
+    placed = []
+    for p in problems:
+        path = p.path
+        while path not in where and "." in path:
+            path = path.rsplit(".", 1)[0]
+        placed.append(p.model_copy(update={"line": where.get(path, p.line)}))
+    return placed
