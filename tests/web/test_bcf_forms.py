@@ -41,9 +41,16 @@ def person(name: str) -> User:
     return User.objects.get(username=name)
 
 
+# The forms' writes go through the actions tested on both databases (test_bcf_plans): what is
+# tested here is the same on any database, so it runs once, on SQLite
+pytestmark = pytest.mark.once
+
+
 @pytest.fixture
-def first(db) -> PlanVersion:
-    """The demo plan, recorded as version 1 by the council's commissioner."""
+def first(db, settings) -> PlanVersion:
+    """The demo plan, recorded as version 1 by the council's commissioner (the demo users'
+    passwords hashed fast: nothing here signs in with one)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo_place()
     place = Place.objects.get(slug="fernmouth")
     sent = actions.PlanFile("fernmouth.yaml", text=TEXT)

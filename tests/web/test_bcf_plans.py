@@ -41,7 +41,9 @@ PAGE = BASE + "2025-26/"
 
 
 @pytest.fixture
-def place(db) -> Place:
+def place(db, settings) -> Place:
+    """The demo place; its users' passwords hashed fast (nothing here signs in with one)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     load_demo_place()
     return Place.objects.get(slug="fernmouth")
 
