@@ -72,6 +72,7 @@ def agree_and_sign(version) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_a_commissioner_records_a_plan_and_its_pages_show_it(client, place) -> None:
     client.force_login(person("commissioner"))
     response = upload(client, "fernmouth.yaml", TEXT.encode())
@@ -92,6 +93,7 @@ def test_a_commissioner_records_a_plan_and_its_pages_show_it(client, place) -> N
     assert AuditEvent.objects.filter(action="bcf.version_recorded").count() == 1
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_the_workbook_records_the_same_plan(client, place) -> None:
     client.force_login(person("commissioner"))
     workbook = plan_to_workbook(load_plan(TEXT))
@@ -103,6 +105,7 @@ def test_the_workbook_records_the_same_plan(client, place) -> None:
     assert download.content == workbook
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_a_bad_file_is_refused_with_every_problem_and_nothing_kept(client, place) -> None:
     client.force_login(person("commissioner"))
     broken = TEXT.replace("spend: 3400000.00", "spend: lots").replace("year: 2025/26", "year: 25")
@@ -118,6 +121,7 @@ def test_a_bad_file_is_refused_with_every_problem_and_nothing_kept(client, place
     assert not BcfPlan.objects.exists()
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_service_and_cli_report_the_same_problems(place, tmp_path: Path) -> None:
     text = short_of(TEXT, "1234.56")
     version = actions.record_version(
@@ -230,6 +234,7 @@ def test_the_fund_is_built_from_the_signed_off_plan_and_varied_by_the_next(place
     assert not fund_actions.needs_variation(plan)
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_the_api_reads_the_plan_as_the_pages_do(client, place) -> None:
     version = actions.record_version(
         by=person("commissioner"), place=place,
@@ -312,6 +317,7 @@ def test_only_a_signed_off_plan_has_returns_and_only_commissioners_record_them(
     assert client.get(PAGE + "returns/Q5/").status_code == 404
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_without_linked_data_an_actual_is_entered_and_marked_as_entered(client, place) -> None:
     version = spend_posted(place)  # the demo place here has no linked data
     client.force_login(person("commissioner"))
@@ -336,6 +342,7 @@ def test_without_linked_data_an_actual_is_entered_and_marked_as_entered(client, 
     assert [r[5] for r in carried] == [5150, ""]
 
 
+@pytest.mark.once  # pages and files: the same on any database
 def test_the_capacity_page_shows_each_month_and_where_capacity_falls_short(client, place) -> None:
     actions.record_version(
         by=person("commissioner"), place=place, sent=actions.PlanFile("p.yaml", text=TEXT)
