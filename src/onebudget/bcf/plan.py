@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from onebudget.io import yamlio
-from onebudget.io.problems import Problem, ProblemsError, validation_problems
+from onebudget.io.problems import ProblemsError, validation_problems
 from onebudget.io.yamlio import lines as lines
 from onebudget.io.yamlio import with_lines as with_lines
 from onebudget.money import MoneyError, exact
@@ -208,11 +208,7 @@ def load_plan(text: str, *, source: str = "plan.yaml") -> Plan:
 
 def read_plan(path: Path) -> tuple[Plan, dict[str, int]]:
     """The plan in a file and the line of each place in it (``schemes.2.spend`` -> 41)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
-        raise PlanError(str(path), [problem]) from None
+    text = yamlio.read_text(path, PlanError)
     return load_plan(text, source=str(path)), lines(text)
 
 

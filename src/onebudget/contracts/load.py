@@ -51,11 +51,7 @@ def load_contract(text: str, *, source: str = "contract.yaml") -> Contract:
 
 
 def read_contract(path: Path) -> Contract:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
-        raise ContractError(str(path), [problem]) from None
+    text = yamlio.read_text(path, ContractError)
     return load_contract(text, source=str(path))
 
 

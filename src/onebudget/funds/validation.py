@@ -48,11 +48,7 @@ def load_agreement(text: str, *, source: str = "agreement.yaml") -> Agreement:
 
 
 def read_agreement(path: Path) -> Agreement:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
-        raise AgreementError(str(path), [problem]) from None
+    text = yamlio.read_text(path, AgreementError)
     return load_agreement(text, source=str(path))
 
 

@@ -20,6 +20,7 @@ own validation and turns these problems into its own error.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -228,3 +229,13 @@ def with_lines(problems: list[Problem], where: dict[str, int]) -> list[Problem]:
             path = path.rsplit(".", 1)[0]
         placed.append(p.model_copy(update={"line": where.get(path, p.line)}))
     return placed
+
+
+def read_text(path: Path, error: type[ProblemsError]) -> str:
+    """A YAML file's text, or ``error`` naming the file if it is not UTF-8 (a YAML file is
+    text; reading it with replacement characters would load something else)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problem = Problem(path="(file)", value=None, rule="not UTF-8 text: a YAML file is text")
+        raise error(str(path), [problem]) from None

@@ -30,7 +30,7 @@ from onebudget_web.bcf.returns_data import (
     draft_return,
 )
 from onebudget_web.bcf.step_views import said_of
-from onebudget_web.core.downloads import XLSX
+from onebudget_web.core.downloads import workbook_response
 from onebudget_web.core.error_summary import problems as summary_of
 from onebudget_web.places.selectors import get_place_for
 
@@ -52,12 +52,6 @@ def place_bcf_returns(request: SignedInRequest, slug: str, year: str) -> HttpRes
     context: dict[str, Any] = {"place": plan.place, "plan": plan, "version": version}
     context |= {"periods": periods, "latest": True}
     return render(request, "bcf/returns.html", context)
-
-
-def _workbook(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,7 +79,7 @@ def place_bcf_return(request: SignedInRequest, slug: str, year: str, period: str
     found = draft_return(plan, version, which, narrative)
     if request.GET.get("format") == "xlsx":
         name = f"bcf-return-{plan.place.slug}-{plan.slug}-{which}"
-        return _workbook(return_to_workbook(found), name)
+        return workbook_response(name, return_to_workbook(found))
     context = _return_page(request, plan, version, which, found) | {
         "metrics": _metric_forms(found, narrative, errors),
         "summary": summary_of(errors) + summary_of({"": said}),
@@ -182,4 +176,4 @@ def place_bcf_return_file(
     plan, _ = _plan(request, slug, year)
     kept = get_object_or_404(plan.returns, period=period, pk=pk)
     name = f"bcf-return-{plan.place.slug}-{plan.slug}-{period}-recorded-{kept.pk}"
-    return _workbook(bytes(kept.workbook), name)
+    return workbook_response(name, bytes(kept.workbook))

@@ -21,7 +21,7 @@ from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.bcf import actions, fund_actions, presenters, selectors
 from onebudget_web.bcf.metric_data import metric_data
 from onebudget_web.bcf.models import BcfPlan, PlanVersion
-from onebudget_web.core.downloads import XLSX
+from onebudget_web.core.downloads import workbook_response
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for, partners_for
 
@@ -154,10 +154,7 @@ def place_bcf_download(request: SignedInRequest, slug: str, year: str, kind: str
     version, name = context["version"], f"bcf-plan-{context['place'].slug}-{year}"
     name += f"-v{version.number}"
     if kind == "xlsx":
-        data = plan_to_workbook(context["found"].plan)
-        response = HttpResponse(data, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return workbook_response(name, plan_to_workbook(context["found"].plan))
     text = version.text or dump_plan(context["found"].plan)
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
