@@ -11,6 +11,8 @@ from onebudget_web.bcf import form_views as bcf_forms
 from onebudget_web.bcf import return_views as bcf_returns
 from onebudget_web.bcf import step_views as bcf_steps
 from onebudget_web.bcf import views as bcf
+from onebudget_web.contracts import statement_views as statements
+from onebudget_web.contracts import views as contracts
 from onebudget_web.core import views as core
 from onebudget_web.funds import views as funds
 from onebudget_web.places import views as places
@@ -186,6 +188,52 @@ urlpatterns = [
         "places/<slug:slug>/better-care-fund/<slug:year>/returns/<slug:period>/<int:pk>.xlsx",
         bcf_returns.place_bcf_return_file,
         name="place_bcf_return_file",
+    ),
+    path("places/<slug:slug>/contracts/", contracts.place_contracts, name="place_contracts"),
+    path(
+        "places/<slug:slug>/contracts/record/",
+        contracts.place_contract_record,
+        name="place_contract_record",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/",
+        contracts.place_contract,
+        name="place_contract",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/versions/<int:number>.yaml",
+        contracts.place_contract_file,
+        name="place_contract_file",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/new/",
+        statements.contract_statements_new,
+        name="contract_statements_new",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/<slug:period>/post/",
+        statements.contract_statements_post,
+        name="contract_statements_post",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/<slug:period>/<slug:provider>/",
+        statements.contract_statement,
+        name="contract_statement",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/<slug:period>/<slug:provider>/statement.xlsx",
+        statements.contract_statement_file,
+        name="contract_statement_file",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/<slug:period>/<slug:provider>/dispute/",
+        statements.contract_dispute,
+        name="contract_dispute",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/statements/<slug:period>/<slug:provider>/disputes/<int:pk>/",
+        statements.contract_dispute_decide,
+        name="contract_dispute_decide",
     ),
     path("funds/<slug:code>/", funds.fund_detail, name="fund"),
     path("funds/<slug:code>/agreement.yaml", funds.fund_agreement, name="fund_agreement"),

@@ -22,6 +22,8 @@ from onebudget_web.accounts import actions as accounts
 from onebudget_web.accounts import waivers
 from onebudget_web.allocation import actions as allocation
 from onebudget_web.bcf import actions as bcf
+from onebudget_web.contracts import actions as contracts
+from onebudget_web.contracts import statement_actions
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping, corrections, settlements
 from onebudget_web.places import actions as places
@@ -87,6 +89,7 @@ class World:
     reversal: dict[str, int] = field(default_factory=dict)
     saved_place: dict[str, int] = field(default_factory=dict)
     session_json: dict[str, bytes] = field(default_factory=dict)
+    contract: dict[str, int] = field(default_factory=dict)  # its pk: a block contract
 
     def code(self, org: str) -> str:
         return ORGANISATIONS[org][0]
@@ -134,6 +137,7 @@ def build_world(data: Path) -> World:
         _spend(world, side)
         _allocation(world, side)
         _bcf(world, side)
+        _contract(world, side)
         _waiver(world, HOST[side])
     _tokens(world)
     return world
@@ -189,6 +193,32 @@ def _bcf(world: World, side: str) -> None:
     by = world.people[(HOST[side], Role.COMMISSIONER)]
     sent = bcf.PlanFile("plan.yaml", text=bcf_plan(world, side))
     bcf.record_version(by=by, place=world.places[side], sent=sent)
+
+
+def contract_text(world: World, side: str, annual: str = "12000.00") -> str:
+    """A block contract between the side's council and a provider not in the service, paid
+    from scheme A of the side's pooled fund."""
+    council = HOST[side]
+    return (
+        f"id: C-{WORD[side].upper()}-BLOCK\nname: {PLACES[side][1]} day services\n"
+        f"commissioners:\n- {{code: {world.code(council)}, name: {ORGANISATIONS[council][1]}}}\n"
+        f"providers:\n- {{code: ZZW0{side.upper()}, name: {PLACES[side][1]} Day Care Ltd}}\n"
+        f"term: {{start: 2025-04-01, end: 2026-03-31}}\nannual_value: {annual}\n"
+        f"funding: {{fund: {FUNDS[side][0]}, scheme: A}}\nperiods: quarterly\n"
+        f"mechanism: {{kind: block, annual: {annual}}}\n"
+    )
+
+
+def _contract(world: World, side: str) -> None:
+    """The contract, its first quarter's statement worked out (not yet posted)."""
+    by = world.people[(HOST[side], Role.COMMISSIONER)]
+    sent = contracts.ContractFile("contract.yaml", contract_text(world, side))
+    version = contracts.record_contract(by=by, place=world.places[side], sent=sent)
+    inputs = statement_actions.InputsFile("inputs.yaml", b"2025-Q1: {volume: {}}\n")
+    statement_actions.work_statements(
+        by=by, contract=version.contract, period="2025-Q1", sent=inputs
+    )
+    world.contract[side] = version.contract.pk
 
 
 def _fund(world: World, side: str) -> None:

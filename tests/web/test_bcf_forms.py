@@ -47,10 +47,8 @@ pytestmark = pytest.mark.once
 
 
 @pytest.fixture
-def first(db, settings) -> PlanVersion:
-    """The demo plan, recorded as version 1 by the council's commissioner (the demo users'
-    passwords hashed fast: nothing here signs in with one)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def first(db) -> PlanVersion:
+    """The demo plan, recorded as version 1 by the council's commissioner."""
     load_demo_place()
     place = Place.objects.get(slug="fernmouth")
     sent = actions.PlanFile("fernmouth.yaml", text=TEXT)

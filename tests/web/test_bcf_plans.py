@@ -41,9 +41,8 @@ PAGE = BASE + "2025-26/"
 
 
 @pytest.fixture
-def place(db, settings) -> Place:
-    """The demo place; its users' passwords hashed fast (nothing here signs in with one)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def place(db) -> Place:
+    """The demo place."""
     load_demo_place()
     return Place.objects.get(slug="fernmouth")
 

@@ -39,6 +39,7 @@ from tests.web.route_walk_world import (
     bcf_plan,
     budget,
     build_world,
+    contract_text,
     ledger_for,
     mapping_for,
     secrets_of,
@@ -426,6 +427,58 @@ BCF_FORM_ROUTES = (
 )  # fmt: skip
 
 
+def contract_pages(w: World, side: str) -> dict[str, list[Call]]:
+    """A place's contracts: anyone of the place reads them (both partners commission, so
+    see all). A version or a period's statements are recorded by a commissioner of the
+    contract's commissioner (the host council), anyone's refusal changing nothing; posting
+    to the fund is its host's pool manager's. No one here is the provider, so a dispute is
+    refused to all (403), and there is none to decide (404)."""
+    seen, host = PARTNERS[side], {HOST[side]}
+    base = f"/places/{w.slug(side)}/contracts/"
+    page, period = f"{base}{w.contract[side]}/", f"{base}{w.contract[side]}/statements/2025-Q1/"
+    statement = f"{period}ZZW0{side.upper()}/"
+    changed = ("contract.yaml", contract_text(w, side, annual="12400.00").encode())
+    inputs = ("inputs.yaml", b"2025-Q9: {volume: {}}\n")
+    nobody = need(P.VIEW, frozenset())
+    return {
+        "place_contracts": [get(base, seen)],
+        "place_contract_record": [
+            get(f"{base}record/", seen),
+            post(f"{base}record/", seen, need(P.COMMISSION, seen), need(P.COMMISSION, host),
+                 files={"file": changed}),
+            post(f"{base}record/", seen, need(P.COMMISSION, seen), ok=400,
+                 files={"file": NOT_UTF8}),
+        ],
+        "place_contract": [get(page, seen), get(f"{base}999999/", seen, ok=404)],
+        "place_contract_file": [
+            get(f"{page}versions/1.yaml", seen), get(f"{page}versions/99.yaml", seen, ok=404),
+        ],
+        "contract_statements_new": [
+            get(f"{page}statements/new/", seen),
+            post(f"{page}statements/new/", seen, need(P.COMMISSION, host), ok=400,
+                 data={"period": "2025-Q9"}, files={"file": inputs}),
+        ],
+        "contract_statements_post": [post(f"{period}post/", seen, need(P.POST_TO_POOL, host))],
+        "contract_statement": [get(statement, seen), get(f"{period}ZZQ99/", seen, ok=404)],
+        "contract_statement_file": [get(f"{statement}statement.xlsx", seen)],
+        "contract_dispute": [
+            get(statement + "dispute/", seen),
+            post(statement + "dispute/", seen, nobody, data={"step": "0", "reason": "Walk"}),
+        ],
+        "contract_dispute_decide": [
+            get(f"{statement}disputes/1/", seen, ok=404),
+            post(f"{statement}disputes/1/", seen, ok=404, data={"upheld": "yes"}),
+        ],
+    }  # fmt: skip
+
+
+CONTRACT_ROUTES = (
+    "place_contracts", "place_contract_record", "place_contract", "place_contract_file",
+    "contract_statements_new", "contract_statements_post", "contract_statement",
+    "contract_statement_file", "contract_dispute", "contract_dispute_decide",
+)  # fmt: skip
+
+
 def bcf_route(name: str) -> Callable[[World], list[Call]]:
     return per_side(lambda w, s: (bcf_pages(w, s) | bcf_form_pages(w, s))[name])
 
@@ -610,6 +663,7 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     ),
     **{name: bcf_route(name) for name in BCF_ROUTES},
     **{name: bcf_route(name) for name in BCF_FORM_ROUTES},
+    **{name: per_side(lambda w, s, n=name: contract_pages(w, s)[n]) for name in CONTRACT_ROUTES},
     "api:api-root": lambda w: [  # ninja's root only names the docs: 404 for anyone
         Call(m, "/api/", ok=404, anonymous=404, api=True) for m in ("GET", "HEAD", "POST")
     ],
@@ -676,14 +730,11 @@ def sign_in(client, user) -> None:
 
 
 @pytest.fixture
-def walker(client, world: World, monkeypatch: pytest.MonkeyPatch, settings):
+def walker(client, world: World, monkeypatch: pytest.MonkeyPatch):
     """``walk`` over the given routes (all by default), as every viewer. Thousands of 4xx
-    are expected, so Django's warning for each is not logged (a 5xx still is). Passwords
-    are hashed with a fast hasher: a failed sign-in and a wrong old password each hash once
-    (Django's guard against timing), which with Argon2 was a fifth of the walk."""
+    are expected, so Django's warning for each is not logged (a 5xx still is)."""
     for name in ("django.request", "django.security", "axes"):
         monkeypatch.setattr(logging.getLogger(name), "level", logging.ERROR)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     def run(routes: dict | None = None):
         return walk(client, world, routes if routes is not None else ROUTES, sign_in)

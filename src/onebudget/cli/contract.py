@@ -1,4 +1,5 @@
-"""``onebudget contract``: check a provider contract, and work out a period's statement."""
+"""``onebudget contract``: check a provider contract, work out a period's statement, and model
+its payments under scenarios."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from onebudget.cli.progress import steps
+from onebudget.contracts import modelling_chart as shown
 from onebudget.contracts.inputs import InputsError, read_inputs
 from onebudget.contracts.load import ContractError, read_contract
 from onebudget.contracts.model import Contract
+from onebudget.contracts.modelling import Modelled, model
+from onebudget.contracts.modelling_load import Scenarios, ScenariosError, read_scenarios
 from onebudget.contracts.periods import WRITTEN, Period, parse_period
 from onebudget.contracts.statement import PaymentError, Statement, as_data, rows, statements
 from onebudget.io.excel import write_sheets
@@ -24,6 +29,9 @@ app = typer.Typer(help="Provider contracts and their payments.", no_args_is_help
 console = Console()
 err = Console(stderr=True)
 CONTRACT = typer.Option(..., "--contract", help="The contract, as YAML.")
+PERIOD = typer.Option(..., "--period", help="2025-Q1 (April-June 2025) or 2025-04.")
+CHARTS = (".svg", ".png", ".html")
+MANY_RUNS = 500  # a progress bar from this many drawn runs
 
 
 def _fail(source: str, problems: list[Problem] | None = None, error: str = "") -> typer.Exit:
@@ -58,7 +66,7 @@ def check(contract: Path = CONTRACT) -> None:
 @app.command("pay")
 def pay_command(
     contract: Path = CONTRACT,
-    period: str = typer.Option(..., "--period", help="2025-Q1 (April-June 2025) or 2025-04."),
+    period: str = PERIOD,
     inputs: Path = typer.Option(..., "--inputs", help="The period's figures: YAML, CSV or XLSX."),
     as_json: bool = typer.Option(False, "--json", help="Print the statement as JSON."),
     out: Path | None = typer.Option(None, "--out", help="Write the statement (.xlsx)."),
@@ -111,3 +119,87 @@ def _print(statement: Statement) -> None:
     for r in rows(statement):
         table.add_row(Text(r["step"]), Text(r["inputs"]), Text(r["rule"]), f"{r['amount']:,.2f}")
     console.print(table)
+
+
+@app.command("model")
+def model_command(
+    contract: Path = CONTRACT,
+    period: str = PERIOD,
+    scenarios: Path = typer.Option(..., "--scenarios", help="The scenarios, as YAML."),
+    as_json: bool = typer.Option(False, "--json", help="Print the model as JSON."),
+    out: Path | None = typer.Option(None, "--out", help="Write the model (.xlsx)."),
+    chart: Path | None = typer.Option(None, "--chart", help="Draw it (.svg, .png or .html)."),
+) -> None:
+    """The period's payments under each scenario (and a distribution's drawn runs): each
+    provider's, the commissioners' exposure (the most they pay, and the range), and who
+    bears a swing in cost. Any problem (a figure a scenario lacks, a bad range) is named,
+    exit 2."""
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise _fail(str(out), error=f"{out}: a model is written to a .xlsx file")
+    if chart is not None and chart.suffix.lower() not in CHARTS:
+        raise _fail(str(chart), error=f"{chart}: a chart is drawn to a .svg, .png or .html file")
+    found, when = _contract(contract), _period(period)
+    try:
+        modelled = _modelled(found, when, read_scenarios(scenarios))
+    except (ScenariosError, PaymentError) as error:
+        raise _fail(error.source, error.problems) from None
+    except OSError as error:
+        raise _fail(
+            str(scenarios), error=f"{scenarios}: cannot be read: {error.strerror}"
+        ) from None
+    if out is not None:
+        write_sheets(out, shown.sheets(modelled))
+    if chart is not None:
+        _draw(chart, modelled)
+    if as_json:
+        typer.echo(json.dumps(shown.as_data(modelled), indent=2, ensure_ascii=False))
+        return
+    _print_model(modelled)
+
+
+def _modelled(contract: Contract, period: Period, scenarios: Scenarios) -> Modelled:
+    """The model, with a progress bar (on stderr, so --json stays clean) for many runs."""
+    runs = scenarios.distribution.runs if scenarios.distribution else 0
+    if runs < MANY_RUNS:
+        return model(contract, period, scenarios)
+    with steps(err, label_width=12) as bar:
+        task = bar.add_task("drawn runs", total=runs)
+        return model(contract, period, scenarios, lambda done: bar.update(task, completed=done))
+
+
+def _draw(path: Path, modelled: Modelled) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        path.write_bytes(shown.chart_png(modelled))
+    else:
+        draw = shown.chart_svg if suffix == ".svg" else shown.chart_html
+        path.write_text(draw(modelled), encoding="utf-8")
+
+
+def _print_model(modelled: Modelled) -> None:
+    """Scenarios (and the runs' statistics) by provider, then the exposure and the risk.
+    Cells are text, not markup."""
+    title = f"{modelled.contract_name} ({modelled.contract}), {modelled.period}: payments"
+    table = Table(title=Text(title), box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("scenario", overflow="fold")
+    table.add_column("cost", justify="right", no_wrap=True)
+    for p in modelled.providers:
+        table.add_column(Text(f"{p.code}\n{p.name}"), justify="right", overflow="fold")
+    table.add_column("commissioners\npay", justify="right", no_wrap=True)
+    codes = [p.code for p in modelled.providers]
+    for row in shown.scenario_rows(modelled):
+        table.add_row(Text(row["scenario"]), *_amounts(row, ["cost", *codes, shown.OUTLAY]))
+    if modelled.drawn is not None:
+        runs = f"{len(modelled.drawn.runs):,} runs:"
+        table.add_section()
+        table.add_row(Text(runs, style="italic"))
+        for row in shown.distribution_rows(modelled):
+            cells = _amounts(row, [*codes, shown.OUTLAY])
+            table.add_row(Text(f"  {row['statistic']}"), "", *cells)
+    console.print(table)
+    for line in shown.words(modelled):
+        console.print(Text(line), soft_wrap=True)
+
+
+def _amounts(row: dict[str, object], keys: list[str]) -> list[str]:
+    return [f"{row[k]:,.2f}" if row.get(k) is not None else "" for k in keys]

@@ -200,3 +200,20 @@ def _read(kind: str, value: Any) -> Decimal:
     if found < 0:
         raise ValueError("an amount of 0 or more")
     return found
+
+
+def inputs_text(period: Period, inputs: Inputs) -> str:
+    """A period's figures as the YAML ``read_inputs`` reads (whatever file they came from),
+    so a statement keeps the figures it was worked from in one readable form."""
+    figures = {
+        kind: {line: _plain(v) for line, v in sorted(getattr(inputs, kind).items())}
+        for kind in INPUTS
+        if getattr(inputs, kind)
+    }
+    return yamlio.dump({period.label: figures})
+
+
+def _plain(figure: Decimal) -> Decimal | int:
+    """A whole count (``1200``) written as one, not as a tagged float."""
+    exponent = figure.as_tuple().exponent
+    return int(figure) if isinstance(exponent, int) and exponent >= 0 else figure

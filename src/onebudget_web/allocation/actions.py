@@ -3,7 +3,6 @@ kept only if there is no problem, audited. An analyst of a partner of the place 
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.allocation.models import AllocationPlace, BudgetConfiguration
 from onebudget_web.audit.log import record
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.places.models import Place as Partnership
 from onebudget_web.places.selectors import partners_for
 
@@ -35,15 +35,6 @@ def may_save(by: User, place: Partnership) -> bool:
     except NotPermitted:
         return False
     return True
-
-
-class RefusedError(ValidationError):
-    """Refused for the problems the library found, kept as data so that each page can put
-    them beside its own fields (``wording``)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__([str(p) for p in problems])
 
 
 class UnconfirmedError(Exception):

@@ -26,6 +26,7 @@ from onebudget_web.allocation.models import AllocationPlace
 from onebudget_web.allocation.presenters import starter_budget
 from onebudget_web.allocation.selectors import latest_budget, saved_places
 from onebudget_web.core.error_summary import problem
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
@@ -76,7 +77,7 @@ def place_allocation_budget_form(request: SignedInRequest, slug: str) -> HttpRes
     text = yamlio.dump(checked.config)
     try:
         actions.save_budget(by=request.user, place=place, text=text, source=FORM)
-    except actions.RefusedError as refused:
+    except RefusedError as refused:
         errors = placed(refused.problems, checked, form)
         return _form_page(request, place, saved, form, errors, status=400)
     messages.success(request, "Budget allocated.")
@@ -117,7 +118,7 @@ def place_allocation_budget(request: SignedInRequest, slug: str) -> HttpResponse
             text = upload_text(upload, what="a budget configuration (YAML)", limit=MAX_UPLOAD)
             source = upload.name or "budget.yaml"
         actions.save_budget(by=request.user, place=place, text=text, source=source)
-    except actions.RefusedError as refused:
+    except RefusedError as refused:
         within = f"In {source}" if upload is not None else ""
         said = [wording.plainly(p, within=within) for p in refused.problems]
         return _yaml_page(request, place, said, text=text)

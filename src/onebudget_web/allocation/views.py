@@ -53,6 +53,7 @@ from onebudget_web.allocation.selectors import (
 )
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.core.error_summary import problem, problems
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
@@ -110,7 +111,7 @@ def place_allocation_builder(request: SignedInRequest, slug: str) -> HttpRespons
     except actions.UnconfirmedError as asked:
         context["replacing"] = asked.replacing[0]
         return render(request, "allocation/builder.html", context)
-    except actions.RefusedError as refused:
+    except RefusedError as refused:
         fields = wording.builder_problems(refused.problems, name)
         if not ticked and "practices" not in fields:  # the library names the first problem
             fields["practices"] = ["Select at least one practice, on the list or on the map"]

@@ -28,17 +28,10 @@ from onebudget_web.accounts.selectors import has_permission, visible_organisatio
 from onebudget_web.audit.log import record
 from onebudget_web.bcf import selectors
 from onebudget_web.bcf.models import BcfPlan, PlanStep, PlanVersion
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.places.models import Place
 
 NAMED_PERSON = "Enter the name and role of the person who recorded the board's decision"
-
-
-class RefusedError(ValidationError):
-    """Refused for problems the library found, kept as data for the page to place."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__([str(p) for p in problems])
 
 
 @dataclass(frozen=True)

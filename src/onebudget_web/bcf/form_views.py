@@ -25,10 +25,11 @@ from onebudget.bcf.framework import Framework, framework
 from onebudget.bcf.plan import Plan, Scheme, dump_plan
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.bcf import actions, plan_forms, selectors
-from onebudget_web.bcf.actions import PlanFile, RefusedError
+from onebudget_web.bcf.actions import PlanFile
 from onebudget_web.bcf.models import BcfPlan, PlanVersion
 from onebudget_web.bcf.plan_forms import FORM, Built, Errors, SchemeForm
 from onebudget_web.core.error_summary import problem
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 

@@ -18,8 +18,8 @@ from onebudget_web.accounts.models import User
 from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.audit.log import record
 from onebudget_web.bcf import selectors
-from onebudget_web.bcf.actions import RefusedError
 from onebudget_web.bcf.models import BcfPlan, PlanVersion
+from onebudget_web.core.refused import RefusedError
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds.models import Fund
 from onebudget_web.funds.selectors import agreement_of

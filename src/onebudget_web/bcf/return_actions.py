@@ -15,9 +15,10 @@ from onebudget.money import to_pence
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.log import record
 from onebudget_web.bcf import selectors
-from onebudget_web.bcf.actions import RefusedError, commissioning_partner
+from onebudget_web.bcf.actions import commissioning_partner
 from onebudget_web.bcf.models import BcfPlan, PlanReturn
 from onebudget_web.bcf.returns_data import NARRATIVE, actual_problem, draft_return
+from onebudget_web.core.refused import RefusedError
 
 LONGEST = 2000  # characters of one narrative box
 

@@ -29,9 +29,9 @@ from onebudget_web.bcf.returns_data import (
     as_period,
     draft_return,
 )
-from onebudget_web.bcf.step_views import said_of
 from onebudget_web.core.downloads import workbook_response
 from onebudget_web.core.error_summary import problems as summary_of
+from onebudget_web.core.refused import said_of
 from onebudget_web.places.selectors import get_place_for
 
 

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onebudget.roles import NotPermitted
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.bcf import actions, fund_actions, selectors
-from onebudget_web.bcf.actions import PlanFile, RefusedError
+from onebudget_web.bcf.actions import PlanFile
 from onebudget_web.bcf.dates import read_date
 from onebudget_web.bcf.models import BcfPlan
 from onebudget_web.core.error_summary import problem
+from onebudget_web.core.refused import said_of
 from onebudget_web.core.uploads import upload_text
 from onebudget_web.places.selectors import get_place_for
 
@@ -39,18 +40,6 @@ def _sent(request: SignedInRequest) -> PlanFile:
             raise ValidationError([f"{name}: larger than 5 MB; a plan's workbook is smaller"])
         return PlanFile(name=name, workbook=upload.read())
     return PlanFile(name=name, text=upload_text(upload, what="a plan (YAML)", limit=MAX_UPLOAD))
-
-
-def said_of(error: ValidationError) -> list[str]:
-    if isinstance(error, RefusedError):
-        return [_placed(p) for p in error.problems]
-    return list(error.messages)
-
-
-def _placed(p: Any) -> str:
-    where = getattr(p, "place", None) or (f"line {p.line}, {p.path}" if p.line else p.path)
-    value = "" if p.value is None else f" (found: {p.value})"
-    return f"{where}: {p.rule}{value}"
 
 
 @require_http_methods(["GET", "POST"])

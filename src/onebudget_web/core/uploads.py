@@ -9,7 +9,10 @@ upload holds is ever left on disk, whichever page took it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -70,3 +73,13 @@ def upload_text(upload: UploadedFile[bytes], *, what: str, limit: int) -> str:
         return str(upload.read().decode("utf-8"))
     except UnicodeDecodeError:
         raise ValidationError([f"{name}: not UTF-8 text: {what} is text"]) from None
+
+
+@contextmanager
+def on_disk(name: str, content: bytes) -> Iterator[Path]:
+    """An upload as a file, for a library reader that wants a path: in a private temporary
+    folder, named with the person's file's suffix (the reader goes by it), removed on leaving."""
+    with tempfile.TemporaryDirectory(prefix="onebudget-upload-") as folder:
+        path = Path(folder) / f"upload{Path(name).suffix.lower()}"
+        path.write_bytes(content)
+        yield path

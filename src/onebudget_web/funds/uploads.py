@@ -12,15 +12,14 @@ and any over an hour old is swept whenever a new one is held (an abandoned previ
 from __future__ import annotations
 
 import secrets
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from onebudget.io.tables import RawTable, read_table
 from onebudget_web.accounts.models import User
+from onebudget_web.core.uploads import on_disk
 from onebudget_web.funds.models import Fund, PendingUpload
 
 STALE_AFTER = timedelta(hours=1)
@@ -29,10 +28,7 @@ STALE_AFTER = timedelta(hours=1)
 def read_upload(name: str, content: bytes) -> RawTable:
     """The table in an uploaded file, named as the person's file was. The reader wants a
     path, so the bytes go to a private temporary folder removed before this returns."""
-    suffix = Path(name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="onebudget-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(content)
+    with on_disk(name, content) as path:
         table = read_table(path)
     return RawTable(name, table.header, table.rows)
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "onebudget_web.spend",
     "onebudget_web.allocation",
     "onebudget_web.bcf",
+    "onebudget_web.contracts",
 ]
 
 MIDDLEWARE = [

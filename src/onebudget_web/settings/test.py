@@ -24,3 +24,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files straight from the finders: no collectstatic before a test run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Passwords hashed fast: Argon2 is slow by design, and the suite hashes thousands (every
+# demo place loaded hashes nine). The service's own hashers are the base settings'; the
+# one test of them (tests/web/test_sign_in.py) puts them back and checks Argon2 is first.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from onebudget import demo
 from onebudget_web.demo.bcf import load_demo_bcf, load_demo_bcf_returns
+from onebudget_web.demo.contracts import load_demo_contracts
 from onebudget_web.demo.loader import (
     load_demo_allocation,
     load_demo_data,
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             plan = load_demo_bcf(dataset.place)
             if plan is not None:
                 self.stdout.write(f"Better Care Fund: the {plan.year} plan and its fund")
+                if load_demo_contracts(dataset.place):
+                    self.stdout.write("Provider contracts: one of each kind, two quarters paid")
                 if _overview_built(dataset) and load_demo_bcf_returns(plan):
                     self.stdout.write("Better Care Fund: the quarter 1 and 2 returns recorded")
 

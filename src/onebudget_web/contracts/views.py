@@ -1,0 +1,116 @@
+"""A place's provider contracts: the list, one contract with its statements by period, its
+YAML, and recording a version. Thin: the selectors scope, the actions write, the presenters
+shape."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from onebudget.roles import Permission
+from onebudget_web.accounts.requests import SignedInRequest
+from onebudget_web.accounts.selectors import has_permission
+from onebudget_web.contracts import actions, presenters, selectors
+from onebudget_web.contracts.actions import ContractFile
+from onebudget_web.core.error_summary import problem
+from onebudget_web.core.refused import said_of
+from onebudget_web.core.uploads import upload_text
+from onebudget_web.places.selectors import get_place_for
+
+MAX_UPLOAD = 1024 * 1024
+
+
+@require_GET
+@login_required
+def place_contracts(request: SignedInRequest, slug: str) -> HttpResponse:
+    place = get_place_for(request.user, slug)
+    found = selectors.contracts_for(request.user, place).prefetch_related("versions")
+    rows = [
+        presenters.summary(c, selectors.contract_from(selectors.latest_version(c).text))
+        for c in found.select_related("fund")
+    ]
+    context = {
+        "place": place,
+        "contracts": rows,
+        "sees_all": selectors.commissions_in(request.user, place),
+        "can_record": actions.may_commission(request.user, place),
+    }
+    return render(request, "contracts/contracts.html", context)
+
+
+@require_GET
+@login_required
+def place_contract(request: SignedInRequest, slug: str, contract: int) -> HttpResponse:
+    place = get_place_for(request.user, slug)
+    kept = selectors.get_contract_for(request.user, place, contract)
+    version = selectors.latest_version(kept)
+    terms = selectors.contract_from(version.text)
+    seen = list(selectors.statements_for(request.user, kept))
+    context = {
+        "place": place,
+        "kept": kept,
+        "contract": presenters.summary(kept, terms),
+        "version": version,
+        "versions": kept.versions.select_related("recorded_by"),
+        "periods": presenters.by_period(seen, selectors.posted_keys(kept)),
+        "can_work": actions.may_commission(request.user, place, actions.commissioner_codes(terms)),
+        "can_post": kept.fund is not None
+        and has_permission(request.user, kept.fund.host, Permission.POST_TO_POOL),
+    }
+    return render(request, "contracts/contract.html", context)
+
+
+@require_GET
+@login_required
+def place_contract_file(
+    request: SignedInRequest, slug: str, contract: int, number: int
+) -> HttpResponse:
+    """A version as YAML, as recorded: to edit and record again, or to check with the CLI."""
+    place = get_place_for(request.user, slug)
+    kept = selectors.get_contract_for(request.user, place, contract)
+    version = kept.versions.filter(number=number).first()
+    if version is None:
+        return HttpResponse("No such version", status=404, content_type="text/plain")
+    response = HttpResponse(version.text, content_type="application/yaml; charset=utf-8")
+    name = f"{kept.code}-v{version.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def place_contract_record(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A contract's first version, or its next, from its YAML file."""
+    place = get_place_for(request.user, slug)
+    said: list[str] = []
+    if request.method == "POST":
+        try:
+            actions.commissioner_for(request.user, place)  # refused before reading
+            version = actions.record_contract(
+                by=request.user, place=place, sent=_sent(request),
+                note=request.POST.get("note", "").strip(),
+            )  # fmt: skip
+        except ValidationError as error:
+            said = said_of(error)
+        else:
+            messages.success(request, f"Version {version.number} of the contract recorded.")
+            return redirect("place_contract", slug=place.slug, contract=version.contract.pk)
+    context = {
+        "place": place,
+        "can_record": actions.may_commission(request.user, place),
+        "said": said,
+        "summary": [problem(m, "contract-file") for m in said],
+    }
+    return render(request, "contracts/record.html", context, status=400 if said else 200)
+
+
+def _sent(request: SignedInRequest) -> ContractFile:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError(["Choose the contract's file (.yaml)"])
+    text = upload_text(upload, what="a contract (YAML)", limit=MAX_UPLOAD)
+    return ContractFile(name=upload.name or "contract.yaml", text=text)
