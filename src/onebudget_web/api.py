@@ -26,6 +26,7 @@ from onebudget_web.accounts.api import router as accounts_router
 from onebudget_web.accounts.models import ApiToken, User
 from onebudget_web.allocation.api import router as allocation_router
 from onebudget_web.bcf.api import router as bcf_router
+from onebudget_web.contracts.api import router as contracts_router
 from onebudget_web.core.api_docs import ServiceDocs
 from onebudget_web.core.refusals import refused
 from onebudget_web.funds.api import router as funds_router
@@ -95,4 +96,5 @@ api.add_router("/", accounts_router)
 api.add_router("/places", places_router)
 api.add_router("/places", allocation_router)
 api.add_router("/places", bcf_router)
+api.add_router("/places", contracts_router)
 api.add_router("/funds", funds_router)

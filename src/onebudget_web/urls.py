@@ -196,6 +196,16 @@ urlpatterns = [
         name="place_contract_record",
     ),
     path(
+        "places/<slug:slug>/contracts/write/",
+        contracts.place_contract_write,
+        name="place_contract_write",
+    ),
+    path(
+        "places/<slug:slug>/contracts/<int:contract>/edit/",
+        contracts.place_contract_edit,
+        name="place_contract_edit",
+    ),
+    path(
         "places/<slug:slug>/contracts/<int:contract>/",
         contracts.place_contract,
         name="place_contract",

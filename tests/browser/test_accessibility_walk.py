@@ -28,6 +28,7 @@ from onebudget import demo
 from onebudget_web.accounts.models import User
 from onebudget_web.bcf.actions import PlanFile, record_version
 from onebudget_web.demo.bcf import PLAN, load_demo_bcf, load_demo_bcf_returns
+from onebudget_web.demo.contracts import load_demo_contracts
 from onebudget_web.demo.loader import (
     load_demo_allocation,
     load_demo_data,
@@ -42,8 +43,12 @@ from tests.browser.signing_in import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 WIDTHS = (1280, 390)
-# The first demo person holding each role: what a role sees differs, not who holds it
-ONE_PER_ROLE = list({u.roles[0]: u.username for u in reversed(demo.USERS)}.values())
+# One demo person holding each role: what a role sees differs, not who holds it. The viewer
+# walked is the care provider's (a provider's own contracts, statements and dispute form);
+# the council's viewer sees what the commissioner walks, less the forms.
+ONE_PER_ROLE = list(
+    {u.roles[0]: u.username for u in reversed(demo.USERS) if u.username != "viewer"}.values()
+)
 SAME_KIND = 1
 EXTRA = ("/api/docs",)  # linked from no page a person uses, but served to people
 # Links that are not pages: downloads, signing out, the API's JSON, static files
@@ -76,7 +81,8 @@ class Findings:
 def place_with_everything(tmp_path: Path) -> str:
     """The demo place with linked data, its fund's settlement prepared, both partners'
     ledgers, the allocation, and the Better Care Fund plan (signed off, its fund and
-    returns, and a draft version after it): every kind of page has something on it.
+    returns, and a draft version after it), and the provider contracts with their statements
+    and a dispute: every kind of page has something on it.
     Returns the fund."""
     load_demo_place()
     load_demo_allocation()
@@ -88,6 +94,7 @@ def place_with_everything(tmp_path: Path) -> str:
     plan = load_demo_bcf(dataset.place)
     assert plan is not None
     load_demo_bcf_returns(plan)
+    load_demo_contracts(dataset.place)
     changed = PLAN.read_text(encoding="utf-8").replace("spend: 3400000.00", "spend: 3390000.00")
     record_version(  # a draft after the signed-off version: the forms and the agreeing
         by=User.objects.get(username="commissioner"), place=dataset.place,

@@ -250,3 +250,24 @@ def test_an_alliance_without_its_actual_cost_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "inputs.actual_cost.C-FERN-2025-ALLIANCE" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_check_as_json_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    good = runner.invoke(app, ["contract", "check", "--json", "--contract", ACTIVITY])
+    assert good.exit_code == 0
+    assert json.loads(good.stdout) == {"file": ACTIVITY, "valid": True, "problems": []}
+    text = Path(ACTIVITY).read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    for old, new, path in (
+        ("cap: 110000.00", "cap: 1.001", "mechanism.cap"),
+        ("end: 2026-03-31", "end: 2024-03-31", "term.end"),
+    ):
+        broken.write_text(text.replace(old, new))
+        found = runner.invoke(app, ["contract", "check", "--json", "--contract", str(broken)])
+        assert found.exit_code == 2
+        (problem,) = json.loads(found.stdout)["problems"]
+        assert problem["path"] == path
+        assert isinstance(problem["line"], int)
+    missing = runner.invoke(app, ["contract", "check", "--json", "--contract", "nope.yaml"])
+    assert missing.exit_code == 2
+    assert "cannot be read" in json.loads(missing.stdout)["problems"][0]["rule"]

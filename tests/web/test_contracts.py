@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from python_calamine import CalamineWorkbook
 
+from onebudget.contracts.load import load_contract
 from onebudget.money import from_pence
 from onebudget_web.accounts.models import User
 from onebudget_web.audit.models import AuditEvent
@@ -122,6 +123,7 @@ def test_a_provider_sees_only_its_own_contracts_and_statements(client, place) ->
     detail = client.get(f"{BASE}{alliance.pk}/").content.decode()
     assert "Harbourside Care Ltd<span" in detail
     assert "£14,980.00" not in detail  # the trust's gain: another member's statement
+    assert 'href="/funds/' not in detail  # not a partner of the fund: its name, no link
     assert client.get(f"{BASE}{alliance.pk}/statements/2025-Q1/RZZ/").status_code == 404
     assert client.get(f"{BASE}{alliance.pk}/statements/2025-Q1/ZZC01/").status_code == 200
     carers = contract("C-FERN-2025-CARERS")
@@ -206,3 +208,78 @@ def test_a_period_that_cannot_be_paid_is_refused_naming_every_problem(client, pl
     later = SimpleUploadedFile("q1.yaml", b"2026-Q1: {volume: {}}\n")
     assert "term" in client.post(url, {"period": "2026-Q1", "file": later}).content.decode()
     assert not homecare.statements.filter(period__in=["2025-Q3", "2026-Q1"]).exists()
+
+
+FORM = {
+    "id": "C-FERN-2026-DAY", "name": "Day opportunities", "commissioners": ["E06099001"],
+    "provider_name": "Fernmouth Carers Together", "provider_code": "zzv01",
+    "start-day": "1", "start-month": "4", "start-year": "2025",
+    "end-day": "31", "end-month": "3", "end-year": "2026",
+    "annual_value": "60,000.00", "periods": "quarterly",
+    "fund": "BCF-E06099001-2025-26", "scheme": "BCF-F06",
+}  # fmt: skip
+
+
+def test_a_contract_written_in_the_form_is_the_yaml_the_cli_reads(client, place) -> None:
+    client.force_login(person("commissioner"))
+    response = client.post(BASE + "write/", FORM)
+    assert response.status_code == 302
+    written = contract("C-FERN-2026-DAY")
+    text = written.versions.get().text
+    found = load_contract(text)
+    assert found.mechanism.kind == "block"
+    assert found.mechanism.annual == Decimal("60000.00")
+    assert found.providers[0].code == "ZZV01"
+    assert written.fund is not None
+    edit = f"{BASE}{written.pk}/edit/"
+    assert 'value="60000.00"' in client.get(edit).content.decode()
+    changed = FORM | {"annual_value": "64000.00", "name": "Day opportunities and breaks"}
+    assert client.post(edit, changed).status_code == 302
+    latest = load_contract(written.versions.order_by("-number").first().text)
+    assert (latest.name, latest.mechanism.annual) == ("Day opportunities and breaks", 64000)
+
+
+def test_the_form_puts_each_problem_beside_its_field_and_keeps_nothing(client, place) -> None:
+    client.force_login(person("commissioner"))
+    wrong = FORM | {"end-year": "2024", "annual_value": "lots", "commissioners": []}
+    response = client.post(BASE + "write/", wrong)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="annual_value-error"' in page
+    assert 'id="commissioners-error"' in page
+    late = FORM | {"end-year": "2024"}
+    page = client.post(BASE + "write/", late).content.decode()
+    assert 'id="end-error"' in page  # a term that ends before it starts, by the library
+    unpaid = FORM | {"scheme": "BCF-F99"}
+    assert 'id="scheme-error"' in client.post(BASE + "write/", unpaid).content.decode()
+    assert not ProviderContract.objects.filter(code="C-FERN-2026-DAY").exists()
+
+
+def test_changing_an_activity_contract_keeps_how_it_pays(client, place) -> None:
+    client.force_login(person("commissioner"))
+    homecare = contract("C-FERN-2025-HOMECARE")
+    before = load_contract(homecare.versions.get().text)
+    sent = FORM | {"name": "Home care (discharge)", "annual_value": "9100000.00",
+                   "scheme": "BCF-F01"}  # fmt: skip
+    assert client.post(f"{BASE}{homecare.pk}/edit/", sent).status_code == 302
+    after = load_contract(homecare.versions.order_by("-number").first().text)
+    assert after.mechanism == before.mechanism
+    assert after.providers == before.providers
+    assert after.name == "Home care (discharge)"
+
+
+def test_the_api_shows_a_provider_only_its_own_contracts_and_statements(client, place) -> None:
+    client.force_login(person("provider"))
+    found = client.get("/api/places/fernmouth/contracts").json()
+    assert {c["code"] for c in found} == {
+        "C-FERN-2025-HOMECARE", "C-FERN-2025-INTERMEDIATE", "C-FERN-2025-REABLEMENT"
+    }  # fmt: skip
+    alliance = contract("C-FERN-2025-INTERMEDIATE")
+    statements = client.get(f"/api/places/fernmouth/contracts/{alliance.pk}/statements").json()
+    assert {(s["period"], s["provider"]["code"]) for s in statements} == {
+        ("2025-Q1", "ZZC01"), ("2025-Q2", "ZZC01")
+    }  # fmt: skip
+    assert [s["total"] for s in statements] == ["9362.50", "-8012.50"]
+    assert all(s["posted"] for s in statements)
+    carers = contract("C-FERN-2025-CARERS")
+    assert client.get(f"/api/places/fernmouth/contracts/{carers.pk}/statements").status_code == 404

@@ -450,6 +450,16 @@ def contract_pages(w: World, side: str) -> dict[str, list[Call]]:
                  files={"file": NOT_UTF8}),
         ],
         "place_contract": [get(page, seen), get(f"{base}999999/", seen, ok=404)],
+        "place_contract_write": [
+            get(f"{base}write/", seen),
+            post(f"{base}write/", seen, need(P.COMMISSION, seen), ok=400,
+                 data={"name": "Walk", "annual_value": "lots"}),
+        ],
+        "place_contract_edit": [
+            get(f"{page}edit/", seen),
+            post(f"{page}edit/", seen, need(P.COMMISSION, host), ok=400,
+                 data={"name": "Walk", "annual_value": "lots"}),
+        ],
         "place_contract_file": [
             get(f"{page}versions/1.yaml", seen), get(f"{page}versions/99.yaml", seen, ok=404),
         ],
@@ -474,6 +484,7 @@ def contract_pages(w: World, side: str) -> dict[str, list[Call]]:
 
 CONTRACT_ROUTES = (
     "place_contracts", "place_contract_record", "place_contract", "place_contract_file",
+    "place_contract_write", "place_contract_edit",
     "contract_statements_new", "contract_statements_post", "contract_statement",
     "contract_statement_file", "contract_dispute", "contract_dispute_decide",
 )  # fmt: skip
@@ -688,6 +699,12 @@ ROUTES: dict[str, Callable[[World], list[Call]]] = {
     "api:get_allocation": api_per_side("/api/places/{slug}/allocation"),
     "api:list_bcf_plans": api_per_side("/api/places/{slug}/better-care-fund"),
     "api:get_bcf_plan": api_per_side("/api/places/{slug}/better-care-fund/2025-26"),
+    "api:list_contracts": api_per_side("/api/places/{slug}/contracts"),
+    "api:list_statements": per_side(
+        lambda w, s: [
+            api(f"/api/places/{w.slug(s)}/contracts/{w.contract[s]}/statements", PARTNERS[s])
+        ]
+    ),
 }
 
 

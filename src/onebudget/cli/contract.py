@@ -52,8 +52,13 @@ def _contract(path: Path) -> Contract:
 
 
 @app.command("check")
-def check(contract: Path = CONTRACT) -> None:
+def check(
+    contract: Path = CONTRACT,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
     """Check a contract file: every problem with its place in the file (exit 2 if any)."""
+    if as_json:
+        raise _check_json(contract)
     found = _contract(contract)
     providers = ", ".join(p.code for p in found.providers)
     console.print(
@@ -61,6 +66,21 @@ def check(contract: Path = CONTRACT) -> None:
         markup=False,
         highlight=False,
     )
+
+
+def _check_json(path: Path) -> typer.Exit:
+    """``{"file", "valid", "problems": [{path, line, value, rule}]}`` on stdout; exit 2 if
+    any problem, as the text form."""
+    try:
+        found: list[Problem] = []
+        read_contract(path)
+    except ContractError as error:
+        found = list(error.problems)
+    except OSError as error:
+        found = [Problem(path="(file)", value=None, rule=f"cannot be read: {error.strerror}")]
+    rows = [p.model_dump(mode="json", include={"path", "line", "value", "rule"}) for p in found]
+    typer.echo(json.dumps({"file": str(path), "valid": not found, "problems": rows}, indent=2))
+    return typer.Exit(2 if found else 0)
 
 
 @app.command("pay")

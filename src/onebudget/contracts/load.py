@@ -22,6 +22,7 @@ from onebudget.contracts.model import (
 )
 from onebudget.contracts.model_outcomes import Alliance, OutcomeBased, PrimeProvider
 from onebudget.contracts.outcome_contracts import term_problems
+from onebudget.contracts.prime import share_problems
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem, ProblemsError, validation_problems
 
@@ -158,7 +159,8 @@ def _prime(contract: Contract, mechanism: PrimeProvider) -> list[Problem]:
         if code not in paid:
             why = "the prime or a subcontractor: the contract pays every provider"
             problems.append(Problem(path=f"providers.{i}.code", value=code, rule=why))
-    return problems
+    shares = [s.share_percent for s in mechanism.subcontracts if s.share_percent is not None]
+    return problems + share_problems(shares, "mechanism.subcontracts")
 
 
 def _parties(contract: Contract) -> list[Problem]:

@@ -14,7 +14,7 @@ payment are split in one call to ``money.allocate``, so together they never exce
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -162,10 +162,17 @@ def problems(terms: PrimeTerms, received: Decimal) -> list[Problem]:
 
 def _share_problems(terms: PrimeTerms) -> list[Problem]:
     shares = [s.terms.percent for s in terms.subcontracts if isinstance(s.terms, ShareOfPrime)]
-    if sum(shares, ZERO) <= HUNDRED:
+    return share_problems(shares)
+
+
+def share_problems(percents: Sequence[Decimal], path: str = "subcontracts") -> list[Problem]:
+    """Shares of the prime's payment may not pay on more than the prime receives: checked when
+    a contract is loaded (``load.check``) and again when it pays."""
+    total = sum(percents, ZERO)
+    if total <= HUNDRED:
         return []
     rule = "shares of the prime's payment adding up to 100 or less"
-    return [Problem(path="subcontracts", value=sum(shares, ZERO), rule=rule)]
+    return [Problem(path=path, value=total, rule=rule)]
 
 
 def _subcontract_problems(path: str, sub: Subcontract) -> list[Problem]:

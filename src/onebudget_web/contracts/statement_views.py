@@ -165,18 +165,10 @@ def contract_dispute(
                 reason=request.POST.get("reason", ""),
             )  # fmt: skip
         except ValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"reason": error.messages}
-            )
+            errors = _by_field(error)
         else:
             messages.success(request, "Your dispute is recorded. The commissioner will answer it.")
-            return redirect(
-                "contract_statement",
-                slug=place.slug,
-                contract=kept.pk,
-                period=period,
-                provider=provider,
-            )
+            return _back_to(statement)
     context = _statement_context(request, place, kept, statement) | {
         "errors": errors,
         "summary": problems(errors, {"step": "step-0"}),
@@ -204,18 +196,10 @@ def contract_dispute_decide(
                 reason=request.POST.get("reason", ""),
             )  # fmt: skip
         except ValidationError as error:
-            errors = (
-                error.message_dict if hasattr(error, "error_dict") else {"reason": error.messages}
-            )
+            errors = _by_field(error)
         else:
             messages.success(request, "Your decision is recorded and shown to the provider.")
-            return redirect(
-                "contract_statement",
-                slug=place.slug,
-                contract=kept.pk,
-                period=period,
-                provider=provider,
-            )
+            return _back_to(statement)
     context = _statement_context(request, place, kept, statement) | {
         "dispute": dispute,
         "line": presenters.statement_lines(statement)[dispute.step],
@@ -224,3 +208,15 @@ def contract_dispute_decide(
         "reason": request.POST.get("reason", ""),
     }
     return render(request, "contracts/decide.html", context, status=400 if errors else 200)
+
+
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"reason": error.messages}
+
+
+def _back_to(statement: PeriodStatement) -> HttpResponse:
+    contract = statement.contract
+    return redirect(
+        "contract_statement", slug=contract.place.slug, contract=contract.pk,
+        period=statement.period, provider=statement.provider_code,
+    )  # fmt: skip

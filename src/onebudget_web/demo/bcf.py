@@ -18,6 +18,7 @@ from onebudget_web.accounts.models import User
 from onebudget_web.bcf import actions, fund_actions
 from onebudget_web.bcf.models import BcfPlan
 from onebudget_web.bcf.return_actions import record_return
+from onebudget_web.demo.contracts import contracted
 from onebudget_web.funds import bookkeeping
 from onebudget_web.places.models import Place
 
@@ -72,13 +73,17 @@ def load_demo_bcf(place: Place) -> BcfPlan | None:
 
 
 def spend(text: str) -> RawTable:
-    """Each scheme's monthly spend: a twelfth of its plan, 85% to 112% of it (seeded)."""
+    """Each scheme's monthly spend other than what the demo's provider contracts pay from it
+    (they post their own payments): a twelfth of the rest of its plan, 85% to 112% of it
+    (seeded)."""
     rng = np.random.default_rng(SEED)
     rows: list[tuple[int, tuple[str, ...]]] = []
+    paid_by_contracts = contracted()
     for scheme in load_plan(text).schemes:
+        other = scheme.spend - paid_by_contracts.get(f"BCF-{scheme.id}", Decimal(0))
         for month in MONTHS:
             share = Decimal(int(rng.integers(85, 113))) / 100
-            amount = (scheme.spend / 12 * share).quantize(Decimal("0.01"))
+            amount = (other / 12 * share).quantize(Decimal("0.01"))
             period = f"{2025 + (month > 9)}-{(month + 2) % 12 + 1:02d}"
             rows.append((len(rows) + 2, (f"BCF-{scheme.id}", period, f"{amount}")))
     return RawTable(

@@ -7,10 +7,13 @@ commissioner. Everything goes through the actions a person would use, so it is a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from django.db import transaction
 
+from onebudget.contracts.load import load_contract
 from onebudget_web.accounts.models import User
 from onebudget_web.contracts import actions, statement_actions
 from onebudget_web.contracts.actions import ContractFile
@@ -28,6 +31,24 @@ DISPUTE = (
 )  # fmt: skip
 
 
+def contracted() -> dict[str, Decimal]:
+    """What the demo contracts pay a year from each scheme of the funds that pay them: the
+    Better Care Fund's other spending (imported as actuals) is the rest of each scheme's. An
+    alliance's statements are its members' shares of the gain or pain, not the cost of the
+    care, which stays the scheme's other spending."""
+    found: dict[str, Decimal] = {}
+    for f in _files():
+        contract = load_contract(f.read_text(encoding="utf-8"), source=f.name)
+        if contract.funding is not None and contract.mechanism.kind != "alliance":
+            scheme = contract.funding.scheme
+            found[scheme] = found.get(scheme, Decimal(0)) + contract.annual_value
+    return found
+
+
+def _files() -> list[Traversable]:
+    return sorted((f for f in FOLDER.iterdir() if f.name[0].isdigit()), key=lambda f: f.name)
+
+
 def person(username: str) -> User:
     return User.objects.get(username=username)
 
@@ -37,7 +58,7 @@ def load_demo_contracts(place: Place) -> int:
     is built: most are paid from it). Returns how many contracts were recorded."""
     if place.contracts.exists() or not place.funds.filter(bcf_plan__isnull=False).exists():
         return 0
-    files = sorted((f for f in FOLDER.iterdir() if f.name[0].isdigit()), key=lambda f: f.name)
+    files = _files()
     inputs = (FOLDER / INPUTS).read_bytes()
     with transaction.atomic():
         for f in files:

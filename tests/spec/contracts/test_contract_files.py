@@ -234,6 +234,19 @@ def test_a_prime_mechanism_is_one_of_the_one_provider_kinds_named_at_its_place()
     ]
 
 
+def test_subcontract_shares_over_the_whole_are_named_when_the_file_is_checked() -> None:
+    """50% to ZZS01 and 62.5% to ZZS02 would pay on 112.5% of what the prime receives: named
+    by ``contract check``, not only when a period is paid."""
+
+    def over(found: dict[str, Any]) -> None:
+        found["mechanism"]["subcontracts"][0] = {"provider": "ZZS01", "share_percent": 50}
+        found["mechanism"]["subcontracts"][1]["share_percent"] = "62.5"
+
+    assert problems_of(with_changes("prime_provider", over)) == [
+        ("mechanism.subcontracts", "shares of the prime's payment adding up to 100 or less")
+    ]
+
+
 def test_the_engines_problems_are_named_at_their_place() -> None:
     """A target no better than its baseline is refused on load; a significant indicator
     without its interval, when paid."""
