@@ -12,9 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from onebudget.cli.contract_data import with_results
+from onebudget.cli.indicators import data_span_of, engine_for
 from onebudget.cli.progress import steps
 from onebudget.contracts import modelling_chart as shown
-from onebudget.contracts.inputs import InputsError, read_inputs
+from onebudget.contracts.inputs import Inputs, InputsError, read_inputs
 from onebudget.contracts.load import ContractError, read_contract
 from onebudget.contracts.model import Contract
 from onebudget.contracts.modelling import Modelled, model
@@ -87,18 +89,31 @@ def _check_json(path: Path) -> typer.Exit:
 def pay_command(
     contract: Path = CONTRACT,
     period: str = PERIOD,
-    inputs: Path = typer.Option(..., "--inputs", help="The period's figures: YAML, CSV or XLSX."),
+    inputs: Path | None = typer.Option(
+        None, "--inputs", help="The period's figures: YAML, CSV or XLSX."
+    ),
+    data: Path | None = typer.Option(
+        None, "--data", help="A place's linked data: outcome indicators' results from it."
+    ),
+    engine: str = typer.Option("duckdb", "--engine", help="With --data: duckdb or memory."),
     as_json: bool = typer.Option(False, "--json", help="Print the statement as JSON."),
     out: Path | None = typer.Option(None, "--out", help="Write the statement (.xlsx)."),
 ) -> None:
     """A period's payment statement, one per provider paid (each alliance member, a prime
     and its subcontractors): each step with its inputs, rule and amount, and the total (the
-    sum of the steps). Any problem (a figure missing, a period outside the term) is named,
-    exit 2."""
+    sum of the steps). With --data, an outcome-based contract's indicator results (and 95%
+    intervals) are the outcomes engine's, published for the period from the place's linked
+    data. Any problem (a figure missing, a period outside the term, a suppressed result) is
+    named, exit 2."""
     found = _contract(contract)
     when = _period(period)
+    if inputs is None and data is None:
+        raise _fail("pay", error="give the period's figures (--inputs), its data (--data) or both")
     try:
-        found_statements = statements(found, when, read_inputs(inputs, when))
+        figures = read_inputs(inputs, when) if inputs is not None else Inputs()
+        if data is not None:
+            figures = _from_data(found, when, figures, data, engine)
+        found_statements = statements(found, when, figures)
     except (InputsError, PaymentError) as error:
         raise _fail(error.source, error.problems) from None
     except (TableError, OSError) as error:
@@ -111,11 +126,23 @@ def pay_command(
             sheets = {s.provider.code: rows(s) for s in found_statements}
         write_sheets(out, sheets)
     if as_json:
-        data = [as_data(s) for s in found_statements]
-        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+        shown = [as_data(s) for s in found_statements]
+        typer.echo(json.dumps(shown[0] if len(shown) == 1 else shown, indent=2, ensure_ascii=False))
         return
     for statement in found_statements:
         _print(statement)
+
+
+def _from_data(found: Contract, when: Period, figures: Inputs, data: Path, engine: str) -> Inputs:
+    """The figures with the contract's indicator results from the linked data."""
+    if engine not in ("duckdb", "memory"):
+        raise typer.BadParameter(f"{engine!r}: --engine is duckdb or memory")
+    with_data, problems = with_results(
+        found, when, figures, engine_for(engine, data), data_span_of(data)
+    )
+    if problems:
+        raise _fail(str(data), problems)
+    return with_data
 
 
 def _period(text: str) -> Period:

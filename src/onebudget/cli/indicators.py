@@ -40,7 +40,7 @@ CLD_RELEASE = typer.Option(
 )
 
 
-def _engine(name: str, folder: Path, release: int = 2) -> Engine:
+def engine_for(name: str, folder: Path, release: int = 2) -> Engine:
     """The extract read and conformed to the schema (CLD values in Release 2's spelling,
     a Release 1 extract mapped forward), in the chosen engine; an unreadable extract is a
     clear error. An engine whose extra is not installed says so before the data is read."""
@@ -133,8 +133,8 @@ def indicators(
     periods = periods_of(period, first, last)
     breakdowns = [b for b in by.split(",") if b]
     chosen = _chosen(only)
-    runner = _engine(engine, data, cld_release)
-    data_end = _data_end(data)
+    runner = engine_for(engine, data, cld_release)
+    data_end = data_end_of(data)
     rows: list[Mapping[str, Any]] = []
     files: list[Mapping[str, Any]] = []
     with steps(console, label_width=34) as bar:
@@ -175,13 +175,19 @@ def _chosen(only: str) -> list[Any]:
     return [known[i] for i in wanted]
 
 
-def _data_end(folder: Path) -> date | None:
+def data_end_of(folder: Path) -> date | None:
     """The day after the data's last day, from the manifest `onebudget synth` writes."""
+    span = data_span_of(folder)
+    return None if span is None else span[1]
+
+
+def data_span_of(folder: Path) -> tuple[date, date] | None:
+    """The data's first day and the day after its last, from the manifest, if it has one."""
     manifest = folder / "manifest.json"
     if not manifest.exists():
         return None
-    last_year = json.loads(manifest.read_text())["years"][1]
-    return date(int(last_year) + 1, 1, 1)
+    first, last = json.loads(manifest.read_text())["years"][:2]
+    return date(int(first), 1, 1), date(int(last) + 1, 1, 1)
 
 
 def segments(
@@ -193,7 +199,7 @@ def segments(
     """People and whole-person cost by Bridges to Health segment (disclosure-controlled)."""
     _check_format(out)
     first, last = parse_years(years)
-    engine = _engine("duckdb", data, cld_release)
+    engine = engine_for("duckdb", data, cld_release)
     assert isinstance(engine, DuckDBEngine)  # noqa: S101 (chosen just above)
     table = segmentation(engine.con, [Period.calendar_year(y) for y in range(first, last + 1)])
     rows = [dict(row) for row in table.rows]
