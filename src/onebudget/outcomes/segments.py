@@ -57,6 +57,15 @@ def whole_person_cost() -> tuple[Spend, ...]:
 
 
 def segmentation_sql(periods: Sequence[Period]) -> str:
+    return f"""
+{segmented_ctes(periods)}
+SELECT period, segment, count(*) AS people, sum(pence) AS pence FROM segmented GROUP BY ALL
+"""
+
+
+def segmented_ctes(periods: Sequence[Period]) -> str:
+    """``WITH`` the periods, each person alive in each (``people``) and their segment and
+    whole-person cost (``segmented``): the segmentation, for other queries to build on."""
     costs = SqlCompiler().person_spend(whole_person_cost())
     any_ltc = " OR ".join(f"p.ltc_{c}" for c in LTCS)
     reasons = ", ".join(literal(r) for r in DISABILITY_REASONS)
@@ -64,8 +73,7 @@ def segmentation_sql(periods: Sequence[Period]) -> str:
         "(year(per.start) - year(p.date_of_birth) - CASE WHEN month(per.start) * 100 + "
         "day(per.start) < month(p.date_of_birth) * 100 + day(p.date_of_birth) THEN 1 ELSE 0 END)"
     )
-    return f"""
-WITH {periods_cte(periods)},
+    return f"""WITH {periods_cte(periods)},
 people AS (
   SELECT per.label AS period, per.start, per.stop, p.* FROM t_persons p JOIN periods per
     ON p.date_of_birth < per.stop AND (p.date_of_death IS NULL OR p.date_of_death >= per.start)),
@@ -96,9 +104,7 @@ segmented AS (
   LEFT JOIN acute a ON a.period = p.period AND a.person_id = p.person_id
   LEFT JOIN maternity m ON m.period = p.period AND m.person_id = p.person_id
   LEFT JOIN disabled d ON d.period = p.period AND d.person_id = p.person_id
-  LEFT JOIN costs k ON k.period = p.period AND k.person_id = p.person_id)
-SELECT period, segment, count(*) AS people, sum(pence) AS pence FROM segmented GROUP BY ALL
-"""
+  LEFT JOIN costs k ON k.period = p.period AND k.person_id = p.person_id)"""
 
 
 def segment_table(
