@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from onebudget import __version__
-from onebudget.cli import allocate, bcf, contract, data, fund, indicators, spend, synth
+from onebudget.cli import allocate, bcf, contract, data, fund, indicators, scenario, spend, synth
 from onebudget.cli.service import run_service
 
 app = typer.Typer(
@@ -59,3 +59,4 @@ app.add_typer(allocate.app, name="allocate")
 app.add_typer(data.app, name="data")
 app.add_typer(bcf.app, name="bcf")
 app.add_typer(contract.app, name="contract")
+app.add_typer(scenario.app, name="scenario")

@@ -21,6 +21,7 @@ whole place (``scenarios.summary``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from onebudget.outcomes.calendar import Period
@@ -104,3 +105,18 @@ def totals(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
     """The place's people and each POD's activity: the cells added up."""
     found = {"people": float(sum(r["people"] for r in rows))}
     return found | {pod: float(sum(r[pod] for r in rows)) for pod in PODS}
+
+
+def population_by_age(con: Any, on: date) -> list[tuple[str, int, int]]:
+    """(sex, age, people) alive on ``on`` (ages 100 and over as 100): the start of a
+    projection by cohort-component ageing."""
+    age = (
+        f"(year(DATE '{on}') - year(date_of_birth) - CASE WHEN {on.month * 100 + on.day} < "
+        "month(date_of_birth) * 100 + day(date_of_birth) THEN 1 ELSE 0 END)"
+    )
+    rows = con.execute(
+        f"SELECT CASE WHEN sex = 2 THEN 'female' ELSE 'male' END, least({age}, 100), count(*) "
+        f"FROM t_persons WHERE date_of_birth <= DATE '{on}' AND (date_of_death IS NULL OR "
+        f"date_of_death > DATE '{on}') GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    return [(str(s), int(a), int(n)) for s, a, n in rows]

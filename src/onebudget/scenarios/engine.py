@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from onebudget.scenarios.model import AGE_BANDS, PODS, SEGMENTS, SEXES, Uncertain
+from onebudget.scenarios.projection import cumulative
 
 POD_LIST = tuple(PODS)
 ACUTE = frozenset(
@@ -104,6 +105,7 @@ class Runs:
     cost: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (runs, years+1)
     saving: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     intervention_cost: dict[str, np.ndarray] = field(default_factory=dict)  # by id
+    intervention_fixed: dict[str, np.ndarray] = field(default_factory=dict)  # its fixed part
 
 
 NONE = Uncertain(point=0.0)
@@ -116,7 +118,7 @@ def simulate(baseline: Baseline, scenario: Scenario) -> Runs:
     growth = np.stack(
         [scenario.non_demographic.get(p, NONE).draw(rng, n) for p in POD_LIST], axis=-1
     )  # (runs, PODs)
-    inflation = (1 + scenario.inflation.draw(rng, n))[:, None] ** years  # (runs, years+1)
+    inflation = cumulative(scenario.inflation.draw(rng, n), scenario.years)  # (runs, years+1)
     demand = _demand(baseline, scenario, growth, years)  # (runs, years+1, S, A, X, PODs)
     drawn = [_draw(c, rng, n) for c in scenario.interventions]
     change = _change(scenario, drawn, years)  # (runs, years+1, S, A, X, PODs)
@@ -127,7 +129,9 @@ def simulate(baseline: Baseline, scenario: Scenario) -> Runs:
 def _demand(
     baseline: Baseline, scenario: Scenario, growth: np.ndarray, years: np.ndarray
 ) -> np.ndarray:
-    trend = (1 + growth)[:, None, :] ** years[None, :, None]  # (runs, years+1, PODs)
+    trend = np.stack(  # (runs, years+1, PODs)
+        [cumulative(growth[:, i], scenario.years) for i in range(growth.shape[1])], axis=-1
+    )
     cells = baseline.activity[None] * scenario.growth[:, None, :, :, None]  # (Y, S, A, X, P)
     return np.asarray(cells[None] * trend[:, :, None, None, None, :])
 
@@ -205,9 +209,10 @@ def _intervention_money(
     years = demand.shape[1]
     targeted = (people * d.chosen.mask[None]).sum(axis=(1, 2, 3))  # (years+1,)
     taking = d.share[:, :years] * targeted[None, :]
-    paid = taking * d.per_person[:, None] + d.fixed[:, None] * (d.share[:, :years] > 0)
-    paid = paid * inflation
+    fixed = d.fixed[:, None] * (d.share[:, :years] > 0) * inflation
+    paid = taking * d.per_person[:, None] * inflation + fixed
     runs.intervention_cost[d.chosen.id] = paid
+    runs.intervention_fixed[d.chosen.id] = fixed
     _add(runs.cost, d.chosen.cost_bearer, paid)
     for (pod, _, to), size in zip(d.chosen.effects, d.changes, strict=True):
         i = POD_LIST.index(pod)

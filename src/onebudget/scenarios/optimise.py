@@ -153,10 +153,13 @@ def _integrality(n: int, width: int, steps: int | None) -> np.ndarray:
 
 
 def _bounds(options: Sequence[Option], width: int, steps: int | None, risk: bool) -> Bounds:
-    n, scale = len(options), steps or 1
+    n = len(options)
     low, high = np.zeros(width), np.ones(width)
-    low[:n] = [np.ceil(o.least * scale - 1e-9) for o in options]
-    high[:n] = [np.floor(o.most * scale + 1e-9) for o in options]
+    if steps:  # whole steps: the first at or above the least, the last at or below the most
+        low[:n] = [np.ceil(o.least * steps - 1e-9) for o in options]
+        high[:n] = [np.floor(o.most * steps + 1e-9) for o in options]
+    else:
+        low[:n], high[:n] = [o.least for o in options], [o.most for o in options]
     if risk:
         low[2 * n], high[2 * n] = -np.inf, np.inf
         high[2 * n + 1 :] = np.inf

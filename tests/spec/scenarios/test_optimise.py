@@ -81,3 +81,13 @@ def test_a_small_case_worked_by_hand() -> None:
     assert marginal_value([a, b], Limits(budget=[100.0]), step=10.0) == pytest.approx(2.5)
     points = frontier([a, b], [0.0, 50.0, 130.0, 200.0])
     assert [p.value for _, p in points] == pytest.approx([0.0, 150.0, 350.0, 350.0])
+
+
+def test_continuous_scales_keep_to_their_least_and_most() -> None:
+    """A loss-making option runs at its minimum scale, a gaining one up to its capacity."""
+    one = np.ones((1, 1))
+    losing = Option("L", "icb", 10 * one, 0 * one, np.array([-50.0]), least=0.3)
+    gaining = Option("G", "icb", 10 * one, 0 * one, np.array([80.0]), most=0.6)
+    found = optimise([losing, gaining], Limits(budget=[100.0]))
+    assert found.scales == {"L": pytest.approx(0.3), "G": pytest.approx(0.6)}
+    assert found.value == pytest.approx(-15.0 + 48.0)
