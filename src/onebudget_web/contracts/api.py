@@ -87,9 +87,11 @@ def _statement(kept: PeriodStatement, posted: set[str]) -> dict[str, Any]:
     response={200: list[StatementOut], 401: Problem, 404: Problem},
     summary="A contract's statements you may see, each step with its rule and amount",
 )
-def list_statements(request: SignedInRequest, slug: str, contract: int) -> list[dict[str, Any]]:
+def list_statements(request: SignedInRequest, slug: str, contract: str) -> list[dict[str, Any]]:
+    """``contract``: its number in the service (text in the path: anything else is 404)."""
     place = get_place_for(request.user, slug)
-    kept = selectors.get_contract_for(request.user, place, contract)
+    number = int(contract) if contract.isdigit() and len(contract) < 10 else 0
+    kept = selectors.get_contract_for(request.user, place, number)
     posted = selectors.posted_keys(kept)
     found = selectors.statements_for(request.user, kept).select_related("version", "contract")
     return [_statement(s, posted) for s in found]
