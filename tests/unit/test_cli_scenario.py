@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from onebudget.cli.main import app
+from onebudget.io import yamlio
 
 runner = CliRunner()
 EXAMPLE = resources.files("onebudget") / "definitions" / "scenarios" / "example.yaml"
@@ -67,12 +68,19 @@ def test_a_run_writes_every_sheet_and_the_partners_add_up(data: Path, tmp_path: 
 
 def test_the_best_portfolio_keeps_to_its_limits(data: Path, tmp_path: Path) -> None:
     path = config(tmp_path, ("- {id: falls-prevention}", "- {id: falls-prevention, least: 0.5}"))
+    scheme = tmp_path / "scheme.yaml"
     found = runner.invoke(
-        app, ["scenario", "optimise", "--config", str(path), "--data", str(data), "--runs", "30"]
-    )
+        app,
+        ["scenario", "optimise", "--config", str(path), "--data", str(data), "--runs", "30",
+         "--scheme", str(scheme)],
+    )  # fmt: skip
     assert found.exit_code == 0, found.output
     assert "falls-prevention: 50% of full scale" in found.stdout  # its minimum, at least
     assert "The next pound of budget a year buys" in found.stdout
+    assert "Who pays, who gains (funding follows the gain" in found.stdout
+    written = yamlio.load(scheme.read_text(encoding="utf-8"))["schemes"][0]
+    assert written["budget"] == "pooled"
+    assert sum(written["contributions"].values()) > 0  # falls prevention's cost, shared
 
 
 def test_a_bad_scenario_is_named_at_its_place(data: Path, tmp_path: Path) -> None:

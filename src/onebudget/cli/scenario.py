@@ -9,6 +9,7 @@ interventions are the reviewed definitions (``definitions/interventions``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from rich.table import Table
 
 from onebudget.cli.indicators import data_span_of, engine_for
 from onebudget.io.excel import write_sheets
-from onebudget.io.yamlio import read_text
+from onebudget.io.yamlio import dump, read_text
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.cells import cells, population_by_age
 from onebudget.scenarios import report
@@ -38,6 +39,7 @@ from onebudget.scenarios.projection import (
     national_projection_rates,
     project,
 )
+from onebudget.scenarios.shift import RULE, proposed_scheme, shifts
 from onebudget.scenarios.snpp import SnppError, read_snpp
 from onebudget.scenarios.summary import central, pence
 
@@ -176,10 +178,14 @@ def optimise_command(
     data: Path = DATA,
     runs: int | None = typer.Option(None, "--runs", help="Runs (the file's, if not given)."),
     out: Path | None = typer.Option(None, "--out", help="Write the portfolio (.xlsx)."),
+    scheme: Path | None = typer.Option(
+        None, "--scheme", help="Write its first year as a pooled scheme (.yaml)."
+    ),
 ) -> None:
     """The scale of each of the file's interventions that maximises its objective within its
     budgets (a year, and by partner), capacity limits and minimum scales; the efficient
-    frontier of spend against benefit; and what the next pound would buy."""
+    frontier of spend against benefit; what the next pound would buy; and the shift of money
+    between partners it implies (funding follows the gain), as a pooled scheme."""
     found, shipped, baseline, growth = _read(config, data)
     if found.budget is None and not found.by_partner:
         raise _fail([f"{config}: budget: give a budget a year (or by_partner) to optimise within"])
@@ -202,6 +208,7 @@ def optimise_command(
     if found.budget is not None:
         rate = marginal_value(choices, limits, found.objective)
         console.print(f"The next pound of budget a year buys £{rate:,.2f} of value.", markup=False)
+    _shift(found, shipped, baseline, scenario, best.scales, scheme)
     if out is not None:
         points = frontier(
             choices,
@@ -224,3 +231,30 @@ def optimise_command(
             },
         )
         console.print(f"{out}: written.", markup=False)
+
+
+def _shift(
+    found: ScenarioConfig,
+    shipped: dict[str, Intervention],
+    baseline: Baseline,
+    scenario: Scenario,
+    scales: dict[str, float],
+    scheme: Path | None,
+) -> None:
+    """The chosen portfolio run once (deterministic): who pays and who gains, year by year."""
+    portfolio = tuple(chosen(shipped[k], v) for k, v in scales.items() if v > 0)
+    once = simulate(baseline, central(replace(scenario, interventions=portfolio)))
+    bearers = {k: shipped[k].cost_bearer.partner for k in scales}
+    years = shifts(once, bearers, ("council", "icb"))
+    console.print(f"Who pays, who gains ({RULE}):", markup=False)
+    for y in years:
+        moved = ", ".join(f"{p} {v:+,}" for p, v in y.moved.items())
+        console.print(f"  {report.year_label(found.baseline_year, y.year)}: {moved}", markup=False)
+    if scheme is not None and years:
+        codes = {"council": "COUNCIL", "icb": "ICB"}
+        block = proposed_scheme(
+            years[0], "SHIFT", f"{found.name} (funding follows the gain)", codes
+        )
+        note = "# Replace COUNCIL and ICB with the partners' codes in the agreement.\n"
+        scheme.write_text(note + dump({"schemes": [block]}), encoding="utf-8")
+        console.print(f"{scheme}: written.", markup=False)
