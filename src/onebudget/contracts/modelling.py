@@ -50,6 +50,7 @@ from onebudget.contracts.periods import Period
 from onebudget.contracts.statement import PaymentError, period_problems, statements
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO
+from onebudget.ranks import nearest_rank
 
 PLACES = {"volume": 0, "population": 0, "value": 2, "actual_cost": 2}
 PLACES |= {"result": 6, "lower": 6, "upper": 6}
@@ -257,8 +258,8 @@ def with_figures(base: Inputs, figures: Figures) -> Inputs:
 
 
 def percentile(ordered: Sequence[Decimal], p: int) -> Decimal:
-    """Nearest rank: the ⌈p/100 × n⌉-th smallest of ``ordered`` (sorted), the least for 0."""
-    return ordered[max(1, -(-p * len(ordered) // 100)) - 1]
+    """Nearest rank (``onebudget.ranks``) of ``ordered`` (sorted)."""
+    return nearest_rank(ordered, p)
 
 
 def spread_of(amounts: Sequence[Decimal]) -> Percentiles:

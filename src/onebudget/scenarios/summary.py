@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from onebudget import ranks
 from onebudget.money import PENNY
 from onebudget.scenarios.engine import POD_LIST, Chosen, Runs, Scenario
 from onebudget.scenarios.model import Uncertain
@@ -74,10 +75,8 @@ def run_money(by_payer: Mapping[tuple[str, str], np.ndarray], run: int) -> Money
 
 
 def nearest_rank(values: Sequence[float], p: int) -> float:
-    """The ⌈p/100 × n⌉-th smallest value (1-based): a real run's figure."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
+    """The ``p``th percentile of ``values`` by nearest rank (``onebudget.ranks``)."""
+    return ranks.nearest_rank(sorted(values), p)
 
 
 @dataclass(frozen=True)
