@@ -31,6 +31,7 @@ from onebudget_web.core.api_docs import ServiceDocs
 from onebudget_web.core.refusals import refused
 from onebudget_web.funds.api import router as funds_router
 from onebudget_web.places.api import router as places_router
+from onebudget_web.scenarios.api import router as scenarios_router
 
 
 class BearerToken(HttpBearer):
@@ -97,4 +98,5 @@ api.add_router("/places", places_router)
 api.add_router("/places", allocation_router)
 api.add_router("/places", bcf_router)
 api.add_router("/places", contracts_router)
+api.add_router("/places", scenarios_router)
 api.add_router("/funds", funds_router)

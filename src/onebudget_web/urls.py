@@ -16,6 +16,7 @@ from onebudget_web.contracts import views as contracts
 from onebudget_web.core import views as core
 from onebudget_web.funds import views as funds
 from onebudget_web.places import views as places
+from onebudget_web.scenarios import views as scenarios
 from onebudget_web.spend import views as spend
 
 urlpatterns = [
@@ -188,6 +189,42 @@ urlpatterns = [
         "places/<slug:slug>/better-care-fund/<slug:year>/returns/<slug:period>/<int:pk>.xlsx",
         bcf_returns.place_bcf_return_file,
         name="place_bcf_return_file",
+    ),
+    path("places/<slug:slug>/scenarios/", scenarios.place_scenarios, name="place_scenarios"),
+    path(
+        "places/<slug:slug>/scenarios/new/",
+        scenarios.place_scenario_new,
+        name="place_scenario_new",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/upload/",
+        scenarios.place_scenario_upload,
+        name="place_scenario_upload",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/<int:number>/",
+        scenarios.place_scenario,
+        name="place_scenario",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/<int:number>/scenario.yaml",
+        scenarios.place_scenario_file,
+        name="place_scenario_file",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/<int:number>/scenario.xlsx",
+        scenarios.place_scenario_workbook,
+        name="place_scenario_workbook",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/<int:number>/variation.yaml",
+        scenarios.place_scenario_variation,
+        name="place_scenario_variation",
+    ),
+    path(
+        "places/<slug:slug>/scenarios/<int:number>/withdraw/",
+        scenarios.place_scenario_withdraw,
+        name="place_scenario_withdraw",
     ),
     path("places/<slug:slug>/contracts/", contracts.place_contracts, name="place_contracts"),
     path(

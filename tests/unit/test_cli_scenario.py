@@ -41,14 +41,21 @@ def config(tmp_path: Path, change: tuple[str, str] | None = None) -> Path:
 
 def test_a_run_writes_every_sheet_and_the_partners_add_up(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "results.xlsx"
-    args = ["scenario", "run", "--config", str(config(tmp_path)), "--data", str(data)]
+    beds = config(tmp_path, ("objective: expected", "objective: bed-days"))  # funds something
+    args = ["scenario", "run", "--config", str(beds), "--data", str(data)]
     found = runner.invoke(app, [*args, "--runs", "50", "--out", str(out)])
     assert found.exit_code == 0, found.output
     assert "net saving" in found.stdout
     book = CalamineWorkbook.from_filelike(io.BytesIO(out.read_bytes()))
     assert book.sheet_names == [
-        "Summary", "Activity", "Cost by partner", "Savings by partner", "Assumptions"
+        "Summary", "Indicator", "Activity", "Cost by partner", "Savings by partner", "Portfolio",
+        "Optimisation", "Frontier", "Who pays, who gains", "Sensitivity", "Assumptions",
     ]  # fmt: skip
+    sensitivity = book.get_sheet_by_name("Sensitivity").to_python()
+    swings = [Decimal(str(r[sensitivity[0].index("Swing (£)")])) for r in sensitivity[1:]]
+    assert swings == sorted(swings, reverse=True)
+    assert swings[0] > 0
+    assert "The figure that matters most" in found.stdout
     rows = book.get_sheet_by_name("Cost by partner").to_python()
     header, body = rows[0], rows[1:]
     year, partner, exact = (

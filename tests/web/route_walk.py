@@ -110,6 +110,7 @@ class Report:
     requests: int = 0
     failures: list[Failure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # by route
+    asked: dict[str, int] = field(default_factory=dict)  # requests, by route
     seen: set[str] = field(default_factory=set)  # secrets their own side was shown
 
     def __str__(self) -> str:
@@ -201,6 +202,7 @@ def walk(
                     continue
                 problems = _ask(client, plan, call, viewer, report.seen)
                 report.requests += 1
+                report.asked[name] = report.asked.get(name, 0) + 1
                 report.failures += [Failure(name, call, viewer, p) for p in problems]
                 if call.signs_out and viewer.org and not viewer.bearer:
                     _become(client, world, viewer, sign_in)

@@ -27,6 +27,7 @@ from onebudget_web.contracts import statement_actions
 from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping, corrections, settlements
 from onebudget_web.places import actions as places
+from onebudget_web.scenarios import actions as scenarios
 from onebudget_web.spend import actions as spend
 
 BY = "system:tests"
@@ -90,6 +91,7 @@ class World:
     saved_place: dict[str, int] = field(default_factory=dict)
     session_json: dict[str, bytes] = field(default_factory=dict)
     contract: dict[str, int] = field(default_factory=dict)  # its pk: a block contract
+    scenario: dict[str, int] = field(default_factory=dict)  # its number: the host's analyst's
 
     def code(self, org: str) -> str:
         return ORGANISATIONS[org][0]
@@ -138,6 +140,7 @@ def build_world(data: Path) -> World:
         _allocation(world, side)
         _bcf(world, side)
         _contract(world, side)
+        _scenario(world, side)
         _waiver(world, HOST[side])
     _tokens(world)
     return world
@@ -219,6 +222,26 @@ def _contract(world: World, side: str) -> None:
         by=by, contract=version.contract, period="2025-Q1", sent=inputs
     )
     world.contract[side] = version.contract.pk
+
+
+SCENARIO = """name: Walk scenario
+baseline_year: 2024
+years: 2
+runs: 20
+growth: {non_demographic: {uniform: [0, 0.02]}, inflation: 0.02}
+interventions: [{id: reablement, scale: 0.5}]
+"""
+
+
+def _scenario(world: World, side: str) -> None:
+    """A saved scenario (a few runs: the walk reads it, never models one), saved by the host
+    council's analyst, so the council owns it; the first year is the fund's, so it proposes
+    a variation."""
+    by = world.people[(HOST[side], Role.ANALYST)]
+    sent = scenarios.ScenarioFile("walk.yaml", SCENARIO)
+    world.scenario[side] = scenarios.save_scenario(
+        by=by, place=world.places[side], sent=sent
+    ).number
 
 
 def _fund(world: World, side: str) -> None:

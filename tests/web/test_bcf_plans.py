@@ -151,12 +151,12 @@ def test_the_workflow_runs_in_order_and_is_audited(client, place) -> None:
     client.post(PAGE + "agree/", {"partner": "QZZ"})
     assert selectors.stage_of(version).value == "agreed"
     client.force_login(person("commissioner"))
-    form = {"named_person": "", "day": "31", "month": "2", "year": "2025"}
+    form = {"named_person": "", "date-day": "31", "date-month": "2", "date-year": "2025"}
     response = client.post(PAGE + "sign-off/", form)
     assert response.status_code == 400
     page = response.content.decode()
     assert "The date must be a real date" in page
-    form |= {"day": "20", "month": "3"}
+    form |= {"date-day": "20", "date-month": "3"}
     page = client.post(PAGE + "sign-off/", form).content.decode()
     assert "Enter the name and role of the person" in page
     form["named_person"] = "Cllr Ada Byron, Chair of Fernmouth Health and Wellbeing Board"
@@ -167,10 +167,17 @@ def test_the_workflow_runs_in_order_and_is_audited(client, place) -> None:
     assert "20 March 2025" in page
     tomorrow = timezone.localdate().toordinal() + 1
     later = date.fromordinal(tomorrow)
-    form = {"day": str(later.day), "month": str(later.month), "year": str(later.year)}
+    form = {
+        "date-day": str(later.day),
+        "date-month": str(later.month),
+        "date-year": str(later.year),
+    }
     assert "cannot be dated in the future" in client.post(PAGE + "assure/", form).content.decode()
     assert (
-        client.post(PAGE + "assure/", {"day": "1", "month": "5", "year": "2025"}).status_code == 302
+        client.post(
+            PAGE + "assure/", {"date-day": "1", "date-month": "5", "date-year": "2025"}
+        ).status_code
+        == 302
     )
     assert selectors.stage_of(version).value == "assured"
     steps = AuditEvent.objects.filter(action__in=["bcf.agreed", "bcf.signed_off", "bcf.assured"])

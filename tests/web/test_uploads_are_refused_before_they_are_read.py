@@ -31,6 +31,8 @@ UPLOADS = {  # the URL (the fund's code filled in), the form beside the file
     "allocation budget": ("/places/fernmouth/allocation/budget/", {}),
     "fund agreement": ("/places/fernmouth/funds/new/", {}),
     "fund actuals": ("/funds/{fund}/actuals/", {}),
+    "contract": ("/places/fernmouth/contracts/record/", {}),
+    "scenario": ("/places/fernmouth/scenarios/upload/", {}),
 }
 
 

@@ -21,7 +21,7 @@ from onebudget.contracts.load import ContractError, read_contract
 from onebudget.contracts.model import Contract
 from onebudget.contracts.modelling import Modelled, model
 from onebudget.contracts.modelling_load import Scenarios, ScenariosError, read_scenarios
-from onebudget.contracts.periods import WRITTEN, Period, parse_period
+from onebudget.contracts.periods import Period, PeriodError, read_period
 from onebudget.contracts.statement import PaymentError, Statement, as_data, rows, statements
 from onebudget.io.excel import write_sheets
 from onebudget.io.problems import Problem
@@ -146,10 +146,10 @@ def _from_data(found: Contract, when: Period, figures: Inputs, data: Path, engin
 
 
 def _period(text: str) -> Period:
-    found = parse_period(text)
-    if found is None:
-        raise _fail("--period", [Problem(path="period", value=text, rule=WRITTEN)])
-    return found
+    try:
+        return read_period(text)
+    except PeriodError as error:
+        raise _fail("--period", error.problems) from None
 
 
 def _print(statement: Statement) -> None:

@@ -9,7 +9,6 @@ interventions are the reviewed definitions (``definitions/interventions``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,25 +22,16 @@ from onebudget.cli.indicators import data_span_of, engine_for
 from onebudget.io.excel import write_sheets
 from onebudget.io.yamlio import dump, read_text
 from onebudget.outcomes.calendar import Period
-from onebudget.outcomes.cells import cells, population_by_age
-from onebudget.scenarios import report
-from onebudget.scenarios.baseline import from_cells, unit_cost_source, unit_costs
+from onebudget.outcomes.cells import cells, population_by_age, rounded
+from onebudget.scenarios import report, results
+from onebudget.scenarios.baseline import from_cells
 from onebudget.scenarios.config import ConfigError, ScenarioConfig, load_config
-from onebudget.scenarios.engine import Baseline, Runs, Scenario, simulate
+from onebudget.scenarios.engine import Baseline
 from onebudget.scenarios.interventions import Intervention, InterventionError, read_interventions
-from onebudget.scenarios.optimise import Limits, frontier, marginal_value, optimise
-from onebudget.scenarios.portfolio import chosen, options
-from onebudget.scenarios.projection import (
-    FEMALE,
-    MALE,
-    Population,
-    band_growth,
-    national_projection_rates,
-    project,
-)
-from onebudget.scenarios.shift import RULE, proposed_scheme, shifts
+from onebudget.scenarios.shift import RULE, proposed_scheme
 from onebudget.scenarios.snpp import SnppError, read_snpp
-from onebudget.scenarios.summary import central, pence
+from onebudget.scenarios.study import Study, demographic_growth, study, unit_of
+from onebudget.scenarios.summary import pence
 
 app = typer.Typer(help="Demand and cost scenarios, and the best portfolio.", no_args_is_help=True)
 console = Console()
@@ -59,8 +49,9 @@ def _fail(lines: list[str]) -> typer.Exit:
 def _read(
     config: Path, data: Path
 ) -> tuple[ScenarioConfig, dict[str, Intervention], Baseline, np.ndarray]:
-    """The scenario, the interventions it may choose, the baseline from the data and the
-    demographic growth by age band and sex; every problem named, exit 2."""
+    """The scenario, the interventions it may choose, the baseline from the data (its cells
+    rounded, as every published scenario's are) and the demographic growth by age band and
+    sex; every problem named, exit 2."""
     try:
         shipped = read_interventions()
         found = load_config(read_text(config, ConfigError), str(config), set(shipped))
@@ -73,40 +64,27 @@ def _read(
         raise _fail([f"{config}: baseline_year: {found.baseline_year}: a financial year the data "
                      f"cover: they run from {span[0]:%-d %B %Y} to {last:%-d %B %Y}"])  # fmt: skip
     engine: Any = engine_for("duckdb", data)
-    baseline = from_cells(cells(engine.con, year), found.baseline_year)
+    baseline = from_cells(rounded(cells(engine.con, year)), found.baseline_year)
     return found, shipped, baseline, _growth(found, engine.con, year.start)
 
 
 def _growth(found: ScenarioConfig, con: Any, start: date) -> np.ndarray:
-    if found.population == "national":
-        persons = np.zeros((2, 101))
-        for sex, age, people in population_by_age(con, start):
-            persons[FEMALE if sex == "female" else MALE, age] += people
-        projection = project(
-            Population(start.year, persons), found.years, national_projection_rates()
-        )
-    else:
+    snpp = None
+    if found.population != "national":
         try:
-            projection = read_snpp(Path(found.population.snpp), found.population.area)
+            snpp = read_snpp(Path(found.population.snpp), found.population.area)
+            return demographic_growth(found, [], start, snpp)
         except SnppError as error:
             raise _fail([str(p) for p in error.problems]) from None
-        projection = projection.since(start.year, found.years)
-    return band_growth(projection)
+        except ValueError as error:
+            raise _fail([f"{found.population.snpp}: {error}"]) from None
+    return demographic_growth(found, population_by_age(con, start), start)
 
 
-def _scenario(
-    found: ScenarioConfig,
-    shipped: dict[str, Intervention],
-    growth: np.ndarray,
-    runs: int | None,
-    seed: int | None,
-) -> Scenario:
-    return Scenario(
-        years=found.years, growth=growth, non_demographic=found.growth.by_every_pod(),
-        inflation=found.growth.inflation,
-        interventions=tuple(chosen(shipped[c.id], c.scale) for c in found.interventions),
-        runs=runs or found.runs, seed=found.seed if seed is None else seed,
-    )  # fmt: skip
+def _studied(config: Path, data: Path, runs: int | None, seed: int | None) -> Study:
+    found, shipped, baseline, growth = _read(config, data)
+    with console.status(f"{runs or found.runs:,} runs, the portfolio and its sensitivity..."):
+        return study(found, shipped, baseline, growth, runs, seed)
 
 
 @app.command("run")
@@ -118,36 +96,22 @@ def run_command(
     out: Path | None = typer.Option(None, "--out", help="Write the results (.xlsx)."),
 ) -> None:
     """Activity and cost by year under the scenario: the deterministic run and, over the
-    runs, each figure's median and 10th to 90th percentile; money by partner and budget."""
+    runs, each figure's median and 10th to 90th percentile; money by partner and budget;
+    the emergency admissions of people aged 65 and over per 100,000; which figures matter
+    most; and, when the file gives a budget, the best portfolio within it."""
     if out is not None and out.suffix.lower() != ".xlsx":
         raise _fail([f"{out}: results are written to a .xlsx file"])
-    found, shipped, baseline, growth = _read(config, data)
-    scenario = _scenario(found, shipped, growth, runs, seed)
-    with console.status(f"{scenario.runs:,} runs over {scenario.years} years..."):
-        many, once = simulate(baseline, scenario), simulate(baseline, central(scenario))
-    _show(found, many, once)
+    found = _studied(config, data, runs, seed)
+    _show(found)
     if out is not None:
-        chosen_ones = [shipped[c.id] for c in found.interventions]
-        write_sheets(out, _sheets(found, many, once, chosen_ones))
+        write_sheets(out, results.sheets(found))
         console.print(f"{out}: written.", markup=False)
 
 
-def _sheets(
-    found: ScenarioConfig, many: Runs, once: Runs, chosen_ones: list[Intervention]
-) -> dict[str, list[dict[str, Any]]]:
-    first = found.baseline_year
-    return {
-        "Summary": report.headline_rows(many, once, first),
-        "Activity": report.activity_rows(many, once, first),
-        "Cost by partner": report.money_rows("cost", many.cost, once.cost, first),
-        "Savings by partner": report.money_rows("saving", many.saving, once.saving, first),
-        "Assumptions": report.assumption_rows(chosen_ones, unit_costs(), unit_cost_source()),
-    }
-
-
-def _show(found: ScenarioConfig, many: Runs, once: Runs) -> None:
-    table = Table(title=f"{found.name}: net saving and the acute-to-community spend ratio")
-    rows = report.headline_rows(many, once, found.baseline_year)
+def _show(found: Study) -> None:
+    config = found.config
+    table = Table(title=f"{config.name}: net saving and the acute-to-community spend ratio")
+    rows = report.headline_rows(found.many, found.once, config.baseline_year)
     shown = ("Year", "Net saving, median (£)", "Net saving, 10th percentile (£)",
              "Net saving, 90th percentile (£)", "Acute to community spend, median")  # fmt: skip
     for column in shown:
@@ -155,6 +119,10 @@ def _show(found: ScenarioConfig, many: Runs, once: Runs) -> None:
     for r in rows:
         table.add_row(*(_cell(r[c]) for c in shown))
     console.print(table)
+    if found.tornado.bars:
+        top = found.tornado.bars[0]
+        console.print(f"The figure that matters most: {top.name} (net saving over the years "
+                      f"£{top.low:,} to £{top.high:,}).", markup=False)  # fmt: skip
     console.print(
         "Effects marked illustrative in the definitions are assumptions, not published "
         "figures: the workbook's Assumptions sheet names each one.",
@@ -186,75 +154,40 @@ def optimise_command(
     budgets (a year, and by partner), capacity limits and minimum scales; the efficient
     frontier of spend against benefit; what the next pound would buy; and the shift of money
     between partners it implies (funding follows the gain), as a pooled scheme."""
-    found, shipped, baseline, growth = _read(config, data)
-    if found.budget is None and not found.by_partner:
+    found = _studied(config, data, runs, None)
+    if found.optimised is None:
         raise _fail([f"{config}: budget: give a budget a year (or by_partner) to optimise within"])
-    scenario = _scenario(found, shipped, growth, runs, None)
-    picked = [shipped[c.id] for c in found.interventions]
-    limits_by_id = {c.id: (c.least, c.most) for c in found.interventions}
-    with console.status("Each intervention alone, then the best portfolio..."):
-        choices = options(baseline, scenario, picked, limits_by_id)
-        limits = Limits(
-            budget=None if found.budget is None else [float(b) for b in found.budget],
-            by_partner={p: [float(b) for b in v] for p, v in found.by_partner.items()},
-        )
-        best = optimise(choices, limits, found.objective)
+    best = found.optimised.best
     if not best.solved:
         raise _fail([f"{config}: no portfolio meets the limits: {best.message}"])
-    value = pence(best.value) + 0  # no "-0.00"
-    console.print(f"Best portfolio ({found.objective}): value £{value:,}", markup=False)
+    unit = unit_of(found.config.objective)
+    value = f"£{pence(best.value) + 0:,}" if unit is None else f"{best.value:,.1f} {unit}"
+    console.print(f"Best portfolio ({found.config.objective}): value {value}", markup=False)
     for name, scale in best.scales.items():
         console.print(f"  {name}: {abs(round(scale, 4)):.0%} of full scale", markup=False)
-    if found.budget is not None:
-        rate = marginal_value(choices, limits, found.objective)
+    rate = found.optimised.next_pound
+    if rate is not None and unit is None:
         console.print(f"The next pound of budget a year buys £{rate:,.2f} of value.", markup=False)
-    _shift(found, shipped, baseline, scenario, best.scales, scheme)
+    elif rate is not None:
+        console.print(f"The next £1,000 of budget a year buys {rate * 1000:,.2f} {unit}.")
+    _shift(found, scheme)
     if out is not None:
-        points = frontier(
-            choices,
-            [float(found.budget[0]) * k / 4 for k in range(9)] if found.budget else [],
-            found.objective,
-        )
-        rows = [
-            {
-                "Budget a year (£)": round(b, 2),
-                "Value (£)": round(p.value, 2),
-                **p.scales,
-            }
-            for b, p in points
-        ]
-        write_sheets(
-            out,
-            {
-                "Portfolio": [{"Intervention": k, "Scale": v} for k, v in best.scales.items()],
-                "Frontier": rows,
-            },
-        )
+        tables = results.sheets(found)
+        write_sheets(out, {k: tables[k] for k in ("Portfolio", "Frontier") if k in tables})
         console.print(f"{out}: written.", markup=False)
 
 
-def _shift(
-    found: ScenarioConfig,
-    shipped: dict[str, Intervention],
-    baseline: Baseline,
-    scenario: Scenario,
-    scales: dict[str, float],
-    scheme: Path | None,
-) -> None:
-    """The chosen portfolio run once (deterministic): who pays and who gains, year by year."""
-    portfolio = tuple(chosen(shipped[k], v) for k, v in scales.items() if v > 0)
-    once = simulate(baseline, central(replace(scenario, interventions=portfolio)))
-    bearers = {k: shipped[k].cost_bearer.partner for k in scales}
-    years = shifts(once, bearers, ("council", "icb"))
+def _shift(found: Study, scheme: Path | None) -> None:
+    """Who pays and who gains under the chosen portfolio, year by year."""
     console.print(f"Who pays, who gains ({RULE}):", markup=False)
-    for y in years:
+    for y in found.shifts:
         moved = ", ".join(f"{p} {v:+,}" for p, v in y.moved.items())
-        console.print(f"  {report.year_label(found.baseline_year, y.year)}: {moved}", markup=False)
-    if scheme is not None and years:
+        label = report.year_label(found.config.baseline_year, y.year)
+        console.print(f"  {label}: {moved}", markup=False)
+    if scheme is not None and found.shifts:
         codes = {"council": "COUNCIL", "icb": "ICB"}
-        block = proposed_scheme(
-            years[0], "SHIFT", f"{found.name} (funding follows the gain)", codes
-        )
+        name = f"{found.config.name} (funding follows the gain)"
+        block = proposed_scheme(found.shifts[0], "SHIFT", name, codes)
         note = "# Replace COUNCIL and ICB with the partners' codes in the agreement.\n"
         scheme.write_text(note + dump({"schemes": [block]}), encoding="utf-8")
         console.print(f"{scheme}: written.", markup=False)

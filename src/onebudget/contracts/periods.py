@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from onebudget.io.problems import Problem, ProblemsError
 from onebudget.periods import month_end, month_start, period_of
 
 Frequency = Literal["quarterly", "monthly"]
@@ -67,6 +68,19 @@ def parse_period(text: str) -> Period | None:
         year, number = int(month[1]), int(month[2])
         return Period(year if number >= 4 else year - 1, 12, period_of(number))
     return None
+
+
+class PeriodError(ProblemsError):
+    """A period that is not written as one."""
+
+
+def read_period(text: str, source: str = "period") -> Period:
+    """The period ``text`` names, or ``PeriodError`` saying how one is written: the one
+    reader of a period a person types (the CLI's ``--period``, the service's form)."""
+    found = parse_period(text)
+    if found is None:
+        raise PeriodError(source, [Problem(path="period", value=text, rule=WRITTEN)])
+    return found
 
 
 def year_of_periods(year: int, frequency: Frequency) -> list[Period]:

@@ -14,18 +14,21 @@ period; long-term services pro rata for the days they ran in it):
 - reablement episodes: short-term support to maximise independence (ST-Max) starting in it.
 
 These are person-level counts by cell, for the scenario engine to multiply: they are never
-shown as they are. What the service and the CLI publish from a scenario are totals for the
-whole place (``scenarios.summary``).
+shown as they are. A scenario is modelled on ``rounded`` cells (each figure to the nearest
+5, the disclosure rules' rounding), so no figure it publishes (a total, a cost, a rate per
+100,000) can be worked back to an unrounded count (ADR 0025).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.segments import segmented_ctes
+from onebudget.outcomes.suppression import ROUND_TO
 
 PODS = (
     "emergency_admission", "elective_admission", "bed_day", "ae_attendance", "outpatient",
@@ -99,6 +102,16 @@ def cells(con: Any, period: Period) -> list[dict[str, Any]]:
     result = con.execute(cells_sql(period))
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def rounded(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cells with their people and each POD's activity rounded half up to the nearest
+    ``ROUND_TO`` (5). Small counts are rounded, not suppressed: no cell is published, and
+    suppressing each small one would drop a rare POD's activity from the model altogether."""
+    return [
+        row | {k: ROUND_TO * math.floor(float(row[k]) / ROUND_TO + 0.5) for k in ("people", *PODS)}
+        for row in rows
+    ]
 
 
 def totals(rows: Sequence[dict[str, Any]]) -> dict[str, float]:

@@ -17,7 +17,8 @@ named with its path and line, never a traceback::
       - {id: reablement, scale: 0.5, least: 0.25, most: 1}
     budget: [400000, 450000, 500000, 500000, 500000]   # a year, for the optimiser
     by_partner: {council: [250000, 250000, 250000, 250000, 250000]}
-    objective: expected          # or risk-averse: the mean of the worst 10% of runs
+    objective: expected          # net saving; or risk-averse: the mean of the worst 10% of
+                                 # runs; or bed-days / emergency-admissions: the most avoided
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class ScenarioConfig(Strict):
     interventions: tuple[Choice, ...] = ()
     budget: tuple[Pounds, ...] | None = None
     by_partner: dict[Literal["council", "icb"], tuple[Pounds, ...]] = Field(default_factory=dict)
-    objective: Literal["expected", "risk-averse"] = "expected"
+    objective: Literal["expected", "risk-averse", "bed-days", "emergency-admissions"] = "expected"
 
     @model_validator(mode="after")
     def _a_budget_for_each_year(self) -> ScenarioConfig:

@@ -36,6 +36,7 @@ from onebudget.scenarios.model import AGE_BANDS, PODS, SEGMENTS, SEXES, Uncertai
 from onebudget.scenarios.projection import cumulative
 
 POD_LIST = tuple(PODS)
+OLDER = slice(AGE_BANDS.index("65-74"), None)  # the age bands of people aged 65 and over
 ACUTE = frozenset(
     {"emergency_admission", "elective_admission", "bed_day", "ae_attendance", "outpatient"}
 )
@@ -102,6 +103,8 @@ class Runs:
     activity: np.ndarray  # (runs, years + 1, PODs)
     avoided: np.ndarray  # (runs, years + 1, PODs): activity the interventions avoided
     spend: np.ndarray  # (runs, years + 1, PODs): the activity's cost, inflated (pounds)
+    older: np.ndarray  # (runs, years + 1, PODs): the activity of people aged 65 and over
+    older_people: np.ndarray  # (years + 1,): people aged 65 and over
     cost: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (runs, years+1)
     saving: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     intervention_cost: dict[str, np.ndarray] = field(default_factory=dict)  # by id
@@ -121,9 +124,11 @@ def simulate(baseline: Baseline, scenario: Scenario) -> Runs:
     inflation = cumulative(scenario.inflation.draw(rng, n), scenario.years)  # (runs, years+1)
     demand = _demand(baseline, scenario, growth, years)  # (runs, years+1, S, A, X, PODs)
     drawn = [_draw(c, rng, n) for c in scenario.interventions]
-    change = _change(scenario, drawn, years)  # (runs, years+1, S, A, X, PODs)
+    change, sizes = _change(scenario, drawn, years)  # (runs, years+1, S, A, X, PODs)
     after = demand * np.maximum(1 + change, 0)
-    return _money(baseline, scenario, demand, after, drawn, inflation)
+    return _money(
+        baseline, scenario, demand, after, list(zip(drawn, sizes, strict=True)), inflation
+    )
 
 
 def _demand(
@@ -161,18 +166,23 @@ def _share(chosen: Chosen, taken: np.ndarray) -> np.ndarray:
     return np.asarray(taken[:, None] * np.asarray(ramp) * chosen.scale)
 
 
-def _change(scenario: Scenario, drawn: Sequence[_Drawn], years: np.ndarray) -> np.ndarray:
+def _change(
+    scenario: Scenario, drawn: Sequence[_Drawn], years: np.ndarray
+) -> tuple[np.ndarray, list[tuple[np.ndarray, ...]]]:
+    """The relative change in each cell's activity, and each intervention's effects' sizes
+    by run and year (the share reached after the lag × the change): the savings use them."""
     shape = (scenario.runs, len(years), len(SEGMENTS), len(AGE_BANDS), len(SEXES), len(POD_LIST))
-    change = np.zeros(shape)
+    change, sizes = np.zeros(shape), []
     for d in drawn:
         live = (years > d.chosen.lag_years).astype(float)  # effects start after the lag
         share = d.share[:, : len(years)] * live  # (runs, years+1)
-        for (pod, _, _), size in zip(d.chosen.effects, d.changes, strict=True):
-            by_run = share * size[:, None]  # (runs, years+1)
+        own = tuple(share * size[:, None] for size in d.changes)  # (runs, years+1) each
+        for (pod, _, _), by_run in zip(d.chosen.effects, own, strict=True):
             change[..., POD_LIST.index(pod)] += (
                 by_run[:, :, None, None, None] * d.chosen.mask[None, None]
             )
-    return change
+        sizes.append(own)
+    return change, sizes
 
 
 def _money(
@@ -180,24 +190,29 @@ def _money(
     scenario: Scenario,
     demand: np.ndarray,
     after: np.ndarray,
-    drawn: Sequence[_Drawn],
+    drawn: Sequence[tuple[_Drawn, tuple[np.ndarray, ...]]],
     inflation: np.ndarray,
 ) -> Runs:
     prices = np.asarray([baseline.unit_costs[p] for p in POD_LIST])
     activity = after.sum(axis=(2, 3, 4))  # (runs, years+1, PODs)
     avoided = (demand - after).sum(axis=(2, 3, 4))
     spend = activity * prices * inflation[:, :, None]
-    runs = Runs(activity=activity, avoided=avoided, spend=spend)
+    people = baseline.people[None] * scenario.growth[:, None, :, :]  # (years+1, S, A, X)
+    runs = Runs(
+        activity=activity, avoided=avoided, spend=spend,
+        older=after[:, :, :, OLDER].sum(axis=(2, 3, 4)),
+        older_people=people[:, :, OLDER].sum(axis=(1, 2, 3)),
+    )  # fmt: skip
     for i, pod in enumerate(POD_LIST):
         _add(runs.cost, baseline.payers[pod], spend[:, :, i])
-    people = baseline.people[None] * scenario.growth[:, None, :, :]  # (years+1, S, A, X)
-    for d in drawn:
-        _intervention_money(d, people, demand, prices, inflation, runs)
+    for d, sizes in drawn:
+        _intervention_money(d, sizes, people, demand, prices, inflation, runs)
     return runs
 
 
 def _intervention_money(
     d: _Drawn,
+    sizes: tuple[np.ndarray, ...],
     people: np.ndarray,
     demand: np.ndarray,
     prices: np.ndarray,
@@ -214,17 +229,11 @@ def _intervention_money(
     runs.intervention_cost[d.chosen.id] = paid
     runs.intervention_fixed[d.chosen.id] = fixed
     _add(runs.cost, d.chosen.cost_bearer, paid)
-    for (pod, _, to), size in zip(d.chosen.effects, d.changes, strict=True):
+    for (pod, _, to), live in zip(d.chosen.effects, sizes, strict=True):
         i = POD_LIST.index(pod)
-        live = _effect_share(d, size, years)  # (runs, years+1)
         cells = demand[..., i] * live[:, :, None, None, None] * d.chosen.mask[None, None]
         saved = -cells.sum(axis=(2, 3, 4)) * prices[i] * inflation
         _add(runs.saving, to, saved)
-
-
-def _effect_share(d: _Drawn, size: np.ndarray, years: int) -> np.ndarray:
-    live = (np.arange(years) > d.chosen.lag_years).astype(float)
-    return np.asarray(d.share[:, :years] * live * size[:, None])
 
 
 def _add(into: dict[tuple[str, str], np.ndarray], payer: Payer, amount: np.ndarray) -> None:

@@ -48,6 +48,18 @@ PODS = {
     "reablement_case": "reablement episodes",
 }
 
+POD_NAMES = {
+    "emergency_admission": "emergency admissions",
+    "elective_admission": "elective admissions",
+    "bed_day": "bed days",
+    "ae_attendance": "A&E attendances",
+    "outpatient": "outpatient attendances",
+    "community_contact": "community contacts",
+    "care_home_week": "care home weeks",
+    "home_care_hour": "home care hours",
+    "reablement_case": "reablement episodes",
+}
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -81,7 +81,7 @@ def optimise(
         integrality=_integrality(n, width, steps),
         bounds=_bounds(options, width, steps, risk),
     )
-    return _portfolio(options, result, per, risk)
+    return _portfolio(options, result, per)
 
 
 def _budget_rows(
@@ -166,7 +166,7 @@ def _bounds(options: Sequence[Option], width: int, steps: int | None, risk: bool
     return Bounds(low, high)
 
 
-def _portfolio(options: Sequence[Option], result: object, per: float, risk: bool) -> Portfolio:
+def _portfolio(options: Sequence[Option], result: object, per: float) -> Portfolio:
     x = getattr(result, "x", None)
     if x is None:
         return Portfolio({}, float("nan"), (), False, str(getattr(result, "message", "")))
@@ -179,7 +179,6 @@ def _portfolio(options: Sequence[Option], result: object, per: float, risk: bool
             for i, o in enumerate(options))
         for y in range(years)
     )  # fmt: skip
-    del risk
     return Portfolio(scales, value, spend, True, str(getattr(result, "message", "")))
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from onebudget.scenarios.engine import Baseline, Chosen, Payer, Runs, Scenario, simulate
+from onebudget.scenarios.engine import POD_LIST, Baseline, Chosen, Payer, Runs, Scenario, simulate
 from onebudget.scenarios.interventions import Intervention
 from onebudget.scenarios.model import AGE_BANDS, SEGMENTS, SEXES
 from onebudget.scenarios.optimise import Option
@@ -44,15 +44,27 @@ def net_saving(runs: Runs) -> np.ndarray:
     return np.asarray(saved - spent)
 
 
+NET_SAVING = "net saving"
+
+
+def _value(runs: Runs, measure: str) -> np.ndarray:
+    """By run, over the years after the baseline: net saving (pounds) or activity avoided."""
+    if measure == NET_SAVING:
+        return np.asarray(net_saving(runs)[:, 1:].sum(axis=1))
+    return np.asarray(runs.avoided[:, 1:, POD_LIST.index(measure)].sum(axis=1))
+
+
 def options(
     baseline: Baseline,
     scenario: Scenario,
     interventions: Sequence[Intervention],
     limits: Mapping[str, tuple[float, float]] | None = None,
+    measure: str = NET_SAVING,
 ) -> list[Option]:
     """Each intervention alone at full scale, run with the scenario's seed (the same draws
     of growth and inflation for every option): its cost by year (the part per person and
-    the fixed part) and its net saving over the years, for the optimiser. ``limits``: an
+    the fixed part) and its value over the years, for the optimiser: its net saving, or the
+    activity it avoids at a point of delivery (``measure``: the POD). ``limits``: an
     intervention's (least, most) scale."""
     found = []
     for i in interventions:
@@ -61,6 +73,6 @@ def options(
         fixed_cost = runs.intervention_fixed[i.id][:, 1:]
         least, most = (limits or {}).get(i.id, (0.0, 1.0))
         bearer = i.cost_bearer.partner
-        value = net_saving(runs)[:, 1:].sum(axis=1)
+        value = _value(runs, measure)
         found.append(Option(i.id, bearer, total - fixed_cost, fixed_cost, value, least, most))
     return found

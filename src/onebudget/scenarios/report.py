@@ -16,7 +16,7 @@ import numpy as np
 
 from onebudget.scenarios.engine import POD_LIST, Runs, acute_to_community
 from onebudget.scenarios.interventions import Intervention
-from onebudget.scenarios.model import PODS
+from onebudget.scenarios.model import POD_NAMES, PODS
 from onebudget.scenarios.portfolio import net_saving
 from onebudget.scenarios.summary import money_spread, nearest_rank, pence, run_money
 
@@ -34,7 +34,7 @@ def activity_rows(runs: Runs, once: Runs, first: int) -> list[dict[str, Any]]:
             values = list(runs.activity[:, y, i])
             rows.append(
                 {
-                    "Point of delivery": pod.replace("_", " "),
+                    "Point of delivery": POD_NAMES[pod],
                     "Unit": PODS[pod],
                     "Year": year_label(first, y),
                     "Deterministic": round(float(once.activity[0, y, i]), 1),
@@ -111,7 +111,7 @@ def assumption_rows(
     interventions: Sequence[Intervention], unit_costs: Mapping[str, Any], source: str
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
-        {"Assumption": f"unit cost: {pod.replace('_', ' ')}", "Value": str(cost),
+        {"Assumption": f"unit cost: {POD_NAMES[pod]}", "Value": str(cost),
          "Source": source if pod != "bed_day" else "none: a bed day's cost is in its admission's",
          "Illustrative": "no"}
         for pod, cost in unit_costs.items()
@@ -120,7 +120,7 @@ def assumption_rows(
         for e in i.effects:
             rows.append(
                 {
-                    "Assumption": f"{i.name}: {e.pod.replace('_', ' ')} change",
+                    "Assumption": f"{i.name}: change in {POD_NAMES[e.pod]}",
                     "Value": _figure(e.change),
                     "Source": e.source.strip(),
                     "Illustrative": "yes: shown as such on every output"

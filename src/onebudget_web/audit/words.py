@@ -52,6 +52,8 @@ ACTIONS: dict[str, str] = {
     "place.partner_added": "Added a partner to a place",
     "role.granted": "Granted a role",
     "role.withdrawn": "Withdrew a role",
+    "scenario.saved": "Saved a demand and cost scenario",
+    "scenario.withdrawn": "Withdrew a saved scenario",
     "spend.ledger_uploaded": "Uploaded a spend ledger",
     "spend.mapping_uploaded": "Uploaded a spend mapping",
     "target.set": "Set a target",

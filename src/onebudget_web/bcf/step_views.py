@@ -100,7 +100,8 @@ def _dated_form(
     fields: dict[str, Any] = {"day": "", "month": "", "year": "", "named_person": "", "note": ""}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        fields |= {k: request.POST.get(k, "").strip() for k in fields}
+        fields |= {k: request.POST.get(k, "").strip() for k in ("named_person", "note")}
+        fields |= {k: request.POST.get(f"date-{k}", "").strip() for k in ("day", "month", "year")}
         day, date_errors = read_date(fields["day"], fields["month"], fields["year"])
         if date_errors:
             errors["date"] = date_errors

@@ -22,6 +22,7 @@ from onebudget.contracts.model import Contract
 from onebudget.io import yamlio
 from onebudget_web.bcf.dates import read_date
 from onebudget_web.contracts.selectors import COMMISSIONING
+from onebudget_web.core.refused import by_field
 from onebudget_web.places.models import Place
 
 # Where a problem at a path of the contract file is shown: the field holding it
@@ -126,18 +127,8 @@ def as_yaml(data: dict[str, Any]) -> str:
 
 
 def placed(problems: list[Any]) -> dict[str, list[str]]:
-    """The library's problems with the form's contract, each beside its field."""
-    errors: dict[str, list[str]] = {}
-    for p in problems:
-        path = str(p.path)
-        field = next((f for k, f in FIELD_OF.items() if path == k or path.startswith(k)), "name")
-        value = "" if p.value is None else f" (found: {p.value})"
-        errors.setdefault(field, []).append(f"{_words(path)}: {p.rule}{value}")
-    return errors
-
-
-def _words(path: str) -> str:
-    return path.replace("_", " ").replace(".", " ")
+    """The library's problems with the form's file, each beside its field."""
+    return by_field(problems, FIELD_OF, "name")
 
 
 def as_sent(sent: QueryDict) -> dict[str, Any]:

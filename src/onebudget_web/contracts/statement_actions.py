@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from onebudget.contracts import periods
 from onebudget.contracts.inputs import InputsError, inputs_text, read_inputs
-from onebudget.contracts.periods import WRITTEN, Period, parse_period
+from onebudget.contracts.periods import Period
 from onebudget.contracts.statement import PaymentError, as_data, statements
 from onebudget.funds.payments import payment_transactions
-from onebudget.io.problems import Problem
 from onebudget.io.tables import TableError
 from onebudget.money import to_pence
 from onebudget.roles import NotPermitted, Permission
@@ -48,10 +48,12 @@ class InputsFile:
 
 
 def read_period(text: str) -> Period:
-    found = parse_period(text.strip())
-    if found is None:
-        raise RefusedError([Problem(path="period", value=text, rule=WRITTEN)])
-    return found
+    """The library's reader of a period (``contracts.periods.read_period``), refused as a
+    form's problem."""
+    try:
+        return periods.read_period(text.strip())
+    except periods.PeriodError as error:
+        raise RefusedError(error.problems) from None
 
 
 @transaction.atomic

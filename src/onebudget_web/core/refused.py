@@ -7,6 +7,7 @@ or file it concerns (``said_of``), with its line in the file where it has one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,3 +35,18 @@ def placed(p: Any) -> str:
     where = getattr(p, "place", None) or (f"line {p.line}, {p.path}" if p.line else p.path)
     value = "" if p.value is None else f" (found: {p.value})"
     return f"{where}: {p.rule}{value}"
+
+
+def by_field(
+    problems: list[Any], field_of: Mapping[str, str], default: str
+) -> dict[str, list[str]]:
+    """The library's problems with a form's file, each beside the form's field its path
+    belongs to (``field_of``: a path, or the start of one, to a field; else ``default``)."""
+    errors: dict[str, list[str]] = {}
+    for p in problems:
+        path = str(p.path)
+        field = next((f for k, f in field_of.items() if path == k or path.startswith(k)), default)
+        value = "" if p.value is None else f" (found: {p.value})"
+        words = path.replace("_", " ").replace(".", " ")
+        errors.setdefault(field, []).append(f"{words}: {p.rule}{value}")
+    return errors

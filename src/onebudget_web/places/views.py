@@ -27,6 +27,7 @@ from onebudget_web.places.outcome_pages import asked_year, indicator_page, summa
 from onebudget_web.places.outcomes import outcomes_for
 from onebudget_web.places.overview import overview
 from onebudget_web.places.results import StillBuildingError
+from onebudget_web.scenarios.selectors import sees_scenarios
 
 
 @require_GET
@@ -40,6 +41,7 @@ def place_detail(request: SignedInRequest, slug: str) -> HttpResponse:
         "overview": overview(place, request.user),
         "partners": selectors.partners_of(place, request.user),
         "datasets": place.datasets.all(),
+        "sees_scenarios": sees_scenarios(request.user, place),
         "can_set_up_fund": any(
             has_permission(request.user, o, Permission.POST_TO_POOL) for o in place.partners.all()
         ),

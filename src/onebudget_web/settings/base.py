@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "onebudget_web.allocation",
     "onebudget_web.bcf",
     "onebudget_web.contracts",
+    "onebudget_web.scenarios",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 
 from onebudget.outcomes.calendar import Period
-from onebudget.outcomes.cells import PODS, cells, totals
+from onebudget.outcomes.cells import PODS, cells, rounded, totals
 from onebudget.outcomes.engines.duckdb import DuckDBEngine
 from tests.spec.outcomes.conftest import make_tables
 
@@ -109,3 +109,18 @@ def test_the_cells_add_up_to_the_place() -> None:
     assert found["people"] == 2
     assert found["bed_day"] == 11
     assert set(found) == {"people", *PODS}
+
+
+def test_cells_are_rounded_to_the_nearest_five_before_any_scenario_uses_them() -> None:
+    """Half up, every figure (people, counts, weeks, hours), small ones too: no scenario
+    output then gives back an unrounded count (ADR 0025)."""
+    row = {"segment": 8, "age_band": "85+", "sex": "female", "people": 12}
+    given = {"emergency_admission": 2, "bed_day": 2.5, "care_home_week": 7.49,
+             "home_care_hour": 1042.6}  # fmt: skip
+    row |= dict.fromkeys(PODS, 0.0) | given
+    (found,) = rounded([row])
+    assert found["people"] == 10
+    assert (found["emergency_admission"], found["bed_day"]) == (0, 5)
+    assert (found["care_home_week"], found["home_care_hour"]) == (5, 1045)
+    assert (found["segment"], found["age_band"]) == (8, "85+")
+    assert all(found[pod] % 5 == 0 for pod in PODS)

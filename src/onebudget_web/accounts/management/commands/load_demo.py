@@ -13,6 +13,7 @@ from onebudget_web.demo.loader import (
     load_demo_place,
     load_demo_spend,
 )
+from onebudget_web.demo.scenarios import load_demo_scenario
 from onebudget_web.places import computed
 from onebudget_web.places.results import build_results, fingerprint, is_built
 
@@ -55,6 +56,9 @@ class Command(BaseCommand):
             fund = load_demo_fund(dataset)
             if fund is not None:
                 self.stdout.write(f"Pooled fund: {fund.name}")
+            scenario = load_demo_scenario(dataset)
+            if scenario is not None:
+                self.stdout.write(f"Scenario: {scenario.name}, its best portfolio and variation")
             if load_demo_spend(dataset):
                 self.stdout.write("Ledgers: the council's and the ICB's, mapped and reconciled")
             plan = load_demo_bcf(dataset.place)

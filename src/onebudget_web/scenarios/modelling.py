@@ -1,0 +1,136 @@
+"""Where the service joins a place's linked data to the scenario engine (the engines never
+import each other): the place's cells for the baseline year, rounded before any use (ADR
+0025), its people by age for the projection, the study, and the proposed variation of the
+place's pooled fund for the portfolio's first year.
+
+Modelling runs once, when a scenario is saved; pages read the stored tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from onebudget.funds.agreement import AgreementError
+from onebudget.funds.validation import load_agreement
+from onebudget.funds.variation import compare
+from onebudget.io import yamlio
+from onebudget.io.problems import Problem
+from onebudget.organisations import OrganisationKind
+from onebudget.outcomes.calendar import Period
+from onebudget.outcomes.cells import cells, population_by_age, rounded
+from onebudget.scenarios import results
+from onebudget.scenarios.baseline import from_cells
+from onebudget.scenarios.config import ScenarioConfig
+from onebudget.scenarios.interventions import read_interventions
+from onebudget.scenarios.report import year_label
+from onebudget.scenarios.shift import RULE, proposed_scheme
+from onebudget.scenarios.study import Study, demographic_growth, study
+from onebudget_web.funds.models import Fund
+from onebudget_web.funds.selectors import current_version
+from onebudget_web.places import computed
+from onebudget_web.places.models import Place, PlaceDataset
+
+PARTNER_KINDS = {"council": OrganisationKind.LOCAL_AUTHORITY, "icb": OrganisationKind.ICB}
+
+
+@dataclass(frozen=True)
+class Modelled:
+    study: Study
+    tables: dict[str, list[dict[str, Any]]]  # as stored: money as decimal text
+    proposal: dict[str, Any]
+
+
+def coverage_problems(config: ScenarioConfig, dataset: PlaceDataset) -> list[Problem]:
+    """The file's baseline year must be a financial year the place's data cover whole, and
+    its population the national rates (an ONS file is read by the CLI, from disk)."""
+    found = []
+    year = config.baseline_year
+    if not (dataset.first_year <= year and year + 1 <= dataset.last_year):
+        found.append(Problem(path="baseline_year", value=year, rule=(
+            f"a financial year the place's data cover: April {dataset.first_year} to "
+            f"December {dataset.last_year}, so {dataset.first_year} to {dataset.last_year - 1}"
+        )))  # fmt: skip
+    if config.population != "national":
+        found.append(Problem(path="population", value="an ONS projection file", rule=(
+            "national: the service projects with national rates; `onebudget scenario run` "
+            "reads an ONS subnational projection file"
+        )))  # fmt: skip
+    return found
+
+
+def modelled(config: ScenarioConfig, dataset: PlaceDataset, number: int) -> Modelled:
+    """The scenario on the dataset (checked by ``coverage_problems`` first)."""
+    year = Period.financial_year(config.baseline_year)
+    report = computed.open_report(Path(dataset.path))
+    try:
+        con: Any = report.engine.con
+        baseline = from_cells(rounded(cells(con, year)), config.baseline_year)
+        growth = demographic_growth(config, population_by_age(con, year.start), year.start)
+    finally:
+        computed.close(report)
+    found = study(config, read_interventions(), baseline, growth)
+    tables = results.stored(results.sheets(found))
+    return Modelled(found, tables, proposal(found, dataset.place, f"SCN{number}"))
+
+
+def proposal(found: Study, place: Place, code: str) -> dict[str, Any]:
+    """The portfolio's first year as a pooled scheme (funding follows the gain), with the
+    partners' codes; and, if the place has a pooled fund for that year, the fund's agreement
+    with the scheme added: a proposed variation its pool manager can record."""
+    first_year = found.config.baseline_year + 1
+    codes = _partner_codes(place)
+    made: dict[str, Any] = {"year": year_label(first_year, 0), "rule": RULE, "scheme": None}
+    if not found.shifts or len(codes) < len(PARTNER_KINDS):
+        made["note"] = "The place needs a council and an ICB as partners to share the cost."
+        return made
+    name = f"{found.config.name} (funding follows the gain)"[:300]
+    scheme = proposed_scheme(found.shifts[0], code, name, codes)
+    shares = {k: str(v) for k, v in scheme["contributions"].items()}
+    made["scheme"] = scheme | {"contributions": shares}
+    names = dict(place.partners.values_list("code", "name"))
+    made["shares"] = [{"code": k, "name": names[k], "amount": v} for k, v in shares.items()]
+    fund = _fund_for(place, first_year, set(codes.values()))
+    if fund is not None:
+        made |= _varied(fund, scheme)
+    return made
+
+
+def _partner_codes(place: Place) -> dict[str, str]:
+    found = {}
+    for partner, kind in PARTNER_KINDS.items():
+        organisation = place.partners.filter(kind=kind).order_by("name").first()
+        if organisation is not None:
+            found[partner] = organisation.code
+    return found
+
+
+def _fund_for(place: Place, year: int, codes: set[str]) -> Fund | None:
+    """The place's own pooled fund for the year (not a Better Care Fund plan's), if its
+    partners include the council and the ICB."""
+    for fund in place.funds.filter(financial_year=year, bcf_plan__isnull=True).order_by("code"):
+        if codes <= set(fund.partners.values_list("code", flat=True)):
+            return fund
+    return None
+
+
+def _varied(fund: Fund, scheme: dict[str, Any]) -> dict[str, Any]:
+    """The fund's current agreement with the scheme added, checked as any version is."""
+    version = current_version(fund)
+    data = yamlio.load(version.text, source=fund.code)
+    data["schemes"] = [*data.get("schemes", []), scheme]
+    text = yamlio.dump(data)
+    made: dict[str, Any] = {"fund": fund.code, "fund_name": fund.name, "version": version.number}
+    try:
+        before = load_agreement(version.text, source=fund.code)
+        after = load_agreement(text, source=f"{fund.code} with the scenario's scheme")
+    except AgreementError as error:
+        return made | {"problems": [str(p) for p in error.problems]}
+    changes = compare(before, after)
+    rows = [
+        {"scheme": s.name, "code": s.code, "kind": s.kind,
+         "contributions": [[c.partner, str(c.before), str(c.after)] for c in s.contributions]}
+        for s in changes.schemes
+    ]  # fmt: skip
+    return made | {"agreement": text, "changes": rows}
