@@ -39,7 +39,7 @@ def person(name: str) -> User:
 
 
 def test_the_demo_scenario_has_a_portfolio_and_a_proposed_variation(saved) -> None:
-    sheets = saved.results
+    sheets = saved.tables
     assert {"Summary", "Indicator", "Portfolio", "Optimisation", "Frontier", "Sensitivity",
             "Who pays, who gains", "Assumptions"} <= set(sheets)  # fmt: skip
     assert sheets["Optimisation"][0]["Solved"] == "yes"
@@ -63,7 +63,7 @@ def test_the_demo_scenario_has_a_portfolio_and_a_proposed_variation(saved) -> No
 
 def test_no_published_figure_gives_back_an_unrounded_count(saved) -> None:
     """The baseline year's activity is the sum of cells each rounded to 5 (ADR 0025)."""
-    baseline = [r for r in saved.results["Activity"] if r["Year"] == "2024/25"]
+    baseline = [r for r in saved.tables["Activity"] if r["Year"] == "2024/25"]
     assert baseline
     for row in baseline:
         assert row["Deterministic"] % 5 == 0, row
@@ -129,8 +129,8 @@ def test_a_scenario_written_in_the_form_is_modelled_and_kept_as_yaml(client, sav
         ("falls-prevention", 1.0), ("reablement", 0.4)
     ]  # fmt: skip
     assert config.growth.inflation.point == pytest.approx(0.02)  # a collapsed range is a point
-    assert "Optimisation" not in kept.results  # no budget given: the form's scales
-    assert len(kept.results["Summary"]) == 4
+    assert "Optimisation" not in kept.tables  # no budget given: the form's scales
+    assert len(kept.tables["Summary"]) == 4
 
 
 def test_the_form_names_each_problem_beside_its_field_and_keeps_nothing(client, saved) -> None:
@@ -201,9 +201,12 @@ def test_the_api_gives_the_scenarios_to_the_council_and_icb_only(client, saved) 
     listed = client.get("/api/places/fernmouth/scenarios").json()
     assert [(s["number"], s["owner"]["code"]) for s in listed] == [(1, "QZZ")]
     found = client.get("/api/places/fernmouth/scenarios/1").json()
-    assert found["tables"]["Optimisation"][0]["Solved"] == "yes"
+    tables = {t["sheet"]: dict(zip(t["columns"], t["rows"][0], strict=True))
+              for t in found["tables"]}  # fmt: skip
+    assert tables["Optimisation"]["Solved"] == "yes"
     assert found["proposal"]["scheme"]["code"] == "SCN1"
-    assert isinstance(found["tables"]["Summary"][1]["Net saving, median (£)"], str)  # exact
+    assert isinstance(tables["Summary"]["Net saving, median (£)"], str)  # exact, as text
+    assert [t["sheet"] for t in found["tables"]][:3] == ["Summary", "Indicator", "Activity"]
     assert client.get("/api/places/fernmouth/scenarios/one").status_code == 404
     client.force_login(person("provider"))
     assert client.get("/api/places/fernmouth/scenarios").status_code == 404

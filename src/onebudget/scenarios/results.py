@@ -151,20 +151,33 @@ def tornado_rows(study: Study) -> list[Row]:
     ]  # fmt: skip
 
 
-def stored(tables: Mapping[str, list[Row]]) -> dict[str, list[Row]]:
-    """The tables as JSON keeps them: money as its exact decimal text."""
-    return {
-        name: [{k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()} for row in rows]
-        for name, rows in tables.items()
-    }
+def stored(tables: Mapping[str, list[Row]]) -> list[dict[str, Any]]:
+    """The tables as JSON keeps them, in order: each a sheet with its columns and its rows as
+    lists (a JSON object's keys have no order in every store: PostgreSQL's jsonb sorts
+    them), money as its exact decimal text."""
+    found = []
+    for name, rows in tables.items():
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        cells = [[_text(row.get(c)) for c in columns] for row in rows]
+        found.append({"sheet": name, "columns": columns, "rows": cells})
+    return found
 
 
-def read_back(tables: Mapping[str, list[Row]]) -> dict[str, list[Row]]:
-    """``stored`` undone: each money column (its heading ends "(£)") as ``Decimal``."""
+def _text(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def read_back(kept: list[dict[str, Any]]) -> dict[str, list[Row]]:
+    """``stored`` undone: the tables in their order, each money column (its heading ends
+    "(£)") as ``Decimal``."""
     return {
-        name: [
-            {k: Decimal(v) if k.endswith("(£)") and isinstance(v, str) else v for k, v in r.items()}
-            for r in rows
+        table["sheet"]: [
+            {c: _money(c, v) for c, v in zip(table["columns"], row, strict=True)}
+            for row in table["rows"]
         ]
-        for name, rows in tables.items()
+        for table in kept
     }
+
+
+def _money(column: str, value: Any) -> Any:
+    return Decimal(value) if column.endswith("(£)") and isinstance(value, str) else value

@@ -33,7 +33,7 @@ class ScenarioOut(Schema):
 
 class ScenarioDetailOut(ScenarioOut):
     text: str
-    tables: dict[str, list[dict[str, Any]]]
+    tables: list[dict[str, Any]]  # each {sheet, columns, rows}, in order
     proposal: dict[str, Any]
 
 

@@ -38,7 +38,7 @@ PARTNER_KINDS = {"council": OrganisationKind.LOCAL_AUTHORITY, "icb": Organisatio
 @dataclass(frozen=True)
 class Modelled:
     study: Study
-    tables: dict[str, list[dict[str, Any]]]  # as stored: money as decimal text
+    tables: list[dict[str, Any]]  # as stored (results.stored): in order, money as text
     proposal: dict[str, Any]
 
 

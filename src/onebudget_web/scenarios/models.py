@@ -10,9 +10,12 @@ withdrawn).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
+from onebudget.scenarios.results import read_back
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.funds.models import AppendOnly
 from onebudget_web.places.models import Place, PlaceDataset
@@ -26,7 +29,7 @@ class SavedScenario(AppendOnly):
     text = models.TextField(help_text="the scenario as YAML, as `onebudget scenario` reads it")
     source = models.CharField(max_length=200, help_text="the file's name, or the form")
     dataset = models.ForeignKey(PlaceDataset, on_delete=models.PROTECT, related_name="scenarios")
-    results = models.JSONField(help_text="every table, money as exact decimal text")
+    results = models.JSONField(help_text="every table, money as exact decimal text")  # in order
     proposal = models.JSONField(help_text="the proposed scheme and the fund it would vary")
     saved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
@@ -39,6 +42,11 @@ class SavedScenario(AppendOnly):
 
     def __str__(self) -> str:
         return f"Scenario {self.number} of {self.place.slug}: {self.name}"
+
+    @property
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        """Every table by sheet name, in order, money as ``Decimal``."""
+        return read_back(self.results)
 
 
 class ScenarioWithdrawal(AppendOnly):

@@ -8,7 +8,6 @@ from typing import Any
 
 from onebudget.io import yamlio
 from onebudget.scenarios import charts
-from onebudget.scenarios.results import read_back
 from onebudget_web.scenarios.models import SavedScenario
 
 Row = dict[str, Any]
@@ -20,7 +19,7 @@ PARTNER_WORDS = {"council": "Council", "icb": "Integrated care board", "all": "A
 
 
 def tables(saved: SavedScenario) -> dict[str, list[Row]]:
-    return read_back(saved.results)
+    return saved.tables
 
 
 def summary(saved: SavedScenario) -> Row:
