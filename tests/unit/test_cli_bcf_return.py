@@ -13,6 +13,7 @@ from onebudget.bcf.framework import framework
 from onebudget.bcf.plan import read_plan
 from onebudget.bcf.to_fund import build_agreement
 from onebudget.cli.main import app
+from onebudget.figures import MINUS
 from onebudget.io import yamlio
 
 runner = CliRunner()
@@ -73,7 +74,7 @@ def test_the_return_as_tables_on_the_terminal(tmp_path: Path) -> None:
     result = runner.invoke(app, args, terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "Westvale: Year end 2025/26" in result.stdout
-    assert "to date £350,000.75, variance -£16,399,999.25" in result.stdout
+    assert f"to date £350,000.75, variance {MINUS}£16,399,999.25" in result.stdout
     assert "NC3 confirmed" in result.stdout
 
 

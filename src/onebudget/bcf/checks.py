@@ -23,6 +23,7 @@ from decimal import Decimal
 from onebudget.bcf.capacity import capacity_gaps, months_missing
 from onebudget.bcf.framework import Framework, gaps
 from onebudget.bcf.plan import QUARTERS, Plan, Scheme
+from onebudget.figures import pounds
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO, D, allocate
 
@@ -31,10 +32,6 @@ class PlanProblem(Problem):
     """A problem in a plan; ``shortfall`` is the money short (negative: over), if any."""
 
     shortfall: Decimal | None = None
-
-
-def pounds(amount: Decimal) -> str:
-    return f"£{amount:,.2f}"
 
 
 @dataclass(frozen=True)

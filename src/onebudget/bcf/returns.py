@@ -22,10 +22,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from onebudget.bcf.checks import balances, pounds
+from onebudget.bcf.checks import balances
 from onebudget.bcf.framework import Framework
 from onebudget.bcf.plan import Plan, Quarter, Scheme
 from onebudget.bcf.to_fund import financial_year, scheme_code
+from onebudget.figures import pounds
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO
 from onebudget.periods import month_end, month_start

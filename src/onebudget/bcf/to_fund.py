@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from onebudget.bcf.checks import check_plan, pounds
+from onebudget.bcf.checks import check_plan
 from onebudget.bcf.framework import YEAR, Framework
 from onebudget.bcf.plan import Plan
+from onebudget.figures import pounds
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem
 from onebudget.money import ZERO

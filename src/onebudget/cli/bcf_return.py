@@ -49,6 +49,7 @@ from onebudget.bcf.workbook import MOST_CHARACTERS, NOT_IN_XML
 from onebudget.bcf.workbook_cells import WORKBOOK, CellProblem
 from onebudget.bcf.workbook_read import read_workbook
 from onebudget.cli.tables import print_rows
+from onebudget.figures import pounds
 from onebudget.funds.actuals import ActualsError, left_out_in_words, read_actuals
 from onebudget.funds.agreement import Agreement, AgreementError
 from onebudget.funds.monitoring import MonthlyFigure, quarter_actuals
@@ -313,8 +314,3 @@ def _print(made: Return) -> None:
     for c in made.conditions:
         met = "confirmed" if c.confirmed else "NOT confirmed"
         console.print(f"{c.id} {met}: {c.wording}", markup=False, soft_wrap=True)
-
-
-def pounds(amount: Decimal) -> str:
-    """-£1,234.50, as a finance lead reads it."""
-    return f"{'-' if amount < 0 else ''}£{abs(amount):,.2f}"

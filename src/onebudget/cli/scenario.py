@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onebudget.cli.indicators import data_span_of, engine_for
+from onebudget.figures import pounds, whole_pounds
 from onebudget.io.excel import write_sheets
 from onebudget.io.yamlio import dump, read_text
 from onebudget.outcomes.calendar import Period
@@ -121,8 +122,11 @@ def _show(found: Study) -> None:
     console.print(table)
     if found.tornado.bars:
         top = found.tornado.bars[0]
-        console.print(f"The figure that matters most: {top.name} (net saving over the years "
-                      f"£{top.low:,} to £{top.high:,}).", markup=False)  # fmt: skip
+        swing = f"{whole_pounds(top.low)} to {whole_pounds(top.high)}"
+        console.print(
+            f"The figure that matters most: {top.name} (net saving over the years {swing}).",
+            markup=False,
+        )
     console.print(
         "Effects marked illustrative in the definitions are assumptions, not published "
         "figures: the workbook's Assumptions sheet names each one.",
@@ -161,13 +165,14 @@ def optimise_command(
     if not best.solved:
         raise _fail([f"{config}: no portfolio meets the limits: {best.message}"])
     unit = unit_of(found.config.objective)
-    value = f"£{pence(best.value) + 0:,}" if unit is None else f"{best.value:,.1f} {unit}"
+    value = pounds(pence(best.value)) if unit is None else f"{best.value:,.1f} {unit}"
     console.print(f"Best portfolio ({found.config.objective}): value {value}", markup=False)
     for name, scale in best.scales.items():
         console.print(f"  {name}: {abs(round(scale, 4)):.0%} of full scale", markup=False)
     rate = found.optimised.next_pound
     if rate is not None and unit is None:
-        console.print(f"The next pound of budget a year buys £{rate:,.2f} of value.", markup=False)
+        buys = pounds(pence(rate))
+        console.print(f"The next pound of budget a year buys {buys} of value.", markup=False)
     elif rate is not None:
         console.print(f"The next £1,000 of budget a year buys {rate * 1000:,.2f} {unit}.")
     _shift(found, scheme)

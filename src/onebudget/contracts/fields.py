@@ -121,11 +121,6 @@ class Step:
     amount: Decimal
 
 
-def pounds(value: Decimal) -> str:
-    """£1,234.56, or -£1,234.56."""
-    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
-
-
 def figure(value: Decimal) -> str:
     """A count or weight as written: 1,200 or 2.5."""
     return f"{value.normalize():,f}"

@@ -24,7 +24,6 @@ from onebudget.contracts.fields import (
     Strict,
     figure,
     number,
-    pounds,
     printable,
 )
 from onebudget.contracts.mechanisms import (
@@ -39,6 +38,7 @@ from onebudget.contracts.mechanisms import (
 )
 from onebudget.contracts.model_outcomes import Alliance, OutcomeBased, PrimeProvider
 from onebudget.contracts.periods import Frequency
+from onebudget.figures import pounds
 
 __all__ = [
     "ONE_PROVIDER",

@@ -11,8 +11,9 @@ problem in one ``PaymentError``, never a KeyError.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -106,7 +107,18 @@ def _worked(contract: Contract, period: Period, inputs: Inputs) -> dict[str, lis
 
 def _statement(contract: Contract, period: Period, paid: Party, steps: list[Step]) -> Statement:
     commissioners = tuple(c.code for c in contract.commissioners)
-    return Statement(contract.id, contract.name, period.label, paid, commissioners, tuple(steps))
+    named = tuple(replace(s, what=named_parties(contract, s.what)) for s in steps)
+    return Statement(contract.id, contract.name, period.label, paid, commissioners, named)
+
+
+def named_parties(contract: Contract, text: str) -> str:
+    """``text`` with each party's code written as its name, then the code: the engines work
+    with codes ("subcontract ZZS01"), and a statement is read by people ("subcontract
+    Fernmouth Mind (ZZS01)"). Codes are capitals and digits, so never part of a word."""
+    names = {c.code: c.name for c in contract.commissioners}
+    names |= {p.code: p.name for p in contract.providers}
+    pattern = r"\b(" + "|".join(re.escape(code) for code in names) + r")\b"
+    return re.sub(pattern, lambda found: f"{names[found[1]]} ({found[1]})", text)
 
 
 def period_problems(contract: Contract, period: Period) -> list[Problem]:

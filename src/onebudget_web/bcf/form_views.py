@@ -20,9 +20,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from onebudget.bcf.checks import pounds
 from onebudget.bcf.framework import Framework, framework
 from onebudget.bcf.plan import Plan, Scheme, dump_plan
+from onebudget.figures import pounds
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.bcf import actions, plan_forms, selectors
 from onebudget_web.bcf.actions import PlanFile

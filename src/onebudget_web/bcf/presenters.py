@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from onebudget.bcf.capacity import capacity_gaps
-from onebudget.bcf.checks import balances, commissioned, pounds
+from onebudget.bcf.checks import balances, commissioned
 from onebudget.bcf.framework import Framework
 from onebudget.bcf.metrics import MetricsReport, QuarterActual
 from onebudget.bcf.plan import MONTHS, Plan
+from onebudget.figures import pounds
 from onebudget.io.problems import Problem
 from onebudget_web.bcf.models import PlanVersion
 from onebudget_web.bcf.selectors import Checked

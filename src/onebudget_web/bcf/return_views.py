@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onebudget.bcf.checks import pounds
 from onebudget.bcf.returns import Period, Return
 from onebudget.bcf.returns_workbook import return_to_workbook
+from onebudget.figures import pounds
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.bcf import actions, selectors
 from onebudget_web.bcf.models import BcfPlan, PlanVersion

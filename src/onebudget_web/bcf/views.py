@@ -11,10 +11,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from onebudget.bcf.checks import pounds
 from onebudget.bcf.plan import dump_plan
 from onebudget.bcf.workbook import plan_to_workbook
 from onebudget.bcf.workflow import Stage
+from onebudget.figures import pounds
 from onebudget.roles import Permission
 from onebudget_web.accounts.requests import SignedInRequest
 from onebudget_web.accounts.selectors import has_permission

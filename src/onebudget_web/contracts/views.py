@@ -20,7 +20,7 @@ from onebudget_web.contracts.actions import ContractFile
 from onebudget_web.contracts.models import ContractVersion, ProviderContract
 from onebudget_web.core.error_summary import problem, problems
 from onebudget_web.core.refused import RefusedError, said_of
-from onebudget_web.core.uploads import upload_text
+from onebudget_web.core.uploads import chosen_yaml
 from onebudget_web.funds.selectors import agreement_of
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
@@ -113,11 +113,7 @@ def place_contract_record(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 def _sent(request: SignedInRequest) -> ContractFile:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationError(["Choose the contract's file (.yaml)"])
-    text = upload_text(upload, what="a contract (YAML)", limit=MAX_UPLOAD)
-    return ContractFile(name=upload.name or "contract.yaml", text=text)
+    return ContractFile(*chosen_yaml(request, what="contract", limit=MAX_UPLOAD))
 
 
 @require_http_methods(["GET", "POST"])

@@ -75,6 +75,16 @@ def upload_text(upload: UploadedFile[bytes], *, what: str, limit: int) -> str:
         raise ValidationError([f"{name}: not UTF-8 text: {what} is text"]) from None
 
 
+def chosen_yaml(request: HttpRequest, *, what: str, limit: int) -> tuple[str, str]:
+    """The YAML file a form's ``file`` field sent, as its name and text (see ``upload_text``);
+    the GOV.UK error "Choose ..." when no file was chosen. ``what`` is "scenario", say."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError([f"Choose the {what}'s file (.yaml)"])
+    text = upload_text(upload, what=f"a {what} (YAML)", limit=limit)
+    return upload.name or f"{what}.yaml", text
+
+
 @contextmanager
 def on_disk(name: str, content: bytes) -> Iterator[Path]:
     """An upload as a file, for a library reader that wants a path: in a private temporary

@@ -19,7 +19,7 @@ from onebudget_web.accounts.selectors import has_permission
 from onebudget_web.core.downloads import xlsx_response
 from onebudget_web.core.error_summary import problem, problems
 from onebudget_web.core.refused import RefusedError, said_of
-from onebudget_web.core.uploads import upload_text
+from onebudget_web.core.uploads import chosen_yaml
 from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 from onebudget_web.scenarios import actions, forms, presenters, selectors
@@ -166,11 +166,7 @@ def place_scenario_upload(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 def _sent(request: SignedInRequest) -> ScenarioFile:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise ValidationError(["Choose the scenario's file (.yaml)"])
-    text = upload_text(upload, what="a scenario (YAML)", limit=MAX_UPLOAD)
-    return ScenarioFile(name=upload.name or "scenario.yaml", text=text)
+    return ScenarioFile(*chosen_yaml(request, what="scenario", limit=MAX_UPLOAD))
 
 
 @require_http_methods(["GET", "POST"])

@@ -91,6 +91,7 @@ def test_an_alliance_caps_a_member_and_the_commissioner_keeps_the_excess() -> No
         Decimal("-10000.01"),
     ]
     assert found[0].steps[-1].what == "less the commissioner's part"
+    assert found[0].steps[1].what == "less member Fernmouth Community Health (ZZA02)'s share"
     assert [s.total for s in found] == [Decimal("40000.00"), Decimal("30000.00"), Decimal(20000)]
     assert pay(example("alliance"), Q1, INPUTS, provider="ZZA02") == found[1]
 
@@ -135,6 +136,11 @@ def test_a_prime_pays_two_subcontractors_and_the_flows_balance_to_the_penny() ->
         Decimal("781.25"),
     ]
     assert prime.steps[0].what == "received: Block payment"
+    assert [s.what for s in prime.steps[1:3]] == [
+        "subcontract Fernmouth Mind (ZZS01)",
+        "management fee on Fernmouth Mind (ZZS01)",
+    ]
+    assert first.steps[0].what == "subcontract from Fernmouth Community Health (ZZP01)"
     assert amounts(first) == [Decimal("60000.10"), Decimal("-3000.01")]
     assert amounts(second) == [Decimal("31250.00"), Decimal("-781.25")]
     assert [s.total for s in found] == [
