@@ -73,7 +73,8 @@ def test_noise_spliced_into_a_shipped_scenario_is_named(name: str, data: Any) ->
 
 FIELDS = ["name", "baseline_year", "years", "runs", "seed", "growth_low", "growth_central",
           "growth_high", "inflation_low", "inflation_central", "inflation_high", "budget",
-          "council_budget", "objective", *(f"scale_{k}" for k in sorted(KNOWN))]  # fmt: skip
+          "council_budget", "icb_budget", "objective",
+          *(f"{f}_{k}" for k in sorted(KNOWN) for f in ("scale", "least"))]  # fmt: skip
 typed = st.one_of(
     st.text(max_size=12),
     st.sampled_from(
@@ -86,7 +87,7 @@ GOOD = {"name": "A scenario", "baseline_year": "2024", "years": "5", "runs": "10
         "seed": "1", "growth_low": "0", "growth_central": "1", "growth_high": "2",
         "inflation_low": "1.5", "inflation_central": "2.5", "inflation_high": "4",
         "budget": "450000", "council_budget": "", "objective": "expected",
-        "scale_reablement": "50"}  # fmt: skip
+        "scale_reablement": "50", "least_reablement": "10"}  # fmt: skip
 changes = st.dictionaries(st.sampled_from(FIELDS), typed, max_size=3)
 
 

@@ -133,6 +133,40 @@ def test_a_scenario_written_in_the_form_is_modelled_and_kept_as_yaml(client, sav
     assert len(kept.tables["Summary"]) == 4
 
 
+def test_the_form_sets_least_shares_and_what_each_partner_can_pay(client, saved) -> None:
+    """A least share is the optimiser's minimum spend, the share its capacity; the council's
+    and the ICB's budgets are written for every year; the best mix keeps within them."""
+    client.force_login(person("analyst"))
+    sent = form(budget="300000", council_budget="100000", icb_budget="250000",
+                **{"least_falls-prevention": "20", "least_reablement": ""})  # fmt: skip
+    assert client.post(f"{BASE}new/", sent).status_code == 302
+    kept = SavedScenario.objects.get(number=2)
+    config = load_config(kept.text, "kept", set(read_interventions()))
+    assert [(c.id, c.least, c.most) for c in config.interventions] == [
+        ("falls-prevention", 0.2, 1.0), ("reablement", 0.0, 0.4)
+    ]  # fmt: skip
+    assert config.by_partner == {
+        "council": (Decimal("100000.00"),) * 3, "icb": (Decimal("250000.00"),) * 3
+    }  # fmt: skip
+    scales = {row["Id"]: row["Scale"] for row in kept.tables["Portfolio"]}
+    assert kept.tables["Portfolio"][0]["Chosen by"] == "optimised (expected)"
+    assert 0.2 - 1e-9 <= scales["falls-prevention"] <= 1 + 1e-9
+    assert 0 <= scales["reablement"] <= 0.4 + 1e-9
+    limits = {row["Id"]: (row["Least"], row["Most"]) for row in kept.tables["Portfolio"]}
+    assert limits == {"falls-prevention": (0.2, 1.0), "reablement": (0.0, 0.4)}
+    page = client.get(f"{BASE}2/").content.decode()
+    assert "20.0% to 100.0%" in page
+
+
+def test_a_least_share_over_the_share_is_named_beside_the_services(client, saved) -> None:
+    client.force_login(person("analyst"))
+    sent = form(**{"least_reablement": "60", "least_falls-prevention": "x"})
+    page = client.post(f"{BASE}new/", sent).content.decode()
+    assert "Reablement at home: enter the least share as a number from 0 to its share, 40" in page
+    assert "Falls prevention (strength and balance exercise): enter the least share" in page
+    assert SavedScenario.objects.count() == 1
+
+
 def test_the_form_names_each_problem_beside_its_field_and_keeps_nothing(client, saved) -> None:
     client.force_login(person("commissioner"))
     bad = form(name="", growth_low="3", growth_high="1", years="12", budget="12.345",

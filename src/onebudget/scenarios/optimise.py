@@ -186,9 +186,11 @@ def frontier(
     options: Sequence[Option], budgets: Sequence[float], objective: str = "expected"
 ) -> list[tuple[float, Portfolio]]:
     """The best value at each total budget a year (the same budget each year): the
-    efficient frontier of spend against benefit."""
+    efficient frontier of spend against benefit. A budget below what the minimum scales
+    cost buys no portfolio, so it is not on the frontier."""
     years = options[0].cost.shape[1] if options else 0
-    return [(b, optimise(options, Limits(budget=[b] * years), objective)) for b in budgets]
+    found = [(b, optimise(options, Limits(budget=[b] * years), objective)) for b in budgets]
+    return [(budget, best) for budget, best in found if best.solved]
 
 
 def marginal_value(

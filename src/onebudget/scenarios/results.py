@@ -75,14 +75,20 @@ def indicator_rows(many: Runs, once: Runs, first: int) -> list[Row]:
 
 
 def portfolio_rows(study: Study) -> list[Row]:
-    """The chosen portfolio: each intervention's scale, and where it came from."""
-    how = "the file's scale"
-    if study.optimised is not None and study.optimised.best.solved:
+    """The chosen portfolio: each intervention's scale and where it came from; when the
+    optimiser chose it, the least and most scale it could choose (a minimum spend, a
+    capacity limit), so that a reader sees why a service is where it is."""
+    how, limits = "the file's scale", {c.id: c for c in study.config.interventions}
+    optimised = study.optimised is not None and study.optimised.best.solved
+    if optimised:
         how = f"optimised ({study.config.objective})"
-    return [
-        {"Intervention": study.interventions[k].name, "Id": k, "Scale": scale, "Chosen by": how}
-        for k, scale in study.scales.items()
-    ]
+    rows: list[Row] = []
+    for k, scale in study.scales.items():
+        row: Row = {"Intervention": study.interventions[k].name, "Id": k, "Scale": scale}
+        if optimised:
+            row |= {"Least": limits[k].least, "Most": limits[k].most}
+        rows.append(row | {"Chosen by": how})
+    return rows
 
 
 def optimisation_rows(study: Study) -> list[Row]:

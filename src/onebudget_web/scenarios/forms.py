@@ -3,9 +3,10 @@
 
 The form writes what most scenarios need: a name, the baseline year, the horizon, runs and
 seed, growth and inflation as a low, central and high rate (a triangular range), each
-intervention at a share of its full scale, and for the optimiser a budget a year (the same
-each year), the council's share of it if limited, and the objective. Capacity limits,
-minimum scales, budgets that differ by year and an ONS projection are written in YAML.
+intervention at a share of its full scale (for the optimiser, the most it may choose: a
+capacity limit) and the least (a minimum spend), and for the optimiser a budget a year (the
+same each year), what the council and the ICB can each pay of it, and the objective.
+Budgets that differ by year and an ONS projection are written in YAML.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ FIELD_OF = {
     "name": "name", "baseline_year": "baseline_year", "years": "years", "runs": "runs",
     "seed": "seed", "growth.non_demographic": "growth", "growth.inflation": "inflation",
     "growth": "growth", "interventions": "interventions", "budget": "budget",
+    "by_partner.council": "council_budget", "by_partner.icb": "icb_budget",
     "by_partner": "council_budget", "objective": "objective", "population": "name",
 }  # fmt: skip
 ORDER = ("name", "baseline_year", "years", "runs", "seed", "growth", "inflation",
-         "interventions", "budget", "council_budget", "objective")  # fmt: skip
+         "interventions", "budget", "council_budget", "icb_budget", "objective")  # fmt: skip
+PARTNERS = {"council_budget": "council", "icb_budget": "icb"}
 PENNY, MOST = Decimal("0.01"), Decimal(10) ** 12  # a budget in pounds and pence, < £1tn
 OBJECTIVES = ("expected", "risk-averse", "bed-days", "emergency-admissions")
 RANGES = {"growth": "non-demographic growth", "inflation": "inflation"}
@@ -41,7 +44,8 @@ def initial(years: list[int], interventions: dict[str, Intervention]) -> dict[st
         "name": "", "baseline_year": str(years[-1]) if years else "", "years": "5",
         "runs": "1000", "seed": "2026", "growth_low": "0", "growth_central": "1",
         "growth_high": "2", "inflation_low": "1.5", "inflation_central": "2.5",
-        "inflation_high": "4", "budget": "", "council_budget": "", "objective": "expected",
+        "inflation_high": "4", "budget": "", "council_budget": "", "icb_budget": "",
+        "objective": "expected",
     }  # fmt: skip
     return fields | {f"scale_{k}": "50" for k in interventions}
 
@@ -108,38 +112,49 @@ def _chosen(
     sent: QueryDict, interventions: dict[str, Intervention], errors: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
     chosen = []
-    for key in interventions:
-        text = _text(sent, f"scale_{key}")
-        if not text:
+    for key, intervention in interventions.items():
+        text, least = _text(sent, f"scale_{key}"), _text(sent, f"least_{key}")
+        if not text and not least:
             continue
-        scale = _number(text)
-        if scale is None or not 0 <= scale <= 100:
-            errors.setdefault("interventions", []).append(
-                f"{interventions[key].name}: enter a share of full scale from 0 to 100, or leave "
-                "it empty to leave it out"
-            )
-            continue
-        share = float(scale / 100)  # its scale, and the most the optimiser may choose
-        chosen.append({"id": key, "scale": share, "most": share})
+        problem, choice = _choice(key, text, least)
+        if problem:
+            errors.setdefault("interventions", []).append(f"{intervention.name}: {problem}")
+        else:
+            chosen.append(choice)
     if not chosen and "interventions" not in errors:
         errors["interventions"] = ["Choose at least one intervention, at a share of full scale"]
     return chosen
 
 
+def _choice(key: str, text: str, least_text: str) -> tuple[str, dict[str, Any]]:
+    """One service's share (its scale, and the most the optimiser may choose) and the least
+    the optimiser must choose, as fractions; or what is wrong with them, in words."""
+    scale = _number(text) if text else None
+    least = _number(least_text) if least_text else Decimal(0)
+    if scale is None or not 0 <= scale <= 100:
+        return "enter a share of full scale from 0 to 100, or leave both empty to leave it out", {}
+    if least is None or not 0 <= least <= scale:
+        return f"enter the least share as a number from 0 to its share, {scale}", {}
+    share = float(scale / 100)
+    found = {"id": key, "scale": share, "most": share}
+    return "", found | ({"least": float(least / 100)} if least else {})
+
+
 def _budgets(sent: QueryDict, data: dict[str, Any], errors: dict[str, list[str]]) -> None:
-    """A budget a year (the same every year) for the optimiser, and the council's, if given."""
+    """A budget a year (the same every year) for the optimiser, and what the council and the
+    ICB can each pay of it, if given."""
     years = data.get("years") or 0
-    for name, put in (("budget", "budget"), ("council_budget", "council")):
+    for name in ("budget", *PARTNERS):
         text = _text(sent, name)
         if not text:
             continue
         amount = _number(text)
         if amount is None or not 0 <= amount < MOST or amount != amount.quantize(PENNY):
             errors[name] = ["Enter an amount in pounds and pence, like 450000 or 450000.00"]
-        elif put == "budget":
+        elif name == "budget":
             data["budget"] = [amount.quantize(PENNY)] * years  # written as 450000.00
         else:
-            data["by_partner"] = {"council": [amount.quantize(PENNY)] * years}
+            data.setdefault("by_partner", {})[PARTNERS[name]] = [amount.quantize(PENNY)] * years
 
 
 def placed(problems: list[Any]) -> dict[str, list[str]]:

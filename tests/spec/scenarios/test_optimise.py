@@ -91,3 +91,13 @@ def test_continuous_scales_keep_to_their_least_and_most() -> None:
     found = optimise([losing, gaining], Limits(budget=[100.0]))
     assert found.scales == {"L": pytest.approx(0.3), "G": pytest.approx(0.6)}
     assert found.value == pytest.approx(-15.0 + 48.0)
+
+
+def test_a_budget_below_the_minimum_spend_is_not_on_the_frontier() -> None:
+    """L's least scale, 0.3 of £10, costs £3 a year: budgets of £0 and £2 buy nothing that
+    keeps to it; £4 buys L at 0.3 and G with the £1 left (0.1 of it: worth 8): -15 + 8."""
+    one = np.ones((1, 1))
+    losing = Option("L", "icb", 10 * one, 0 * one, np.array([-50.0]), least=0.3)
+    gaining = Option("G", "icb", 10 * one, 0 * one, np.array([80.0]), most=0.6)
+    points = frontier([losing, gaining], [0.0, 2.0, 4.0])
+    assert [(budget, p.value) for budget, p in points] == [(4.0, pytest.approx(-7.0))]

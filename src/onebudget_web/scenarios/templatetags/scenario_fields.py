@@ -1,5 +1,6 @@
-"""Filters for the scenario form: a service's share field by its id, the hint that says
-what a service is and whether its effects are published figures, and a financial year."""
+"""Filters for the scenario form: a service's share and least share fields by its id, the
+hint that says what a service is and whether its effects are published figures, and a
+financial year."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ register = template.Library()
 @register.filter
 def field(fields: dict[str, Any], key: str) -> Any:
     return fields.get(f"scale_{key}", "")
+
+
+@register.filter
+def least(fields: dict[str, Any], key: str) -> Any:
+    return fields.get(f"least_{key}", "")
 
 
 @register.filter
