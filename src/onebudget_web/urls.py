@@ -212,6 +212,11 @@ urlpatterns = [
         name="place_scenario_file",
     ),
     path(
+        "places/<slug:slug>/scenarios/<int:number>/projection.csv",
+        scenarios.place_scenario_projection,
+        name="place_scenario_projection",
+    ),
+    path(
         "places/<slug:slug>/scenarios/<int:number>/scenario.xlsx",
         scenarios.place_scenario_workbook,
         name="place_scenario_workbook",

@@ -28,6 +28,7 @@ from onebudget_web.funds import actions as funds
 from onebudget_web.funds import bookkeeping, corrections, settlements
 from onebudget_web.places import actions as places
 from onebudget_web.scenarios import actions as scenarios
+from onebudget_web.scenarios.modelling import ProjectionFile
 from onebudget_web.spend import actions as spend
 
 BY = "system:tests"
@@ -229,8 +230,17 @@ baseline_year: 2024
 years: 2
 runs: 20
 growth: {non_demographic: {uniform: [0, 0.02]}, inflation: 0.02}
+population: {snpp: walk.csv, area: E06000001}
 interventions: [{id: reablement, scale: 0.5}]
 """
+
+
+def projection() -> bytes:
+    """An ONS-style projection for the walk's scenario: 100 of each age and sex, 2024-2026."""
+    lines = ["AREA_CODE,SEX,AGE_GROUP,2024,2025,2026"]
+    for sex in ("females", "males"):
+        lines += [f"E06000001,{sex},{age},100,101,102" for age in [*range(90), "90 and over"]]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def _scenario(world: World, side: str) -> None:
@@ -239,8 +249,9 @@ def _scenario(world: World, side: str) -> None:
     a variation."""
     by = world.people[(HOST[side], Role.ANALYST)]
     sent = scenarios.ScenarioFile("walk.yaml", SCENARIO)
+    ons = ProjectionFile("walk.csv", projection())
     world.scenario[side] = scenarios.save_scenario(
-        by=by, place=world.places[side], sent=sent
+        by=by, place=world.places[side], sent=sent, projection=ons
     ).number
 
 

@@ -513,6 +513,7 @@ def scenario_pages(w: World, side: str) -> dict[str, list[Call]]:
         ],
         "place_scenario": [get(page, seen), get(f"{base}999999/", seen, ok=404)],
         "place_scenario_file": [get(f"{page}scenario.yaml", seen)],
+        "place_scenario_projection": [get(f"{page}projection.csv", seen)],
         "place_scenario_workbook": [get(f"{page}scenario.xlsx", seen)],
         "place_scenario_variation": [get(f"{page}variation.yaml", seen)],
         "place_scenario_withdraw": [
@@ -524,8 +525,8 @@ def scenario_pages(w: World, side: str) -> dict[str, list[Call]]:
 
 SCENARIO_ROUTES = (
     "place_scenarios", "place_scenario_new", "place_scenario_upload", "place_scenario",
-    "place_scenario_file", "place_scenario_workbook", "place_scenario_variation",
-    "place_scenario_withdraw",
+    "place_scenario_file", "place_scenario_projection", "place_scenario_workbook",
+    "place_scenario_variation", "place_scenario_withdraw",
 )  # fmt: skip
 
 

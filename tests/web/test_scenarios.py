@@ -245,3 +245,108 @@ def test_the_api_gives_the_scenarios_to_the_council_and_icb_only(client, saved) 
     client.force_login(person("provider"))
     assert client.get("/api/places/fernmouth/scenarios").status_code == 404
     assert client.get("/api/places/fernmouth/scenarios/1").status_code == 404
+
+
+ON_ONS = """\
+name: On ONS's projection
+baseline_year: 2024
+years: 2
+runs: 20
+seed: 1
+growth: {non_demographic: 0.0, inflation: 0.0}
+population: {snpp: snpp.csv, area: E06099001}
+interventions: [{id: falls-prevention, scale: 0}]
+"""
+
+
+def projection_csv(growth: float, area: str = "E06099001", bad: str | None = None) -> bytes:
+    """An ONS-style projection, 2024 to 2026: every age and sex 100 people in 2024, times
+    ``growth`` a year; another area's rows too (left out of what is kept)."""
+    lines = ["AREA_CODE,AREA_NAME,COMPONENT,SEX,AGE_GROUP,2024,2025,2026"]
+    for code in (area, "E06000001"):
+        for sex in ("females", "males"):
+            for age in [*map(str, range(90)), "90 and over"]:
+                counts = [100 * growth**y for y in range(3)]
+                lines.append(
+                    f"{code},Somewhere,Population,{sex},{age},{','.join(map(str, counts))}"
+                )
+    if bad is not None:
+        lines[3] = lines[3].rsplit(",", 1)[0] + f",{bad}"
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(client, text: str, projection: bytes | None) -> object:
+    sent = {"file": SimpleUploadedFile("ons.yaml", text.encode())}
+    if projection is not None:
+        sent["projection"] = SimpleUploadedFile("snpp.csv", projection)
+    return client.post(f"{BASE}upload/", sent)
+
+
+def yearly_activity(kept: SavedScenario) -> list[float]:
+    by_year: dict[str, float] = {}
+    for row in kept.tables["Activity"]:
+        by_year[row["Year"]] = by_year.get(row["Year"], 0.0) + float(row["Deterministic"])
+    return list(by_year.values())
+
+
+def test_a_scenario_on_an_ons_projection_grows_with_it(client, saved) -> None:
+    """With no other growth and no service, activity follows the projection: flat, it stays
+    as it is; doubling every age each year, it doubles each year. Only the area's rows are
+    kept, and they download."""
+    client.force_login(person("analyst"))
+    assert upload(client, ON_ONS, projection_csv(1.0)).status_code == 302
+    assert upload(client, ON_ONS, projection_csv(2.0)).status_code == 302
+    flat, doubling = SavedScenario.objects.get(number=2), SavedScenario.objects.get(number=3)
+    assert flat.projection_source == (
+        "ONS subnational population projection snpp.csv, area E06099001"
+    )
+    first, second = yearly_activity(flat), yearly_activity(doubling)
+    assert first[1] == pytest.approx(first[0], rel=1e-3)
+    assert second[1] == pytest.approx(2 * second[0], rel=1e-3)
+    rows = doubling.projection_rows.splitlines()
+    assert len(rows) == 1 + 2 * 91
+    assert all(r.startswith("E06099001,") for r in rows[1:])
+    answer = client.get(f"{BASE}3/projection.csv")
+    assert answer.status_code == 200
+    assert answer.content.decode() == doubling.projection_rows
+    assert (
+        "The ONS subnational population projection snpp.csv"
+        in client.get(f"{BASE}3/").content.decode()
+    )
+    assert client.get(f"{BASE}1/projection.csv").status_code == 404  # national rates: none
+    listed = client.get("/api/places/fernmouth/scenarios").json()
+    assert [s["population"] for s in listed] == [
+        doubling.projection_source,
+        flat.projection_source,
+        "national rates of birth and death",
+    ]
+    event = AuditEvent.objects.filter(action="scenario.saved").order_by("-pk").first()
+    assert event is not None
+    assert event.detail["projection"] == "snpp.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "projection", "said"),
+    [
+        (
+            ON_ONS,
+            projection_csv(1.0, bad="-5"),
+            "snpp.csv, row 4, column 2026: &#x27;-5&#x27;: a number of persons",
+        ),
+        (ON_ONS, None, "Choose the ONS projection file the scenario names (snpp.csv)"),
+        (ON_ONS, projection_csv(1.0, area="E06000002"), "snpp.csv, row 1, column AREA_CODE"),
+        (ON_ONS.replace("years: 2", "years: 5"), projection_csv(1.0), "2024 to 2029 is outside"),
+        (FILE.read_text(encoding="utf-8"), projection_csv(1.0), "population is national"),
+    ],
+    ids=["bad count", "no file", "no rows for the area", "too short", "national"],
+)
+def test_a_projection_with_problems_is_named_and_nothing_kept(
+    client, saved, text: str, projection: bytes | None, said: str
+) -> None:
+    client.force_login(person("analyst"))
+    answer = upload(client, text, projection)
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert said in page, page[page.find("error-summary") :][:1500]
+    assert 'href="#projection-file"' in page
+    assert SavedScenario.objects.count() == 1

@@ -21,6 +21,8 @@ unless the whole file is good. A file that is not a table at all raises ``TableE
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import math
 import re
@@ -56,6 +58,19 @@ class SnppError(ValueError):
 def read_snpp(path: Path, area_code: str) -> Projection:
     """The area's persons by year, sex and single year of age from an ONS SNPP file."""
     return parse_snpp(read_table(path), area_code)
+
+
+def area_rows(table: RawTable, area_code: str) -> str:
+    """The table's header and the area's rows as CSV: everything ``parse_snpp`` reads for the
+    area, small enough to keep with a saved scenario (ONS's file for England is tens of
+    megabytes) and read again to the same projection."""
+    code = area_code.strip().upper()
+    column = {re.sub(r"\s+", "_", h.strip().upper()): i for i, h in enumerate(table.header)}
+    at = column.get("AREA_CODE")
+    kept = [cells for _, cells in table.rows if at is not None and cells[at].upper() == code]
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\n").writerows([table.header, *kept])
+    return written.getvalue()
 
 
 def parse_snpp(table: RawTable, area_code: str) -> Projection:

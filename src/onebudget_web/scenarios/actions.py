@@ -24,7 +24,12 @@ from onebudget_web.accounts.selectors import has_permission, visible_organisatio
 from onebudget_web.audit.log import record
 from onebudget_web.core.refused import RefusedError
 from onebudget_web.places.models import Place, PlaceDataset
-from onebudget_web.scenarios.modelling import coverage_problems, modelled
+from onebudget_web.scenarios.modelling import (
+    ProjectionFile,
+    coverage_problems,
+    modelled,
+    projection_of,
+)
 from onebudget_web.scenarios.models import SavedScenario, ScenarioWithdrawal
 from onebudget_web.scenarios.selectors import COMMISSIONING
 
@@ -69,11 +74,15 @@ def read_scenario(sent: ScenarioFile) -> ScenarioConfig:
 
 
 @transaction.atomic
-def save_scenario(*, by: User, place: Place, sent: ScenarioFile) -> SavedScenario:
+def save_scenario(
+    *, by: User, place: Place, sent: ScenarioFile, projection: ProjectionFile | None = None
+) -> SavedScenario:
     """Model the scenario on the place's latest data and keep it, or refuse with every
-    problem (in the file, or in what the data cover)."""
+    problem (in the file, in what the data cover, or in the ONS projection file the
+    scenario's population names, sent as ``projection``; ``ProjectionRefusedError``)."""
     owner = analyst_for(by, place)  # a refusal before the file is read
     config = read_scenario(sent)
+    ons = projection_of(config, projection)
     dataset: PlaceDataset | None = place.datasets.first()
     if dataset is None:
         rule = f"linked data for {place.name}: none is registered"
@@ -84,13 +93,17 @@ def save_scenario(*, by: User, place: Place, sent: ScenarioFile) -> SavedScenari
     Place.objects.select_for_update().filter(pk=place.pk).first()  # one number at a time
     last = SavedScenario.objects.filter(place=place).order_by("-number")
     number = (last.values_list("number", flat=True).first() or 0) + 1
-    found = modelled(config, dataset, number)
+    found = modelled(config, dataset, number, ons)
     saved = SavedScenario.objects.create(
         place=place, number=number, owner=owner, name=config.name, text=sent.text,
         source=sent.name[:200], dataset=dataset, results=found.tables,
         proposal=found.proposal, saved_by=by,
+        projection_source=ons.projection.source[:200] if ons else "",
+        projection_rows=ons.rows if ons else "",
     )  # fmt: skip
     detail = {"place": place.slug, "scenario": number, "name": config.name, "source": sent.name}
+    if ons:
+        detail["projection"] = ons.source
     record(by=by, action="scenario.saved", obj=saved, organisation=owner, detail=detail)
     return saved
 

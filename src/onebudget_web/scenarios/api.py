@@ -28,6 +28,7 @@ class ScenarioOut(Schema):
     saved_by: str
     saved_at: datetime
     data: str
+    population: str  # national rates, or the ONS projection and area it was modelled on
     withdrawn: dict[str, Any] | None
 
 
@@ -44,6 +45,7 @@ def _scenario(saved: SavedScenario) -> dict[str, Any]:
         "owner": {"code": saved.owner.code, "name": saved.owner.name},
         "saved_by": saved.saved_by.username, "saved_at": saved.saved_at,
         "data": saved.dataset.label,
+        "population": saved.projection_source or "national rates of birth and death",
         "withdrawn": None if withdrawal is None else {
             "reason": withdrawal.reason, "at": withdrawal.withdrawn_at.isoformat(),
             "by": withdrawal.withdrawn_by.username,

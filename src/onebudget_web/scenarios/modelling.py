@@ -1,22 +1,28 @@
 """Where the service joins a place's linked data to the scenario engine (the engines never
 import each other): the place's cells for the baseline year, rounded before any use (ADR
 0025), its people by age for the projection, the study, and the proposed variation of the
-place's pooled fund for the portfolio's first year.
+place's pooled fund for the portfolio's first year. A scenario whose population is an ONS
+subnational projection is modelled on the file uploaded with it; only the area's rows are
+kept (``projection_of``).
 
 Modelling runs once, when a scenario is saved; pages read the stored tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from onebudget.funds.agreement import AgreementError
 from onebudget.funds.validation import load_agreement
 from onebudget.funds.variation import compare
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem
+from onebudget.io.tables import TableError, read_table
 from onebudget.organisations import OrganisationKind
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.cells import cells, population_by_age, rounded
@@ -24,15 +30,60 @@ from onebudget.scenarios import results
 from onebudget.scenarios.baseline import from_cells
 from onebudget.scenarios.config import ScenarioConfig
 from onebudget.scenarios.interventions import read_interventions
+from onebudget.scenarios.projection import Projection
 from onebudget.scenarios.report import year_label
 from onebudget.scenarios.shift import RULE, proposed_scheme
+from onebudget.scenarios.snpp import SnppError, area_rows, parse_snpp
 from onebudget.scenarios.study import Study, demographic_growth, study
+from onebudget_web.core.uploads import on_disk
 from onebudget_web.funds.models import Fund
 from onebudget_web.funds.selectors import current_version
 from onebudget_web.places import computed
 from onebudget_web.places.models import Place, PlaceDataset
 
 PARTNER_KINDS = {"council": OrganisationKind.LOCAL_AUTHORITY, "icb": OrganisationKind.ICB}
+
+
+@dataclass(frozen=True)
+class ProjectionFile:
+    """An ONS subnational population projection uploaded with a scenario (CSV or XLSX)."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ReadProjection:
+    projection: Projection
+    source: str  # the file's name
+    rows: str  # its header and the area's rows, as CSV (``snpp.area_rows``)
+
+
+class ProjectionRefusedError(ValidationError):
+    """The projection file broke a rule: each problem with its file, row, column and value."""
+
+
+def projection_of(config: ScenarioConfig, sent: ProjectionFile | None) -> ReadProjection | None:
+    """The projection the scenario's ``population`` names, from the file sent with it: none
+    for national rates (a file sent then is refused, not ignored)."""
+    if config.population == "national":
+        if sent is not None:
+            raise ProjectionRefusedError([f"{sent.name}: the scenario's population is national; "
+                                     "give it as {snpp: the file's name, area: its GSS code} "
+                                     "to model it on this projection"])  # fmt: skip
+        return None
+    area = config.population.area
+    if sent is None:
+        raise ProjectionRefusedError([f"Choose the ONS projection file the scenario names "
+                                 f"({config.population.snpp})"])  # fmt: skip
+    try:
+        with on_disk(sent.name, sent.content) as path:
+            table = replace(read_table(path), source=sent.name)
+        return ReadProjection(parse_snpp(table, area), sent.name, area_rows(table, area))
+    except SnppError as error:
+        raise ProjectionRefusedError([str(p) for p in error.problems]) from None
+    except TableError as error:
+        raise ProjectionRefusedError([f"{sent.name}: {error}"]) from None
 
 
 @dataclass(frozen=True)
@@ -43,8 +94,7 @@ class Modelled:
 
 
 def coverage_problems(config: ScenarioConfig, dataset: PlaceDataset) -> list[Problem]:
-    """The file's baseline year must be a financial year the place's data cover whole, and
-    its population the national rates (an ONS file is read by the CLI, from disk)."""
+    """The file's baseline year must be a financial year the place's data cover whole."""
     found = []
     year = config.baseline_year
     if not (dataset.first_year <= year and year + 1 <= dataset.last_year):
@@ -52,27 +102,38 @@ def coverage_problems(config: ScenarioConfig, dataset: PlaceDataset) -> list[Pro
             f"a financial year the place's data cover: April {dataset.first_year} to "
             f"December {dataset.last_year}, so {dataset.first_year} to {dataset.last_year - 1}"
         )))  # fmt: skip
-    if config.population != "national":
-        found.append(Problem(path="population", value="an ONS projection file", rule=(
-            "national: the service projects with national rates; `onebudget scenario run` "
-            "reads an ONS subnational projection file"
-        )))  # fmt: skip
     return found
 
 
-def modelled(config: ScenarioConfig, dataset: PlaceDataset, number: int) -> Modelled:
-    """The scenario on the dataset (checked by ``coverage_problems`` first)."""
+def modelled(
+    config: ScenarioConfig, dataset: PlaceDataset, number: int, ons: ReadProjection | None = None
+) -> Modelled:
+    """The scenario on the dataset (checked by ``coverage_problems`` first), its population
+    projected by national rates or by the ONS projection (``projection_of``)."""
     year = Period.financial_year(config.baseline_year)
     report = computed.open_report(Path(dataset.path))
     try:
         con: Any = report.engine.con
         baseline = from_cells(rounded(cells(con, year)), config.baseline_year)
-        growth = demographic_growth(config, population_by_age(con, year.start), year.start)
+        by_age = [] if ons else population_by_age(con, year.start)
     finally:
         computed.close(report)
+    growth = _growth(config, by_age, year.start, ons)
     found = study(config, read_interventions(), baseline, growth)
     tables = results.stored(results.sheets(found))
     return Modelled(found, tables, proposal(found, dataset.place, f"SCN{number}"))
+
+
+def _growth(
+    config: ScenarioConfig, by_age: list[Any], start: date, ons: ReadProjection | None
+) -> Any:
+    try:
+        return demographic_growth(config, by_age, start, ons.projection if ons else None)
+    except ValueError as error:  # the ONS projection does not cover the scenario's years
+        if ons is None:
+            raise
+        rule = f"a projection covering the baseline year and the years after it: {error}"
+        raise ProjectionRefusedError([f"{ons.source}: {rule}"]) from None
 
 
 def proposal(found: Study, place: Place, code: str) -> dict[str, Any]:

@@ -29,6 +29,12 @@ class SavedScenario(AppendOnly):
     text = models.TextField(help_text="the scenario as YAML, as `onebudget scenario` reads it")
     source = models.CharField(max_length=200, help_text="the file's name, or the form")
     dataset = models.ForeignKey(PlaceDataset, on_delete=models.PROTECT, related_name="scenarios")
+    projection_source = models.CharField(
+        max_length=200, blank=True, help_text="the ONS projection and area; empty: national rates"
+    )
+    projection_rows = models.TextField(
+        blank=True, help_text="the header and the area's rows of that file, as CSV"
+    )
     results = models.JSONField(help_text="every table, money as exact decimal text")  # in order
     proposal = models.JSONField(help_text="the proposed scheme and the fund it would vary")
     saved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -24,6 +24,7 @@ from onebudget_web.places.models import Place
 from onebudget_web.places.selectors import get_place_for
 from onebudget_web.scenarios import actions, forms, presenters, selectors
 from onebudget_web.scenarios.actions import ScenarioFile
+from onebudget_web.scenarios.modelling import ProjectionFile, ProjectionRefusedError
 from onebudget_web.scenarios.models import SavedScenario
 
 MAX_UPLOAD = 256 * 1024
@@ -66,6 +67,17 @@ def place_scenario_file(request: SignedInRequest, slug: str, number: int) -> Htt
     saved = _saved(request, slug, number)
     name = f"{saved.place.slug}-scenario-{saved.number}.yaml"
     return _download(saved.text, "application/yaml; charset=utf-8", name)
+
+
+@require_GET
+@login_required
+def place_scenario_projection(request: SignedInRequest, slug: str, number: int) -> HttpResponse:
+    """The area's rows of the ONS projection the scenario was modelled on (404: national)."""
+    saved = _saved(request, slug, number)
+    if not saved.projection_rows:
+        return HttpResponse("No projection file", status=404, content_type="text/plain")
+    name = f"{saved.place.slug}-scenario-{saved.number}-projection.csv"
+    return _download(saved.projection_rows, "text/csv; charset=utf-8", name)
 
 
 @require_GET
@@ -150,23 +162,40 @@ def place_scenario_upload(request: SignedInRequest, slug: str) -> HttpResponse:
     place = get_place_for(request.user, slug)
     selectors.scenarios_for(request.user, place)
     said: list[str] = []
+    said_projection: list[str] = []
     if request.method == "POST":
         try:
             actions.analyst_for(request.user, place)  # refused before reading
-            saved = actions.save_scenario(by=request.user, place=place, sent=_sent(request))
+            saved = actions.save_scenario(
+                by=request.user, place=place, sent=_sent(request), projection=_projection(request)
+            )
+        except ProjectionRefusedError as error:
+            said_projection = list(error.messages)
         except ValidationError as error:
             said = said_of(error)
         else:
             return _saved_message(request, saved)
     context = {
-        "place": place, "said": said, "can_save": actions.may_save(request.user, place),
-        "summary": [problem(m, "scenario-file") for m in said],
+        "place": place, "said": said, "said_projection": said_projection,
+        "can_save": actions.may_save(request.user, place),
+        "summary": [*(problem(m, "scenario-file") for m in said),
+                    *(problem(m, "projection-file") for m in said_projection)],
     }  # fmt: skip
-    return render(request, "scenarios/upload.html", context, status=400 if said else 200)
+    failed = said or said_projection
+    return render(request, "scenarios/upload.html", context, status=400 if failed else 200)
 
 
 def _sent(request: SignedInRequest) -> ScenarioFile:
     return ScenarioFile(*chosen_yaml(request, what="scenario", limit=MAX_UPLOAD))
+
+
+def _projection(request: SignedInRequest) -> ProjectionFile | None:
+    """The ONS projection file sent with the scenario, if any (the upload middleware has
+    refused any request over the service's upload limit)."""
+    upload = request.FILES.get("projection")
+    if upload is None:
+        return None
+    return ProjectionFile(name=upload.name or "projection.csv", content=upload.read())
 
 
 @require_http_methods(["GET", "POST"])
