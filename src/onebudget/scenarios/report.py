@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from onebudget.scenarios.config import ScenarioConfig
 from onebudget.scenarios.engine import POD_LIST, Runs, acute_to_community
 from onebudget.scenarios.interventions import Intervention
 from onebudget.scenarios.model import POD_NAMES, PODS
@@ -129,6 +130,34 @@ def assumption_rows(
                 }
             )
     return rows
+
+
+NATIONAL = (
+    "the place's own people, aged on each year by national rates of birth and death (no migration)",
+    "England's rates as the synthetic data uses them: ONS mid-2023 population estimates and "
+    "2024 deaths, the mortality age shape modelled",
+)
+OWN = "the scenario's own planning assumption"
+
+
+def planning_rows(config: ScenarioConfig) -> list[dict[str, Any]]:
+    """The scenario's own assumptions, before the shipped ones: how its population is
+    projected, the growth in demand beyond it (each point of delivery's own, if given) and
+    inflation, as the file gives them."""
+    population, source = NATIONAL
+    if config.population != "national":
+        population = f"ONS subnational population projection, area {config.population.area}"
+        source = f"ONS, the file {config.population.snpp}"
+    growth = config.growth
+    rows = [("population", population, source),
+            ("growth in demand a year beyond population change",
+             _figure(growth.non_demographic), OWN)]  # fmt: skip
+    rows += [
+        (f"growth a year beyond population change: {POD_NAMES[pod]}", _figure(f), OWN)
+        for pod, f in growth.by_pod.items()
+    ]
+    rows.append(("inflation in costs a year", _figure(growth.inflation), OWN))
+    return [{"Assumption": a, "Value": v, "Source": s, "Illustrative": "no"} for a, v, s in rows]
 
 
 def _figure(figure: Any) -> str:

@@ -46,7 +46,8 @@ def sheets(study: Study) -> dict[str, list[Row]]:
         "Frontier": frontier_rows(study),
         "Who pays, who gains": shift_rows(study),
         "Sensitivity": tornado_rows(study),
-        "Assumptions": report.assumption_rows(
+        "Assumptions": report.planning_rows(study.config)
+        + report.assumption_rows(
             list(study.interventions.values()), unit_costs(), unit_cost_source()
         ),
     }

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from onebudget.population.reference import england_population
 from onebudget.population.synth.rates import national_rates
+from onebudget.scenarios.config import ScenarioConfig
 from onebudget.scenarios.model import AGE_BANDS, SEXES
 from onebudget.scenarios.projection import (
     Growth,
@@ -36,6 +37,7 @@ from onebudget.scenarios.projection import (
     population_from_bands,
     project,
 )
+from onebudget.scenarios.report import planning_rows
 from onebudget.scenarios.snpp import SnppError, read_snpp
 
 F, M = SEXES.index("female"), SEXES.index("male")
@@ -270,3 +272,26 @@ def test_a_projection_keeps_its_source() -> None:
     population, rates = tiny_place()
     assert project(population, 1, rates).source == "cohort-component, no migration"
     assert isinstance(project(population, 0, rates), Projection)
+
+
+def test_the_scenarios_own_assumptions_lead_its_assumptions_sheet() -> None:
+    """Population, growth beyond it (with a point of delivery's own) and inflation, as the
+    file gives them, each with where it comes from."""
+    config = ScenarioConfig.model_validate({
+        "name": "x", "baseline_year": 2024,
+        "growth": {"non_demographic": {"triangular": [0, 0.01, 0.02]},
+                   "by_pod": {"home_care_hour": 0.03}, "inflation": 0.025},
+        "population": {"snpp": "snpp.csv", "area": "E06000001"},
+    })  # fmt: skip
+    rows = [(r["Assumption"], r["Value"], r["Source"]) for r in planning_rows(config)]
+    assert rows == [
+        ("population", "ONS subnational population projection, area E06000001",
+         "ONS, the file snpp.csv"),
+        ("growth in demand a year beyond population change", "triangular 0 to 0.02 (mode 0.01)",
+         "the scenario's own planning assumption"),
+        ("growth a year beyond population change: home care hours", "0.03",
+         "the scenario's own planning assumption"),
+        ("inflation in costs a year", "0.025", "the scenario's own planning assumption"),
+    ]  # fmt: skip
+    national = planning_rows(config.model_copy(update={"population": "national"}))
+    assert national[0]["Value"].startswith("the place's own people, aged on each year")
