@@ -249,7 +249,7 @@ def _scenario(world: World, side: str) -> None:
     a variation."""
     by = world.people[(HOST[side], Role.ANALYST)]
     sent = scenarios.ScenarioFile("walk.yaml", SCENARIO)
-    ons = ProjectionFile("walk.csv", projection())
+    ons = [ProjectionFile("walk.csv", projection())]
     world.scenario[side] = scenarios.save_scenario(
         by=by, place=world.places[side], sent=sent, projection=ons
     ).number

@@ -155,7 +155,7 @@ def test_the_form_sets_least_shares_and_what_each_partner_can_pay(client, saved)
     limits = {row["Id"]: (row["Least"], row["Most"]) for row in kept.tables["Portfolio"]}
     assert limits == {"falls-prevention": (0.2, 1.0), "reablement": (0.0, 0.4)}
     page = client.get(f"{BASE}2/").content.decode()
-    assert "20.0% to 100.0%" in page
+    assert "20.0%&nbsp;to&nbsp;100.0%" in page
 
 
 def test_a_least_share_over_the_share_is_named_beside_the_services(client, saved) -> None:
@@ -275,10 +275,12 @@ def projection_csv(growth: float, area: str = "E06099001", bad: str | None = Non
     return ("\n".join(lines) + "\n").encode()
 
 
-def upload(client, text: str, projection: bytes | None) -> object:
-    sent = {"file": SimpleUploadedFile("ons.yaml", text.encode())}
-    if projection is not None:
-        sent["projection"] = SimpleUploadedFile("snpp.csv", projection)
+def upload(client, text: str, projection: bytes | None, *more: tuple[str, bytes]) -> object:
+    sent: dict[str, object] = {"file": SimpleUploadedFile("ons.yaml", text.encode())}
+    files = [("snpp.csv", projection)] if projection is not None else []
+    files += more
+    if files:
+        sent["projection"] = [SimpleUploadedFile(name, body) for name, body in files]
     return client.post(f"{BASE}upload/", sent)
 
 
@@ -314,15 +316,34 @@ def test_a_scenario_on_an_ons_projection_grows_with_it(client, saved) -> None:
         in client.get(f"{BASE}3/").content.decode()
     )
     assert client.get(f"{BASE}1/projection.csv").status_code == 404  # national rates: none
+    lines = projection_csv(2.0).decode().splitlines()
+    females = "\n".join(line for line in lines if ",females," in line or line.startswith("AREA"))
+    males = "\n".join(line for line in lines if ",males," in line or line.startswith("AREA"))
+    answer = upload(client, ON_ONS, None, ("f.csv", females.encode()), ("m.csv", males.encode()))
+    assert answer.status_code == 302
+    by_sex = SavedScenario.objects.get(number=4)
+    assert by_sex.projection_rows == doubling.projection_rows
+    assert yearly_activity(by_sex) == second
+    SavedScenario.objects.filter(number=4).delete()
+    lines = projection_csv(2.0).decode().splitlines()
+    females = "\n".join(line for line in lines if ",females," in line or line.startswith("AREA"))
+    males = "\n".join(line for line in lines if ",males," in line or line.startswith("AREA"))
+    answer = upload(client, ON_ONS, None, ("f.csv", females.encode()), ("m.csv", males.encode()))
+    assert answer.status_code == 302
+    by_sex = SavedScenario.objects.get(number=4)
+    assert by_sex.projection_rows == doubling.projection_rows
+    assert yearly_activity(by_sex) == second
+    assert by_sex.projection_source.endswith("f.csv, m.csv, area E06099001")
     listed = client.get("/api/places/fernmouth/scenarios").json()
     assert [s["population"] for s in listed] == [
+        by_sex.projection_source,
         doubling.projection_source,
         flat.projection_source,
         "national rates of birth and death",
     ]
     event = AuditEvent.objects.filter(action="scenario.saved").order_by("-pk").first()
     assert event is not None
-    assert event.detail["projection"] == "snpp.csv"
+    assert event.detail["projection"] == "f.csv, m.csv"
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,8 @@ SEX_RULE = "females, males, 2 (female) or 1 (male); persons rows are left out"
 AGE_RULE = "a whole age 0 to 89, or 90 and over"
 COUNT_RULE = "a number of persons, not negative"
 YEAR_HEADER = re.compile(r"\d{4}")
+# (sex, age): ((file, row), counts by year)
+Found = dict[tuple[int, int], tuple[tuple[str, int], list[float]]]
 
 
 class SnppError(ValueError):
@@ -60,28 +62,26 @@ def read_snpp(path: Path, area_code: str) -> Projection:
     return parse_snpp(read_table(path), area_code)
 
 
-def area_rows(table: RawTable, area_code: str) -> str:
-    """The table's header and the area's rows as CSV: everything ``parse_snpp`` reads for the
-    area, small enough to keep with a saved scenario (ONS's file for England is tens of
-    megabytes) and read again to the same projection."""
-    code = area_code.strip().upper()
-    column = {re.sub(r"\s+", "_", h.strip().upper()): i for i, h in enumerate(table.header)}
-    at = column.get("AREA_CODE")
-    kept = [cells for _, cells in table.rows if at is not None and cells[at].upper() == code]
-    written = io.StringIO()
-    csv.writer(written, lineterminator="\n").writerows([table.header, *kept])
-    return written.getvalue()
-
-
 def parse_snpp(table: RawTable, area_code: str) -> Projection:
-    columns = {re.sub(r"\s+", "_", h.strip().upper()): i for i, h in enumerate(table.header)}
-    years = _year_columns(table, columns)
+    """The area's projection from one table holding both sexes."""
+    return parse_snpp_tables([table], area_code)
+
+
+def parse_snpp_tables(tables: Sequence[RawTable], area_code: str) -> Projection:
+    """The area's projection from one or more tables (ONS publishes a file for each sex):
+    every row is named by its own file, the years are the same in each, and each sex and age
+    is given once over them all."""
     problems: list[ImportProblem] = []
-    found: dict[tuple[int, int], tuple[int, list[float]]] = {}  # (sex, age): (row, counts)
-    rows = [(line, cells) for line, cells in table.rows if _is_area(cells, columns, area_code)]
-    for line, cells in rows:
-        _read_row(table.source, line, cells, table.header, columns, years, found, problems)
-    problems += _missing(table.source, area_code, found, any_rows=bool(rows))
+    found: Found = {}
+    years: list[int] = []  # the first good table's
+    any_rows = False
+    for table in tables:
+        read, table_problems = _read_table(table, area_code, found, years)
+        problems += table_problems
+        any_rows = any_rows or read
+    names = ", ".join(t.source for t in tables)
+    if years:
+        problems += _missing(names, area_code, found, any_rows=any_rows)
     if problems:
         raise SnppError(problems)
     persons = np.zeros((len(years), *SHAPE))
@@ -91,8 +91,57 @@ def parse_snpp(table: RawTable, area_code: str) -> Projection:
             persons[:, sex, OLDEST:] = np.outer(counts, spread[sex])
         else:
             persons[:, sex, age] = counts
-    source = f"ONS subnational population projection {table.source}, area {area_code}"
-    return Projection(int(table.header[years[0]]), persons, source)
+    source = f"ONS subnational population projection {names}, area {area_code}"
+    return Projection(years[0], persons, source)
+
+
+def _read_table(
+    table: RawTable, area: str, found: Found, years: list[int]
+) -> tuple[bool, list[ImportProblem]]:
+    """The table's rows for the area into ``found``; whether it had any, and its problems.
+    ``years`` is set from the first good table; another with other years is a problem."""
+    columns = _columns(table)
+    try:
+        at = _year_columns(table, columns)
+    except SnppError as error:
+        return False, error.problems
+    written = [int(table.header[i]) for i in at]
+    if years and written != years:
+        rule = f"the same years as the first file: {years[0]} to {years[-1]}"
+        return False, [
+            ImportProblem(table.source, 1, "(years)", f"{written[0]}-{written[-1]}", rule)
+        ]
+    years[:] = written
+    problems: list[ImportProblem] = []
+    rows = [(line, cells) for line, cells in table.rows if _is_area(cells, columns, area)]
+    for line, cells in rows:
+        _read_row(table.source, line, cells, table.header, columns, at, found, problems)
+    return bool(rows), problems
+
+
+def area_rows(tables: Sequence[RawTable], area_code: str) -> str:
+    """The rows ``parse_snpp_tables`` reads for the area, as one CSV (``AREA_CODE``, ``SEX``,
+    ``AGE_GROUP``, a column a year): small enough to keep with a saved scenario (ONS's
+    files for England are tens of megabytes) and read again to the same projection. Only for
+    tables it has read."""
+    header: list[str] = []
+    kept: list[list[str]] = []
+    for table in tables:
+        columns = _columns(table)
+        at = _year_columns(table, columns)
+        header = ["AREA_CODE", "SEX", "AGE_GROUP", *(table.header[i] for i in at)]
+        kept += [
+            [cells[columns[c]] for c in REQUIRED] + [cells[i] for i in at]
+            for _, cells in table.rows
+            if _is_area(cells, columns, area_code)
+        ]
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\n").writerows([header, *kept])
+    return written.getvalue()
+
+
+def _columns(table: RawTable) -> dict[str, int]:
+    return {re.sub(r"\s+", "_", h.strip().upper()): i for i, h in enumerate(table.header)}
 
 
 def _year_columns(table: RawTable, columns: dict[str, int]) -> list[int]:
@@ -132,7 +181,7 @@ def _read_row(
     header: tuple[str, ...],
     columns: dict[str, int],
     years: list[int],
-    found: dict[tuple[int, int], tuple[int, list[float]]],
+    found: Found,
     problems: list[ImportProblem],
 ) -> None:
     sex_text, age_text = cells[columns["SEX"]], cells[columns["AGE_GROUP"]]
@@ -145,9 +194,11 @@ def _read_row(
     if sex is None or age is None:
         return
     if (sex, age) in found:
-        rule = f"one row for each sex and age; row {found[sex, age][0]} has this one"
+        (file, row), _ = found[sex, age]
+        where = f"row {row}" if file == source else f"{file}, row {row}"
+        rule = f"one row for each sex and age; {where} has this one"
         problems.append(ImportProblem(source, line, "AGE_GROUP", age_text, rule))
-    found[sex, age] = (line, [c or 0.0 for c in counts])
+    found[sex, age] = ((source, line), [c or 0.0 for c in counts])
 
 
 def _age(text: str) -> int | None:

@@ -10,6 +10,7 @@ for the same roles at the owning organisation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -75,10 +76,10 @@ def read_scenario(sent: ScenarioFile) -> ScenarioConfig:
 
 @transaction.atomic
 def save_scenario(
-    *, by: User, place: Place, sent: ScenarioFile, projection: ProjectionFile | None = None
+    *, by: User, place: Place, sent: ScenarioFile, projection: Sequence[ProjectionFile] = ()
 ) -> SavedScenario:
     """Model the scenario on the place's latest data and keep it, or refuse with every
-    problem (in the file, in what the data cover, or in the ONS projection file the
+    problem (in the file, in what the data cover, or in the ONS projection files the
     scenario's population names, sent as ``projection``; ``ProjectionRefusedError``)."""
     owner = analyst_for(by, place)  # a refusal before the file is read
     config = read_scenario(sent)

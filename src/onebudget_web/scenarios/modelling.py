@@ -10,6 +10,7 @@ Modelling runs once, when a scenario is saved; pages read the stored tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from onebudget.funds.validation import load_agreement
 from onebudget.funds.variation import compare
 from onebudget.io import yamlio
 from onebudget.io.problems import Problem
-from onebudget.io.tables import TableError, read_table
+from onebudget.io.tables import RawTable, TableError, read_table
 from onebudget.organisations import OrganisationKind
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.cells import cells, population_by_age, rounded
@@ -33,7 +34,7 @@ from onebudget.scenarios.interventions import read_interventions
 from onebudget.scenarios.projection import Projection
 from onebudget.scenarios.report import year_label
 from onebudget.scenarios.shift import RULE, proposed_scheme
-from onebudget.scenarios.snpp import SnppError, area_rows, parse_snpp
+from onebudget.scenarios.snpp import SnppError, area_rows, parse_snpp_tables
 from onebudget.scenarios.study import Study, demographic_growth, study
 from onebudget_web.core.uploads import on_disk
 from onebudget_web.funds.models import Fund
@@ -55,35 +56,48 @@ class ProjectionFile:
 @dataclass(frozen=True)
 class ReadProjection:
     projection: Projection
-    source: str  # the file's name
-    rows: str  # its header and the area's rows, as CSV (``snpp.area_rows``)
+    source: str  # the files' names
+    rows: str  # the area's rows, as one CSV (``snpp.area_rows``)
 
 
 class ProjectionRefusedError(ValidationError):
-    """The projection file broke a rule: each problem with its file, row, column and value."""
+    """The projection's files broke a rule: each problem with its file, row, column, value."""
 
 
-def projection_of(config: ScenarioConfig, sent: ProjectionFile | None) -> ReadProjection | None:
-    """The projection the scenario's ``population`` names, from the file sent with it: none
-    for national rates (a file sent then is refused, not ignored)."""
+def projection_of(config: ScenarioConfig, sent: Sequence[ProjectionFile]) -> ReadProjection | None:
+    """The projection the scenario's ``population`` names, from the files sent with it (one
+    holding both sexes, or ONS's file for each): none for national rates (files sent then
+    are refused, not ignored)."""
+    names = ", ".join(f.name for f in sent)
     if config.population == "national":
-        if sent is not None:
-            raise ProjectionRefusedError([f"{sent.name}: the scenario's population is national; "
-                                     "give it as {snpp: the file's name, area: its GSS code} "
-                                     "to model it on this projection"])  # fmt: skip
+        if sent:
+            raise ProjectionRefusedError([f"{names}: the scenario's population is national; "
+                                          "give it as {snpp: the file's name, area: its GSS "
+                                          "code} to model it on this projection"])  # fmt: skip
         return None
     area = config.population.area
-    if sent is None:
+    if not sent:
         raise ProjectionRefusedError([f"Choose the ONS projection file the scenario names "
-                                 f"({config.population.snpp})"])  # fmt: skip
+                                      f"({config.population.snpp})"])  # fmt: skip
+    tables, problems = _tables(sent)
+    if problems:
+        raise ProjectionRefusedError(problems)
     try:
-        with on_disk(sent.name, sent.content) as path:
-            table = replace(read_table(path), source=sent.name)
-        return ReadProjection(parse_snpp(table, area), sent.name, area_rows(table, area))
+        return ReadProjection(parse_snpp_tables(tables, area), names, area_rows(tables, area))
     except SnppError as error:
         raise ProjectionRefusedError([str(p) for p in error.problems]) from None
-    except TableError as error:
-        raise ProjectionRefusedError([f"{sent.name}: {error}"]) from None
+
+
+def _tables(sent: Sequence[ProjectionFile]) -> tuple[list[RawTable], list[str]]:
+    """Each file as a table named as the person's file; a file that is no table, named."""
+    tables, problems = [], []
+    for f in sent:
+        try:
+            with on_disk(f.name, f.content) as path:
+                tables.append(replace(read_table(path), source=f.name))
+        except TableError as error:
+            problems.append(f"{f.name}: {error}")
+    return tables, problems
 
 
 @dataclass(frozen=True)

@@ -189,13 +189,13 @@ def _sent(request: SignedInRequest) -> ScenarioFile:
     return ScenarioFile(*chosen_yaml(request, what="scenario", limit=MAX_UPLOAD))
 
 
-def _projection(request: SignedInRequest) -> ProjectionFile | None:
-    """The ONS projection file sent with the scenario, if any (the upload middleware has
+def _projection(request: SignedInRequest) -> list[ProjectionFile]:
+    """The ONS projection files sent with the scenario, if any (the upload middleware has
     refused any request over the service's upload limit)."""
-    upload = request.FILES.get("projection")
-    if upload is None:
-        return None
-    return ProjectionFile(name=upload.name or "projection.csv", content=upload.read())
+    return [
+        ProjectionFile(name=f.name or "projection.csv", content=f.read())
+        for f in request.FILES.getlist("projection")
+    ]
 
 
 @require_http_methods(["GET", "POST"])

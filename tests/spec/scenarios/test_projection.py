@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from onebudget.io.tables import read_table
 from onebudget.population.reference import england_population
 from onebudget.population.synth.rates import national_rates
 from onebudget.scenarios.config import ScenarioConfig
@@ -38,7 +39,7 @@ from onebudget.scenarios.projection import (
     project,
 )
 from onebudget.scenarios.report import planning_rows
-from onebudget.scenarios.snpp import SnppError, read_snpp
+from onebudget.scenarios.snpp import SnppError, parse_snpp_tables, read_snpp
 
 F, M = SEXES.index("female"), SEXES.index("male")
 WORKING, OLDEST = AGE_BANDS.index("18-64"), AGE_BANDS.index("85+")
@@ -249,6 +250,47 @@ def test_a_bad_file_names_every_problem(tmp_path: Path) -> None:
         ("bad.csv", 1, "AGE_GROUP", "3", missing.format("females")),
         ("bad.csv", 1, "AGE_GROUP", "4, 6", missing.format("males")),
     ]
+
+
+def test_ons_file_for_each_sex_reads_as_one(tmp_path: Path) -> None:
+    """ONS publishes a file for each sex: the two read together are the one file."""
+    lines = snpp_lines()
+    paths = {}
+    for name, part in (("females.csv", lines[:91]), ("males.csv", lines[91:])):
+        paths[name] = tmp_path / name
+        paths[name].write_text("\n".join([HEADER, *part]) + "\n", encoding="utf-8")
+    both = parse_snpp_tables([read_table(p) for p in paths.values()], "E06000001")
+    assert np.array_equal(both.persons, snpp_projection(tmp_path, lines).persons)
+    assert both.source.endswith("females.csv, males.csv, area E06000001")
+
+
+def test_files_for_each_sex_must_agree(tmp_path: Path) -> None:
+    """Other years in the second file, or an age given in both, is named by file and row."""
+    lines = snpp_lines()
+    first, second = tmp_path / "females.csv", tmp_path / "males.csv"
+    first.write_text("\n".join([HEADER, *lines[:91], lines[100]]) + "\n", encoding="utf-8")
+    second.write_text("\n".join([HEADER, *lines[91:]]) + "\n", encoding="utf-8")
+    with pytest.raises(SnppError) as raised:
+        parse_snpp_tables([read_table(first), read_table(second)], "E06000001")
+    assert [(p.file, p.row, p.rule) for p in raised.value.problems] == [
+        ("males.csv", 11, "one row for each sex and age; females.csv, row 93 has this one")
+    ]
+    first.write_text("\n".join([HEADER, *lines[:91]]) + "\n", encoding="utf-8")
+    later = HEADER.replace("2022,2023,2024", "2023,2024,2025")
+    second.write_text("\n".join([later, *lines[91:]]) + "\n", encoding="utf-8")
+    with pytest.raises(SnppError) as raised:
+        parse_snpp_tables([read_table(first), read_table(second)], "E06000001")
+    assert [(p.file, p.column, p.value, p.rule) for p in raised.value.problems] == [
+        ("males.csv", "(years)", "2023-2025", "the same years as the first file: 2022 to 2024"),
+        ("females.csv, males.csv", "AGE_GROUP", "0-90 and over",
+         "no males of these ages for area E06000001: each age 0 to 89 and 90 and over"),
+    ]  # fmt: skip
+
+
+def snpp_projection(folder: Path, lines: list[str]) -> Projection:
+    path = folder / "one.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return read_snpp(path, "E06000001")
 
 
 def test_a_bad_header_or_a_missing_area_is_named(tmp_path: Path) -> None:
