@@ -104,3 +104,36 @@ def test_a_bad_scenario_is_named_at_its_place(data: Path, tmp_path: Path) -> Non
     found = runner.invoke(app, ["scenario", "run", "--config", str(short), "--data", str(data)])
     assert found.exit_code == 2
     assert "one amount for each of the 4 years" in found.stderr
+
+
+def ons_file(folder: Path, name: str, sex: str, bad: str = "") -> str:
+    """ONS's file for one sex: 100 people of each age in 2025, 2% more each year to 2030."""
+    years = range(2025, 2031)
+    lines = ["AREA_CODE,AREA_NAME,COMPONENT,SEX,AGE_GROUP," + ",".join(map(str, years))]
+    for age in [*range(90), "90 and over"]:
+        counts = ",".join(f"{100 * 1.02 ** (y - 2025):.3f}" for y in years)
+        lines.append(f"E06000099,Place,Population,{sex},{age},{counts}")
+    if bad:
+        lines[2] = lines[2].rsplit(",", 1)[0] + f",{bad}"
+    (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(folder / name)
+
+
+def test_a_run_on_ons_files_for_each_sex_says_so(data: Path, tmp_path: Path) -> None:
+    females, males = ons_file(tmp_path, "f.csv", "females"), ons_file(tmp_path, "m.csv", "males")
+    named = f"population: {{snpp: [{females}, {males}], area: E06000099}}"
+    path = config(tmp_path, ("population: national", named))
+    out = tmp_path / "results.xlsx"
+    args = ["scenario", "run", "--config", str(path), "--data", str(data), "--runs", "20"]
+    found = runner.invoke(app, [*args, "--out", str(out)])
+    assert found.exit_code == 0, found.output
+    book = CalamineWorkbook.from_filelike(io.BytesIO(out.read_bytes()))
+    first = book.get_sheet_by_name("Assumptions").to_python()[1]
+    assert first[:3] == [
+        "population", "ONS subnational population projection, area E06000099",
+        f"ONS, the file {females}, {males}",
+    ]  # fmt: skip
+    ons_file(tmp_path, "m.csv", "males", bad="lots")
+    found = runner.invoke(app, args)
+    assert found.exit_code == 2
+    assert "m.csv, row 3, column 2030: 'lots': a number of persons" in found.stderr

@@ -21,6 +21,7 @@ from rich.table import Table
 from onebudget.cli.indicators import data_span_of, engine_for
 from onebudget.figures import pounds, whole_pounds
 from onebudget.io.excel import write_sheets
+from onebudget.io.tables import read_table
 from onebudget.io.yamlio import dump, read_text
 from onebudget.outcomes.calendar import Period
 from onebudget.outcomes.cells import cells, population_by_age, rounded
@@ -30,7 +31,7 @@ from onebudget.scenarios.config import ConfigError, ScenarioConfig, load_config
 from onebudget.scenarios.engine import Baseline
 from onebudget.scenarios.interventions import Intervention, InterventionError, read_interventions
 from onebudget.scenarios.shift import RULE, proposed_scheme
-from onebudget.scenarios.snpp import SnppError, read_snpp
+from onebudget.scenarios.snpp import SnppError, parse_snpp_tables
 from onebudget.scenarios.study import Study, demographic_growth, study, unit_of
 from onebudget.scenarios.summary import pence
 
@@ -73,12 +74,13 @@ def _growth(found: ScenarioConfig, con: Any, start: date) -> np.ndarray:
     snpp = None
     if found.population != "national":
         try:
-            snpp = read_snpp(Path(found.population.snpp), found.population.area)
+            tables = [read_table(Path(f)) for f in found.population.files]
+            snpp = parse_snpp_tables(tables, found.population.area)
             return demographic_growth(found, [], start, snpp)
         except SnppError as error:
             raise _fail([str(p) for p in error.problems]) from None
         except ValueError as error:
-            raise _fail([f"{found.population.snpp}: {error}"]) from None
+            raise _fail([f"{', '.join(found.population.files)}: {error}"]) from None
     return demographic_growth(found, population_by_age(con, start), start)
 
 

@@ -11,7 +11,8 @@ named with its path and line, never a traceback::
     growth:
       non_demographic: {triangular: [0.0, 0.01, 0.02]}
       inflation: {triangular: [0.015, 0.025, 0.04]}
-    population: national         # or {snpp: FILE.csv, area: E06000059}
+    population: national         # or {snpp: FILE.csv, area: E06000059}; or ONS's file for
+                                 # each sex: {snpp: [females.csv, males.csv], area: ...}
     interventions:
       - {id: falls-prevention, scale: 1}
       - {id: reablement, scale: 0.5, least: 0.25, most: 1}
@@ -49,8 +50,13 @@ class Choice(Strict):
 
 
 class Snpp(Strict):
-    snpp: str  # an ONS subnational population projection file (CSV or XLSX)
+    # an ONS subnational population projection file (CSV or XLSX), or its file for each sex
+    snpp: str | Annotated[tuple[str, ...], Field(min_length=1, max_length=4)]
     area: str  # the area's GSS code in it
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.snpp,) if isinstance(self.snpp, str) else self.snpp
 
 
 class ScenarioConfig(Strict):

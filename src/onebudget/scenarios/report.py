@@ -147,7 +147,7 @@ def planning_rows(config: ScenarioConfig) -> list[dict[str, Any]]:
     population, source = NATIONAL
     if config.population != "national":
         population = f"ONS subnational population projection, area {config.population.area}"
-        source = f"ONS, the file {config.population.snpp}"
+        source = f"ONS, the file {', '.join(config.population.files)}"
     growth = config.growth
     rows = [("population", population, source),
             ("growth in demand a year beyond population change",

@@ -78,7 +78,7 @@ def projection_of(config: ScenarioConfig, sent: Sequence[ProjectionFile]) -> Rea
     area = config.population.area
     if not sent:
         raise ProjectionRefusedError([f"Choose the ONS projection file the scenario names "
-                                      f"({config.population.snpp})"])  # fmt: skip
+                                      f"({', '.join(config.population.files)})"])  # fmt: skip
     tables, problems = _tables(sent)
     if problems:
         raise ProjectionRefusedError(problems)
