@@ -9,7 +9,8 @@ other columns are ignored. Only the area's rows are read; of those, rows whose `
 is not ``Population``, whose ``SEX`` is ``persons`` and whose ``AGE_GROUP`` is ``All ages``
 are totals or other components and are left out. ``SEX`` is ``females``/``males`` (or
 ``female``/``male``, or ONS's codes 2 and 1); ``AGE_GROUP`` is ``0`` to ``89`` and ``90 and
-over`` (or ``90+``).
+over`` (or ``90+``). ONS publishes a file for each sex: ``parse_snpp_tables`` reads several
+together, as one.
 
 ONS's ``90 and over`` is spread over ages 90..100 as England's mid-2023 persons of that sex
 are (``population.reference.england_population``, as the synthetic data does), so the 85+
