@@ -30,6 +30,7 @@ from onebudget_web.scenarios.modelling import (
     coverage_problems,
     modelled,
     projection_of,
+    proposal,
 )
 from onebudget_web.scenarios.models import SavedScenario, ScenarioWithdrawal
 from onebudget_web.scenarios.selectors import COMMISSIONING
@@ -91,14 +92,14 @@ def save_scenario(
     problems = coverage_problems(config, dataset)
     if problems:
         raise RefusedError(problems)
+    found = modelled(config, dataset, ons)  # seconds, so before the place is locked
     Place.objects.select_for_update().filter(pk=place.pk).first()  # one number at a time
     last = SavedScenario.objects.filter(place=place).order_by("-number")
     number = (last.values_list("number", flat=True).first() or 0) + 1
-    found = modelled(config, dataset, number, ons)
     saved = SavedScenario.objects.create(
         place=place, number=number, owner=owner, name=config.name, text=sent.text,
         source=sent.name[:200], dataset=dataset, results=found.tables,
-        proposal=found.proposal, saved_by=by,
+        proposal=proposal(found.study, place, f"SCN{number}"), saved_by=by,
         projection_source=ons.projection.source[:200] if ons else "",
         projection_rows=ons.rows if ons else "",
     )  # fmt: skip

@@ -104,7 +104,6 @@ def _tables(sent: Sequence[ProjectionFile]) -> tuple[list[RawTable], list[str]]:
 class Modelled:
     study: Study
     tables: list[dict[str, Any]]  # as stored (results.stored): in order, money as text
-    proposal: dict[str, Any]
 
 
 def coverage_problems(config: ScenarioConfig, dataset: PlaceDataset) -> list[Problem]:
@@ -120,7 +119,7 @@ def coverage_problems(config: ScenarioConfig, dataset: PlaceDataset) -> list[Pro
 
 
 def modelled(
-    config: ScenarioConfig, dataset: PlaceDataset, number: int, ons: ReadProjection | None = None
+    config: ScenarioConfig, dataset: PlaceDataset, ons: ReadProjection | None = None
 ) -> Modelled:
     """The scenario on the dataset (checked by ``coverage_problems`` first), its population
     projected by national rates or by the ONS projection (``projection_of``)."""
@@ -134,8 +133,7 @@ def modelled(
         computed.close(report)
     growth = _growth(config, by_age, year.start, ons)
     found = study(config, read_interventions(), baseline, growth)
-    tables = results.stored(results.sheets(found))
-    return Modelled(found, tables, proposal(found, dataset.place, f"SCN{number}"))
+    return Modelled(found, results.stored(results.sheets(found)))
 
 
 def _growth(
