@@ -6,6 +6,7 @@ beside its field with nothing kept; withdrawal, audited; and who may see and sav
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -334,6 +335,11 @@ def test_a_scenario_on_an_ons_projection_grows_with_it(client, saved) -> None:
     assert by_sex.projection_rows == doubling.projection_rows
     assert yearly_activity(by_sex) == second
     assert by_sex.projection_source.endswith("f.csv, m.csv, area E06099001")
+    shown = client.get(BASE).content.decode()
+    assert "Net saving over the years (deterministic run)" in shown
+    amounts = re.findall(r"(?:−\u2060)?£[\d,.]+(?=</td>)", shown)
+    assert len(amounts) == 4  # one a scenario, each in whole pounds
+    assert all("." not in a for a in amounts), amounts
     listed = client.get("/api/places/fernmouth/scenarios").json()
     assert [s["population"] for s in listed] == [
         by_sex.projection_source,
