@@ -325,15 +325,6 @@ def test_a_scenario_on_an_ons_projection_grows_with_it(client, saved) -> None:
     by_sex = SavedScenario.objects.get(number=4)
     assert by_sex.projection_rows == doubling.projection_rows
     assert yearly_activity(by_sex) == second
-    SavedScenario.objects.filter(number=4).delete()
-    lines = projection_csv(2.0).decode().splitlines()
-    females = "\n".join(line for line in lines if ",females," in line or line.startswith("AREA"))
-    males = "\n".join(line for line in lines if ",males," in line or line.startswith("AREA"))
-    answer = upload(client, ON_ONS, None, ("f.csv", females.encode()), ("m.csv", males.encode()))
-    assert answer.status_code == 302
-    by_sex = SavedScenario.objects.get(number=4)
-    assert by_sex.projection_rows == doubling.projection_rows
-    assert yearly_activity(by_sex) == second
     assert by_sex.projection_source.endswith("f.csv, m.csv, area E06099001")
     shown = client.get(BASE).content.decode()
     assert "Net saving over the years (deterministic run)" in shown

@@ -4,7 +4,7 @@ forecasts, actuals files and uploads waiting to be posted."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -13,9 +13,24 @@ from onebudget.money import from_pence
 from onebudget_web.accounts.models import Organisation, User
 from onebudget_web.places.models import Place
 
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """No update or delete of many rows at once either (``save`` and ``delete`` guard one)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{self.model.__name__} rows are append-only")
+
 
 class AppendOnly(models.Model):
-    """Rows that, once written, stay as they are."""
+    """Rows that, once written, stay as they are: not edited or deleted one at a time or
+    many at once (the ledger's and the audit's tables have database triggers besides)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
